@@ -1,0 +1,102 @@
+"""Analyze stage: practice clusters, model recurrence, regional comparison, county statistics, figures, report."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from pipeline.analyze.tokens import AnalyzeResources, TokenSpan, load_analyze_resources, make_tokenizer, token_spans, tokenize
+
+if TYPE_CHECKING:
+    import jieba
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["AnalyzeParams", "AnalyzeResources", "analyze", "analysis_tables", "load_analyze_resources",
+           "make_tokenizer", "tokenize"]
+
+TABLE_NAMES = ("practice_clusters", "clusters", "model_recurrence", "regions", "region_clusters", "region_terms",
+               "county_statistics")
+
+
+@dataclass(frozen=True)
+class AnalyzeParams:
+    """Tunable parameters of the analysis tables (defaults suit a corpus of tens to thousands of documents)."""
+
+    random_state: int = 0
+    k_range: tuple[int, int] | None = None
+    max_k: int = 30
+    min_prefecture_docs: int = 3
+    min_region_tokens: int = 2000
+    alpha0: float = 1000.0
+    n_region_terms: int = 30
+    min_stat_documents: int = 2
+    make_figures: bool = True
+
+
+def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """An input table, or an empty one with the contract columns when the stage produced none."""
+    if name in tables:
+        return tables[name]
+    columns = {"measures": ["doc_id", "measure_id", "parent_id", "heading", "text", "start", "end", "section_kind"],
+               "statistics": ["doc_id", "measure_id", "text", "value", "value_high", "unit", "qualifier", "subject",
+                              "start", "end"],
+               "models": ["doc_id", "measure_id", "surface", "components", "canonical", "numeric", "start", "end"]}
+    return pd.DataFrame(columns=columns[name])
+
+
+def tokenize_documents(documents: pd.DataFrame, tokenizer: "jieba.Tokenizer",
+                       stopwords: frozenset[str]) -> dict[str, list[TokenSpan]]:
+    """Content tokens with offsets for every document (tokenised once, reused by clusters and regions)."""
+    return {d: token_spans(t if isinstance(t, str) else "", tokenizer, stopwords)
+            for d, t in zip(documents["doc_id"], documents["text"])}
+
+
+def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources,
+                    params: AnalyzeParams | None = None, tokenizer: "jieba.Tokenizer | None" = None) -> dict[str, pd.DataFrame]:
+    """All analysis tables (no figures, no report) from the segment-stage tables."""
+    from pipeline.analyze.clusters import PracticeClusterer, cluster_practices
+    from pipeline.analyze.county_stats import county_statistics
+    from pipeline.analyze.recurrence import model_recurrence
+    from pipeline.analyze.regions import compare_regions
+    from pipeline.analyze.sentences import unique_documents
+
+    params = params or AnalyzeParams()
+    tokenizer = tokenizer or resources.make_tokenizer()
+    docs = unique_documents(tables["documents"])
+    spans = tokenize_documents(docs, tokenizer, resources.stopwords)
+    clusterer = PracticeClusterer(k_range=params.k_range, max_k=params.max_k, random_state=params.random_state)
+    practice, clusters = cluster_practices(docs, _table(tables, "measures"), spans, tokenizer, resources.stopwords, clusterer)
+    regions, region_clusters, region_terms = compare_regions(
+        docs, practice, {d: [t for t, _, _ in s] for d, s in spans.items()}, params.min_prefecture_docs,
+        params.min_region_tokens, params.alpha0, params.n_region_terms)
+    return {"practice_clusters": practice, "clusters": clusters,
+            "model_recurrence": model_recurrence(docs, _table(tables, "models")),
+            "regions": regions, "region_clusters": region_clusters, "region_terms": region_terms,
+            "county_statistics": county_statistics(docs, _table(tables, "statistics"), params.min_stat_documents)}
+
+
+def _figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path) -> None:
+    """Figures and report from helper modules; skipped with a warning while they are unavailable."""
+    try:
+        from pipeline.analyze import figures, report
+    except ImportError as exc:
+        logger.warning("figures/report skipped: %s", exc)
+        return
+    paths = figures.make_figures(out, out_dir)
+    report_path = report.write_report(out, paths, out_dir)
+    logger.info("wrote %d figures and report %s", len(paths), report_path)
+
+
+def analyze(tables: dict[str, pd.DataFrame], resources: AnalyzeResources, out_dir: Path,
+            params: AnalyzeParams | None = None) -> dict[str, pd.DataFrame]:
+    """Analyze stage entry: tables in, analysis tables out (figures and report written to `out_dir`)."""
+    params = params or AnalyzeParams()
+    out = analysis_tables(tables, resources, params)
+    if params.make_figures:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _figures_and_report(out, out_dir)
+    return out

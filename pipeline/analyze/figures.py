@@ -1,0 +1,271 @@
+"""Figures of the analysis tables, written as PNG and SVG with Chinese glyphs."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+# mplfonts ships this file inside its wheel, so no download is needed at run time.
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+NO_DATA = "无数据"
+TOP_MODELS = 15
+TOP_COUNTIES = 20
+TOP_REGIONS = 25
+
+
+class MissingFontError(RuntimeError):
+    """The bundled CJK font could not be found."""
+
+
+def cjk_font_path() -> Path:
+    """Path of Noto Sans CJK SC inside the installed mplfonts package (not imported: its import has no use here)."""
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingFontError("mplfonts is not installed: pip install mplfonts (it bundles Noto Sans CJK SC)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / FONT_FILE
+    if not path.is_file():
+        raise MissingFontError(f"{FONT_FILE} not found in {path.parent}; reinstall mplfonts")
+    return path
+
+
+def register_cjk_font() -> str:
+    """Register the bundled CJK font with matplotlib (once) and return its family name."""
+    from matplotlib import font_manager
+
+    path = str(cjk_font_path())
+    if not any(entry.fname == path for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
+
+
+def cjk_rc(family: str) -> dict[str, object]:
+    """rcParams that draw Chinese text with the given family (glyphs as paths in SVG)."""
+    return {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"],
+            "axes.unicode_minus": False, "svg.fonttype": "path"}
+
+
+def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """A table by name, or an empty frame when it is absent."""
+    frame = tables.get(name)
+    return frame if frame is not None else pd.DataFrame()
+
+
+def unique_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    """Documents without the rows marked as duplicates (each article counted once)."""
+    if "duplicate_of" not in documents.columns:
+        return documents
+    return documents[documents["duplicate_of"].isna()]
+
+
+def top_models(recurrence: pd.DataFrame, n: int = TOP_MODELS) -> pd.DataFrame:
+    """The n most widespread models: most counties first, then most documents."""
+    if recurrence.empty:
+        return recurrence
+    ranked = recurrence.sort_values(["n_counties", "n_documents", "canonical"], ascending=[False, False, True])
+    return ranked.head(n)
+
+
+def model_county_matrix(tables: dict[str, pd.DataFrame], n_models: int = TOP_MODELS,
+                        n_counties: int = TOP_COUNTIES) -> pd.DataFrame:
+    """Documents mentioning each widespread model (rows) in each county (columns)."""
+    models, docs = _table(tables, "models"), unique_documents(_table(tables, "documents"))
+    ranked = top_models(_table(tables, "model_recurrence"), n_models)
+    if models.empty or docs.empty or ranked.empty:
+        return pd.DataFrame()
+    merged = models.merge(docs[["doc_id", "county"]], on="doc_id").dropna(subset=["county"])
+    merged = merged[merged["canonical"].isin(ranked["canonical"])]
+    if merged.empty:
+        return pd.DataFrame()
+    counts = merged.groupby(["canonical", "county"])["doc_id"].nunique().unstack(fill_value=0)
+    columns = counts.sum().sort_values(ascending=False, kind="stable").index[:n_counties]
+    rows = [name for name in ranked["canonical"] if name in counts.index]
+    return counts.loc[rows, columns]
+
+
+def region_cluster_shares(tables: dict[str, pd.DataFrame], n_regions: int = TOP_REGIONS) -> pd.DataFrame:
+    """Share of each practice cluster (columns, labelled) per region (rows), provinces preferred."""
+    shares = _table(tables, "region_clusters")
+    if shares.empty:
+        return pd.DataFrame()
+    level = "province" if (shares["level"] == "province").any() else shares["level"].iloc[0]
+    shares = shares[shares["level"] == level]
+    table = shares.pivot_table(index="region", columns="cluster", values="share", aggfunc="sum", fill_value=0.0)
+    order = shares.groupby("region")["n_measures"].sum().sort_values(ascending=False, kind="stable").index
+    table = table.loc[order[:n_regions]]
+    return table.rename(columns=cluster_labels(_table(tables, "clusters")))
+
+
+def cluster_labels(clusters: pd.DataFrame) -> dict[int, str]:
+    """Display label per cluster number, e.g. '3 产业·合作社·增收'."""
+    if clusters.empty:
+        return {}
+    return {int(row.cluster): f"{int(row.cluster)} {row.label}" for row in clusters.itertuples()}
+
+
+def model_dates(recurrence: pd.DataFrame, n: int = TOP_MODELS * 2) -> pd.DataFrame:
+    """First and last dates of the models that have a first date, earliest first."""
+    if recurrence.empty:
+        return pd.DataFrame()
+    dates = recurrence.assign(first=pd.to_datetime(recurrence["first_date"], errors="coerce"),
+                              last=pd.to_datetime(recurrence["last_date"], errors="coerce"))
+    dates = dates.dropna(subset=["first"]).sort_values(["first", "canonical"])
+    return dates.head(n)[["canonical", "first", "last"]]
+
+
+def _figure(width: float, height: float):
+    """A figure bound to the Agg canvas directly, leaving pyplot's global backend untouched."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _integer_axis(axis) -> None:
+    """Tick an axis of counts at whole numbers only."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def no_data_figure(title: str):
+    """A figure that says 无数据 under the given title."""
+    fig = _figure(6, 3)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=24, color="grey")
+    return fig
+
+
+def heatmap_figure(tables: dict[str, pd.DataFrame]):
+    """Heatmap of the most widespread models × counties (documents per cell)."""
+    title = "组织模式 × 县：提及文档数"
+    matrix = model_county_matrix(tables)
+    if matrix.empty:
+        return no_data_figure(title)
+    fig = _figure(2.5 + 0.55 * matrix.shape[1], 1.8 + 0.4 * matrix.shape[0])
+    ax = fig.add_subplot()
+    image = ax.imshow(matrix.to_numpy(), cmap="Blues", aspect="auto", vmin=0)
+    ax.set_xticks(range(matrix.shape[1]), matrix.columns, rotation=60, ha="right")
+    ax.set_yticks(range(matrix.shape[0]), matrix.index)
+    dark = matrix.to_numpy().max() / 2
+    for (row, col), value in pd.DataFrame(matrix.to_numpy()).stack().items():
+        if value:
+            ax.text(col, row, str(value), ha="center", va="center", fontsize=8,
+                    color="white" if value > dark else "black")
+    fig.colorbar(image, ax=ax, label="文档数")
+    ax.set_title(title)
+    return fig
+
+
+def models_by_counties_figure(tables: dict[str, pd.DataFrame]):
+    """Horizontal bars: models ranked by the number of counties reporting them."""
+    title = "组织模式：出现的县数"
+    ranked = top_models(_table(tables, "model_recurrence"))
+    if ranked.empty:
+        return no_data_figure(title)
+    fig = _figure(7, 1.5 + 0.35 * len(ranked))
+    ax = fig.add_subplot()
+    ax.barh(ranked["canonical"], ranked["n_counties"], color="#4878a8")
+    ax.invert_yaxis()  # most widespread on top
+    _integer_axis(ax.xaxis)
+    ax.set_xlabel("县数")
+    ax.set_title(title)
+    return fig
+
+
+def region_clusters_figure(tables: dict[str, pd.DataFrame]):
+    """Stacked bars: share of each practice cluster among a region's measures."""
+    title = "各地区做法类型构成"
+    shares = region_cluster_shares(tables)
+    if shares.empty:
+        return no_data_figure(title)
+    fig = _figure(8, 1.8 + 0.4 * len(shares))
+    ax = fig.add_subplot()
+    left = pd.Series(0.0, index=shares.index)
+    for label in shares.columns:
+        ax.barh(shares.index, shares[label], left=left, label=str(label))
+        left = left + shares[label]
+    ax.invert_yaxis()
+    ax.set_xlabel("占举措比例")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    ax.set_title(title)
+    return fig
+
+
+def clusters_figure(tables: dict[str, pd.DataFrame]):
+    """Horizontal bars: practice clusters with their labels and sizes."""
+    title = "做法聚类（标签与规模）"
+    clusters = _table(tables, "clusters")
+    if clusters.empty:
+        return no_data_figure(title)
+    ordered = clusters.sort_values(["size", "cluster"], ascending=[False, True])
+    labels = [cluster_labels(ordered)[int(c)] for c in ordered["cluster"]]
+    fig = _figure(7, 1.5 + 0.35 * len(ordered))
+    ax = fig.add_subplot()
+    bars = ax.barh(labels, ordered["size"], color="#6a9f58")
+    ax.bar_label(bars, labels=[str(int(s)) for s in ordered["size"]], padding=2, fontsize=8)
+    ax.invert_yaxis()
+    _integer_axis(ax.xaxis)
+    ax.set_xlabel("举措数")
+    ax.set_title(title)
+    return fig
+
+
+def timeline_figure(tables: dict[str, pd.DataFrame]):
+    """Timeline: when each model first (dot) and last (line end) appears."""
+    title = "组织模式首次出现时间"
+    dates = model_dates(_table(tables, "model_recurrence"))
+    if dates.empty:
+        return no_data_figure(title)
+    fig = _figure(8, 1.5 + 0.35 * len(dates))
+    ax = fig.add_subplot()
+    rows = list(range(len(dates)))
+    last = dates["last"].fillna(dates["first"])
+    ax.hlines(rows, dates["first"], last, color="#bbbbbb")
+    ax.plot(dates["first"], rows, "o", color="#c44e52", label="首次出现")
+    ax.set_yticks(rows, dates["canonical"])
+    ax.invert_yaxis()
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(title)
+    return fig
+
+
+FIGURES: dict[str, Callable] = {
+    "model_county_heatmap": heatmap_figure,
+    "models_by_counties": models_by_counties_figure,
+    "region_clusters": region_clusters_figure,
+    "clusters": clusters_figure,
+    "model_timeline": timeline_figure,
+}
+
+
+def save_figure(fig, directory: Path, name: str) -> Path:
+    """Write NAME.png and NAME.svg into directory; return the PNG path."""
+    png = directory / f"{name}.png"
+    fig.savefig(png, dpi=150)
+    fig.savefig(directory / f"{name}.svg")
+    return png
+
+
+def make_figures(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, Path]:
+    """Draw every figure into out_dir/figures/ (PNG + SVG); map figure name to its PNG path."""
+    import matplotlib
+
+    directory = Path(out_dir) / "figures"
+    directory.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    # Fonts are resolved when drawing, so saving must happen inside the same rc context.
+    with matplotlib.rc_context(cjk_rc(register_cjk_font())):
+        for name, draw in FIGURES.items():
+            paths[name] = save_figure(draw(tables), directory, name)
+            log.debug("wrote figure %s", paths[name])
+    return paths

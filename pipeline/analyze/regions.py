@@ -1,0 +1,121 @@
+"""Regional comparison: cluster mix per province/prefecture and distinctive terms by weighted log-odds.
+
+Distinctive terms follow Monroe, Colaresi & Quinn (2008), "Fightin' Words", log-odds ratio with an
+informative Dirichlet prior: the prior is the corpus term distribution scaled to `alpha0` pseudo-counts.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+logger = logging.getLogger(__name__)
+
+REGION_COLUMNS = ["level", "region", "province", "n_documents", "n_chars", "n_tokens", "status"]
+REGION_CLUSTER_COLUMNS = ["level", "region", "cluster", "n_measures", "share"]
+REGION_TERM_COLUMNS = ["level", "region", "term", "count", "log_odds", "z", "rank"]
+RANKED, TOO_LITTLE = "ranked", "too_little_text"
+
+
+def region_assignments(documents: pd.DataFrame, min_prefecture_docs: int = 3) -> pd.DataFrame:
+    """Long table doc_id, level, region, province: every document's province, and its prefecture if large enough."""
+    prov = documents.dropna(subset=["province"])
+    rows = [prov.assign(level="province", region=prov["province"])]
+    pref = documents.dropna(subset=["prefecture"]).assign(province=lambda d: d["province"].fillna(""))
+    sizes = pref.groupby(["province", "prefecture"])["doc_id"].transform("nunique")
+    pref = pref[sizes >= min_prefecture_docs]
+    rows.append(pref.assign(level="prefecture", region=pref["prefecture"]))
+    cols = ["doc_id", "level", "region", "province"]
+    table = pd.concat([r[cols] for r in rows], ignore_index=True)
+    return table.drop_duplicates().sort_values(["level", "region", "doc_id"], kind="stable").reset_index(drop=True)
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    """Analyzer for pre-tokenised input (module level so vectorizers stay picklable)."""
+    return tokens
+
+
+def count_matrix(token_lists: Sequence[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Documents × vocabulary term counts and the (alphabetical) vocabulary."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    if not any(token_lists):
+        return sparse.csr_matrix((len(token_lists), 0)), np.array([], dtype=object)
+    vectorizer = CountVectorizer(analyzer=_identity)
+    return vectorizer.fit_transform(token_lists).tocsr(), vectorizer.get_feature_names_out()
+
+
+def log_odds_dirichlet(y_i: np.ndarray, y_j: np.ndarray, prior: np.ndarray, alpha0: float) -> tuple[np.ndarray, np.ndarray]:
+    """(delta, z) of group i vs group j per term, with prior a = alpha0 · prior / sum(prior)."""
+    y_i, y_j, prior = (np.asarray(v, dtype=float) for v in (y_i, y_j, prior))
+    a = alpha0 * prior / prior.sum()
+    n_i, n_j = y_i.sum(), y_j.sum()
+    delta = (np.log((y_i + a) / (n_i + alpha0 - y_i - a))
+             - np.log((y_j + a) / (n_j + alpha0 - y_j - a)))
+    var = 1.0 / (y_i + a) + 1.0 / (y_j + a)
+    return delta, delta / np.sqrt(var)
+
+
+def region_table(assign: pd.DataFrame, documents: pd.DataFrame, n_tokens: pd.Series, min_tokens: int) -> pd.DataFrame:
+    """regions: size of each region in documents, characters and tokens, and whether terms are ranked."""
+    sizes = documents.set_index("doc_id")["chars"] if "chars" in documents else documents.set_index("doc_id")["text"].str.len()
+    rows = assign.assign(chars=assign["doc_id"].map(sizes).fillna(0), tokens=assign["doc_id"].map(n_tokens).fillna(0))
+    table = rows.groupby(["level", "region", "province"], sort=True).agg(
+        n_documents=("doc_id", "nunique"), n_chars=("chars", "sum"), n_tokens=("tokens", "sum")).reset_index()
+    table = table.astype({"n_chars": int, "n_tokens": int})
+    table["status"] = np.where(table["n_tokens"] >= min_tokens, RANKED, TOO_LITTLE)
+    return table[REGION_COLUMNS]
+
+
+def region_cluster_table(assign: pd.DataFrame, practice_clusters: pd.DataFrame) -> pd.DataFrame:
+    """region_clusters: number and share of each region's practice measures in each cluster."""
+    joined = assign.merge(practice_clusters[["doc_id", "measure_id", "cluster"]], on="doc_id", how="inner")
+    if joined.empty:
+        return pd.DataFrame(columns=REGION_CLUSTER_COLUMNS)
+    table = joined.groupby(["level", "region", "cluster"], sort=True)["measure_id"].nunique().rename("n_measures").reset_index()
+    totals = table.groupby(["level", "region"])["n_measures"].transform("sum")
+    return table.assign(share=table["n_measures"] / totals)[REGION_CLUSTER_COLUMNS]
+
+
+def _ranked_terms(y_i: np.ndarray, y_rest: np.ndarray, prior: np.ndarray, vocab: np.ndarray, alpha0: float,
+                  n_terms: int, min_count: int) -> pd.DataFrame:
+    """Top terms of one region by z (over-represented, count ≥ min_count), ties alphabetical."""
+    delta, z = log_odds_dirichlet(y_i, y_rest, prior, alpha0)
+    keep = np.flatnonzero((y_i >= min_count) & (z > 0))
+    order = keep[np.lexsort((vocab[keep], -z[keep]))][:n_terms]
+    return pd.DataFrame({"term": vocab[order].astype(str), "count": y_i[order].astype(int), "log_odds": delta[order],
+                         "z": z[order], "rank": np.arange(1, len(order) + 1)})
+
+
+def region_term_table(assign: pd.DataFrame, regions: pd.DataFrame, doc_ids: Sequence[str], counts: sparse.csr_matrix,
+                      vocab: np.ndarray, alpha0: float = 1000.0, n_terms: int = 30, min_count: int = 3) -> pd.DataFrame:
+    """region_terms: distinctive terms of each ranked region against the rest of the corpus."""
+    row_of = {d: i for i, d in enumerate(doc_ids)}
+    corpus = np.asarray(counts.sum(axis=0)).ravel()
+    frames = []
+    for reg in regions[regions["status"] == RANKED].itertuples(index=False):
+        members = assign[(assign["level"] == reg.level) & (assign["region"] == reg.region)
+                         & (assign["province"] == reg.province)]
+        rows = sorted({row_of[d] for d in members["doc_id"] if d in row_of})
+        y_i = np.asarray(counts[rows].sum(axis=0)).ravel()
+        terms = _ranked_terms(y_i, corpus - y_i, corpus, vocab, alpha0, n_terms, min_count)
+        frames.append(terms.assign(level=reg.level, region=reg.region))
+    if not frames or corpus.sum() == 0:
+        return pd.DataFrame(columns=REGION_TERM_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[REGION_TERM_COLUMNS]
+
+
+def compare_regions(documents: pd.DataFrame, practice_clusters: pd.DataFrame, doc_tokens: dict[str, list[str]],
+                    min_prefecture_docs: int = 3, min_tokens: int = 2000, alpha0: float = 1000.0,
+                    n_terms: int = 30) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(regions, region_clusters, region_terms) for non-duplicate `documents`."""
+    assign = region_assignments(documents, min_prefecture_docs)
+    doc_ids = sorted(doc_tokens)
+    counts, vocab = count_matrix([doc_tokens[d] for d in doc_ids])
+    n_tokens = pd.Series(np.asarray(counts.sum(axis=1)).ravel(), index=doc_ids)
+    regions = region_table(assign, documents, n_tokens, min_tokens)
+    terms = region_term_table(assign, regions, doc_ids, counts, vocab, alpha0, n_terms)
+    return regions, region_cluster_table(assign, practice_clusters), terms

@@ -1,0 +1,293 @@
+"""A self-contained HTML report of the analysis tables (inline CSS, figures as data URIs, no scripts)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import logging
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.analyze.figures import unique_documents
+from pipeline.analyze.sentences import source_sentence
+
+log = logging.getLogger(__name__)
+
+TITLE = "经验材料语料分析报告"
+UNKNOWN = "未知"
+TOP_TERMS = 10
+MAX_ROWS = 200
+NUM = ' class="num"'
+
+# Only local font names: the report must not fetch anything when opened.
+CSS = """
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+       max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.6; }
+h1 { border-bottom: 2px solid #4878a8; } h2 { border-bottom: 1px solid #ccc; margin-top: 2em; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+th { background: #eef2f7; } td.num { text-align: right; }
+blockquote { margin: 0.3em 0 0.1em 1em; padding-left: 0.8em; border-left: 3px solid #6a9f58; }
+.source { margin: 0 0 0.8em 1.8em; color: #666; font-size: 0.85em; }
+figure { margin: 1em 0; } figure img { max-width: 100%; } figcaption { color: #666; font-size: 0.85em; }
+.note { color: #666; } nav a { margin-right: 1em; }
+"""
+
+SECTIONS = [("corpus", "语料规模"), ("clusters", "做法聚类"), ("models", "组织模式的复现"),
+            ("regions", "地区对比"), ("statistics", "各县数据"), ("quality", "数据质量说明")]
+
+
+def esc(value: object) -> str:
+    """Escaped display text of a cell: lists joined with 、, missing values empty."""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if not isinstance(value, str) and isinstance(value, Iterable):
+        return "、".join(esc(item) for item in value)
+    return html.escape(str(value), quote=True)
+
+
+def as_list(value: object) -> list:
+    """A list cell as a Python list, whether it is a list, an array, a JSON string or missing."""
+    if isinstance(value, str):
+        return json.loads(value) if value.startswith("[") else [value]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    return list(value) if isinstance(value, Iterable) else [value]
+
+
+def table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """A table by name, or an empty frame when it is absent."""
+    frame = tables.get(name)
+    return frame if frame is not None else pd.DataFrame()
+
+
+def html_table(frame: pd.DataFrame, headers: dict[str, str], numeric: Iterable[str] = ()) -> str:
+    """An HTML table of the given columns (column → header), every cell escaped."""
+    if frame.empty:
+        return '<p class="note">无数据</p>'
+    numeric = set(numeric)
+    head = "".join(f"<th>{esc(label)}</th>" for label in headers.values())
+    rows = []
+    for record in frame.head(MAX_ROWS).to_dict("records"):
+        cells = "".join(f"<td{NUM if col in numeric else ''}>{esc(record.get(col))}</td>" for col in headers)
+        rows.append(f"<tr>{cells}</tr>")
+    more = f'<p class="note">仅列出前 {MAX_ROWS} 行，共 {len(frame)} 行。</p>' if len(frame) > MAX_ROWS else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+
+
+def figure_html(figures: dict[str, Path], name: str, caption: str) -> str:
+    """The PNG of a figure embedded as a base64 data URI, or nothing if it was not made."""
+    path = figures.get(name)
+    png = Path(path).with_suffix(".png") if path is not None else None
+    if png is None or not png.is_file():
+        return ""
+    data = base64.b64encode(png.read_bytes()).decode("ascii")
+    return (f'<figure><img alt="{esc(caption)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{esc(caption)}</figcaption></figure>")
+
+
+def section(anchor: str, title: str, body: str) -> str:
+    """One titled section of the report."""
+    return f'<section id="{anchor}"><h2>{esc(title)}</h2>{body}</section>'
+
+
+def quote(sentence: object, title: object, detail: object = "") -> str:
+    """A quoted source sentence followed by the document it comes from."""
+    where = f"《{esc(title)}》" + (f" · {esc(detail)}" if esc(detail) else "")
+    return f'<blockquote>{esc(sentence)}</blockquote><p class="source">——{where}</p>'
+
+
+def documents_per_province(documents: pd.DataFrame) -> pd.DataFrame:
+    """Unique documents and characters per province (unknown province last)."""
+    docs = unique_documents(documents)
+    if docs.empty:
+        return pd.DataFrame(columns=["province", "n_documents", "chars"])
+    docs = docs.assign(province=docs["province"].fillna(UNKNOWN))
+    counts = docs.groupby("province").agg(n_documents=("doc_id", "nunique"), chars=("chars", "sum")).reset_index()
+    counts = counts.assign(_unknown=counts["province"] == UNKNOWN)
+    return counts.sort_values(["_unknown", "n_documents", "province"], ascending=[True, False, True]).drop(
+        columns="_unknown")
+
+
+def corpus_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+    """Corpus size, input statuses and documents per province."""
+    documents, manifest = table(tables, "documents"), table(tables, "manifest")
+    docs = unique_documents(documents)
+    n_dup = len(documents) - len(docs)
+    chars = int(docs["chars"].sum()) if "chars" in docs.columns else 0
+    summary = (f"<p>共 {len(docs)} 篇文档（重复的 {n_dup} 篇只计一次），{chars} 字；"
+               f"输入文件 {len(manifest)} 个。</p>")
+    statuses = (manifest.groupby("status").size().rename("n").reset_index() if not manifest.empty
+                else pd.DataFrame())
+    body = summary + "<h3>输入文件状态</h3>" + html_table(statuses, {"status": "状态", "n": "数量"}, ["n"])
+    body += "<h3>各省文档数</h3>" + html_table(
+        documents_per_province(documents), {"province": "省份", "n_documents": "文档数", "chars": "字数"},
+        ["n_documents", "chars"])
+    return section("corpus", "语料规模", body)
+
+
+def cluster_block(row: dict) -> str:
+    """One practice cluster: label, sizes, terms and quoted examples."""
+    examples = as_list(row.get("examples", row.get("examples_json")))
+    quotes = "".join(quote(ex.get("sentence"), ex.get("title"), ex.get("heading")) for ex in examples)
+    return (f"<h3>{esc(row.get('cluster'))}. {esc(row.get('label'))}</h3>"
+            f"<p>{esc(row.get('size'))} 条举措，{esc(row.get('n_documents'))} 篇文档，"
+            f"{esc(row.get('n_counties'))} 个县。关键词：{esc(as_list(row.get('terms')))}</p>"
+            + (quotes or '<p class="note">无例句</p>'))
+
+
+def clusters_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+    """Practice clusters with examples quoting their source sentences."""
+    clusters = table(tables, "clusters")
+    body = figure_html(figures, "clusters", "做法聚类（标签与规模）")
+    body += figure_html(figures, "region_clusters", "各地区做法类型构成")
+    if clusters.empty:
+        return section("clusters", "做法聚类", body + '<p class="note">无数据</p>')
+    ordered = clusters.sort_values(["size", "cluster"], ascending=[False, True])
+    body += "".join(cluster_block(row) for row in ordered.to_dict("records"))
+    return section("clusters", "做法聚类", body)
+
+
+def model_examples(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """For each canonical model, the source sentence and title of its earliest mention."""
+    models, docs = table(tables, "models"), unique_documents(table(tables, "documents"))
+    if models.empty or docs.empty:
+        return pd.DataFrame(columns=["canonical", "example", "example_title"])
+    merged = models.merge(docs[["doc_id", "title", "date", "text"]], on="doc_id")
+    first = merged.sort_values(["date", "doc_id", "start"], na_position="last").drop_duplicates("canonical")
+    sentences = [source_sentence(r.text, int(r.start), int(r.end)) for r in first.itertuples()]
+    return pd.DataFrame({"canonical": first["canonical"].to_numpy(), "example": sentences,
+                         "example_title": first["title"].to_numpy()})
+
+
+def models_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+    """Model recurrence table with an example sentence per model, and the model figures."""
+    body = figure_html(figures, "models_by_counties", "组织模式：出现的县数")
+    body += figure_html(figures, "model_county_heatmap", "组织模式 × 县：提及文档数")
+    body += figure_html(figures, "model_timeline", "组织模式首次出现时间")
+    recurrence = table(tables, "model_recurrence")
+    if not recurrence.empty:
+        recurrence = recurrence.sort_values(["n_counties", "n_documents"], ascending=False)
+        recurrence = recurrence.merge(model_examples(tables), on="canonical", how="left")
+    headers = {"canonical": "模式", "n_documents": "文档数", "n_counties": "县数", "n_provinces": "省数",
+               "first_date": "首见", "last_date": "末见", "counties": "县", "surfaces": "原文写法",
+               "example": "例句", "example_title": "出处"}
+    body += html_table(recurrence, headers, ["n_documents", "n_counties", "n_provinces"])
+    return section("models", "组织模式的复现", body)
+
+
+def region_rows(regions: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame:
+    """Ranked regions with their top z-score terms as 'term (z)' strings."""
+    ranked = regions[regions["status"] == "ranked"]
+    if ranked.empty:
+        return ranked
+    top = terms[terms["rank"] <= TOP_TERMS].sort_values("rank") if not terms.empty else terms
+    labels = {(lvl, reg): [f"{t}（z={z:.1f}）" for t, z in zip(g["term"], g["z"])]
+              for (lvl, reg), g in (top.groupby(["level", "region"]) if not top.empty else [])}
+    return ranked.assign(top_terms=[labels.get((r.level, r.region), []) for r in ranked.itertuples()])
+
+
+def regions_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+    """Distinctive terms per ranked region; regions with too little text listed as such."""
+    regions, terms = table(tables, "regions"), table(tables, "region_terms")
+    if regions.empty:
+        return section("regions", "地区对比", '<p class="note">无数据</p>')
+    body = "<h3>各地区最具区分度的词（按 z 值）</h3>" + html_table(
+        region_rows(regions, terms), {"level": "层级", "region": "地区", "n_documents": "文档数",
+                                      "n_chars": "字数", "top_terms": "特征词"}, ["n_documents", "n_chars"])
+    thin = regions[regions["status"] != "ranked"]
+    body += "<h3>文本太少、未参与排序的地区</h3>" + html_table(
+        thin, {"level": "层级", "region": "地区", "n_documents": "文档数", "n_chars": "字数"},
+        ["n_documents", "n_chars"])
+    return section("regions", "地区对比", body)
+
+
+def statistics_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+    """County statistics, each with its source sentence and document title."""
+    stats = table(tables, "county_statistics")
+    headers = {"county": "县", "subject": "对象", "text": "数值", "qualifier": "限定", "sentence": "原句",
+               "title": "出处"}
+    return section("statistics", "各县数据", html_table(stats, headers))
+
+
+def flagged(documents: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Unique documents whose boolean quality flag is set."""
+    if column not in documents.columns:
+        return documents.iloc[0:0]
+    return documents[documents[column].fillna(False).astype(bool)]
+
+
+def mojibake_counts(documents: pd.DataFrame) -> pd.DataFrame:
+    """Documents with mojibake spans and how many each has."""
+    if "mojibake_spans" not in documents.columns or documents.empty:
+        return pd.DataFrame(columns=["doc_id", "title", "n_spans"])
+    counts = documents.assign(n_spans=[len(as_list(v)) for v in documents["mojibake_spans"]])
+    return counts[counts["n_spans"] > 0]
+
+
+def duplicate_rows(documents: pd.DataFrame) -> pd.DataFrame:
+    """Documents marked as duplicates of another document."""
+    if "duplicate_of" not in documents.columns:
+        return documents.iloc[0:0]
+    return documents[documents["duplicate_of"].notna()]
+
+
+def titled_table(title: str, frame: pd.DataFrame, headers: dict[str, str], numeric: Iterable[str] = ()) -> str:
+    """A subsection heading with the row count, then the table."""
+    return f"<h3>{esc(title)}（{len(frame)}）</h3>" + html_table(frame, headers, numeric)
+
+
+def input_problems(manifest: pd.DataFrame) -> str:
+    """Rejected and duplicate inputs from the manifest, with their reasons."""
+    rejected = manifest[manifest["status"] == "rejected"] if not manifest.empty else manifest
+    duplicates = manifest[manifest["status"] == "duplicate"] if not manifest.empty else manifest
+    return (titled_table("被拒绝的输入", rejected, {"source": "文件", "reason": "原因", "encoding": "编码"})
+            + titled_table("重复的输入", duplicates, {"source": "文件", "reason": "原因", "doc_ids": "文档"}))
+
+
+def document_problems(documents: pd.DataFrame) -> str:
+    """Duplicate documents, truncated pages, count mismatches and mojibake."""
+    unique, headers = unique_documents(documents), {"doc_id": "文档", "title": "标题", "source": "来源"}
+    mojibake = mojibake_counts(unique)
+    return (titled_table("重复的文档（统计时只计一次）", duplicate_rows(documents), {**headers, "duplicate_of": "重复于"})
+            + titled_table("页面不完整（truncated）", flagged(unique, "truncated"), headers)
+            + titled_table("条目数与标题不符（count_mismatch）", flagged(unique, "count_mismatch"), headers)
+            + titled_table(f"含乱码的文档（共 {int(mojibake['n_spans'].sum())} 处）", mojibake,
+                           {**headers, "n_spans": "乱码处数"}, ["n_spans"]))
+
+
+def quality_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+    """Rejected inputs, duplicates, truncated pages, count mismatches and mojibake."""
+    body = input_problems(table(tables, "manifest")) + document_problems(table(tables, "documents"))
+    return section("quality", "数据质量说明", body)
+
+
+def page(body: str) -> str:
+    """The complete HTML page around the sections."""
+    nav = "".join(f'<a href="#{anchor}">{esc(title)}</a>' for anchor, title in SECTIONS)
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{esc(TITLE)}</title>'
+            f"<style>{CSS}</style></head><body><h1>{esc(TITLE)}</h1><nav>{nav}</nav>{body}</body></html>\n")
+
+
+def render_report(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+    """The report as one HTML string."""
+    builders = [corpus_section, clusters_section, models_section, regions_section, statistics_section,
+                quality_section]
+    return page("".join(build(tables, figures) for build in builders))
+
+
+def write_report(tables: dict[str, pd.DataFrame], figures: dict[str, Path], out_dir: Path) -> Path:
+    """Write out_dir/report.html and return its path."""
+    path = Path(out_dir) / "report.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_report(tables, figures), encoding="utf-8")
+    log.info("wrote %s", path)
+    return path

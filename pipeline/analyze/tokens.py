@@ -1,0 +1,100 @@
+"""Tokenisation for the analyze stage: a private jieba Tokenizer with the user dictionary, stopwords."""
+from __future__ import annotations
+
+import io
+import logging
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jieba
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+USERDICT_NAME = "userdict.txt"
+STOPWORDS_NAME = "stopwords.txt"
+
+# A kept token is made only of CJK ideographs or Latin letters (no digits, punctuation, spaces).
+_WORD_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z]+$")
+
+TokenSpan = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class AnalyzeResources:
+    """Read-only resources of the analyze stage: jieba user dictionary path and stopwords."""
+
+    userdict: Path
+    stopwords: frozenset[str]
+
+    def make_tokenizer(self) -> "jieba.Tokenizer":
+        """Build a fresh tokenizer (≈1 s); build it once per run and pass it around."""
+        return make_tokenizer(self.userdict)
+
+
+def _data_lines(path: Path) -> list[str]:
+    """Non-empty, non-comment lines of a curated data file."""
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def load_stopwords(path: Path) -> frozenset[str]:
+    """Load a stopword file (one word per line, # comments)."""
+    return frozenset(_data_lines(path))
+
+
+def load_analyze_resources(data_dir: Path | None = None) -> AnalyzeResources:
+    """Load the analyze resources from `data_dir` (default: the package's data folder)."""
+    base = data_dir if data_dir is not None else DATA_DIR
+    userdict = base / USERDICT_NAME
+    if not userdict.is_file():
+        raise FileNotFoundError(f"jieba user dictionary missing: {userdict}")
+    return AnalyzeResources(userdict=userdict, stopwords=load_stopwords(base / STOPWORDS_NAME))
+
+
+def make_tokenizer(userdict: Path) -> "jieba.Tokenizer":
+    """A private `jieba.Tokenizer` carrying the user dictionary (the global jieba stays untouched)."""
+    import jieba  # lazy: importing jieba is cheap, but keep the stage import light
+
+    tokenizer = jieba.Tokenizer()
+    # jieba's own parser would read our "#" header lines as words, so feed it the data lines only.
+    body = io.StringIO("\n".join(_data_lines(userdict)))
+    body.name = str(userdict)
+    tokenizer.load_userdict(body)
+    logger.debug("jieba tokenizer ready with user dictionary %s", userdict)
+    return tokenizer
+
+
+def is_content_token(token: str, stopwords: frozenset[str]) -> bool:
+    """True for a token worth counting: ≥2 chars, letters/ideographs only, not a stopword."""
+    return len(token) >= 2 and bool(_WORD_RE.match(token)) and token not in stopwords
+
+
+def tokenize(text: str, tokenizer: "jieba.Tokenizer", stopwords: frozenset[str]) -> list[str]:
+    """Content tokens of `text` (stopwords, punctuation, digits and single characters dropped)."""
+    if not text:
+        return []
+    return [tok for tok in tokenizer.lcut(text) if is_content_token(tok, stopwords)]
+
+
+def token_spans(text: str, tokenizer: "jieba.Tokenizer", stopwords: frozenset[str]) -> list[TokenSpan]:
+    """Content tokens of `text` with offsets: text[start:end] == token."""
+    if not text:
+        return []
+    spans = tokenizer.tokenize(text)
+    return [(tok, start, end) for tok, start, end in spans if is_content_token(tok, stopwords)]
+
+
+def tokens_between(spans: list[TokenSpan], starts: list[int], start: int, end: int) -> list[str]:
+    """Tokens of a tokenised document lying wholly inside [start, end); `starts` are the span starts."""
+    out = []
+    for tok, s, e in spans[bisect_left(starts, start):]:
+        if s >= end:
+            break
+        if e <= end:
+            out.append(tok)
+    return out

@@ -1,0 +1,135 @@
+"""Ingest stage: raw files in a corpus folder → manifest and clean, simplified documents."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.schema import check_table, empty_table
+
+from .boilerplate import recurring_lines
+from .dedup import doc_hash, find_duplicates
+from .pages import Page, clean_page, prepare_page
+from .readers import RawRecord, discover, read_path
+
+log = logging.getLogger(__name__)
+
+# A short line on this many different pages (and on ≥ RECURRING_SHARE of them) is site chrome.
+RECURRING_MIN_PAGES = 3
+RECURRING_SHARE = 0.02
+
+
+class CorpusError(RuntimeError):
+    """The corpus folder cannot be used at all (missing, not a folder, or empty)."""
+
+
+@dataclass(frozen=True)
+class IngestTables:
+    """What ingest hands to the next stage."""
+
+    manifest: pd.DataFrame
+    documents: pd.DataFrame
+    places: pd.DataFrame
+
+
+def ingest(corpus: Path, resources, progress: bool = False) -> IngestTables:
+    """Read every file under `corpus` and return the manifest, documents and place mentions."""
+    files = corpus_files(corpus)
+    records = [r for path in _progress(files, progress, "read") for r in read_path(path, corpus)]
+    pages = [prepare_page(r, resources.converter) for r in _progress(records, progress, "clean") if r.reason is None]
+    recurring = recurring_lines([p.lines for p in pages], _recurring_threshold(len(pages)))
+    docs, failures = [], {}
+    for page in pages:
+        try:
+            docs.extend(clean_page(page, resources.boilerplate, recurring))
+        except Exception as exc:  # a bad document must never stop the run
+            log.warning("cleaning %s failed: %s", page.source, exc)
+            failures[page.source] = f"cleaning failed: {type(exc).__name__}: {exc}"
+    documents, places = attach_places(mark_duplicates(docs), resources.gazetteer)
+    manifest = build_manifest(records, documents, failures)
+    return IngestTables(check_table(manifest, "manifest"), check_table(documents, "documents"), places)
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """The corpus's input files, or CorpusError when there is nothing to read."""
+    if not corpus.is_dir():
+        raise CorpusError(f"corpus folder {corpus} does not exist or is not a folder")
+    files = discover(corpus)
+    if not files:
+        raise CorpusError(f"corpus folder {corpus} holds no input files")
+    return files
+
+
+def _recurring_threshold(n_pages: int) -> int:
+    """How many pages a line must appear on to count as chrome."""
+    return max(RECURRING_MIN_PAGES, int(n_pages * RECURRING_SHARE))
+
+
+def _progress(items: list, enabled: bool, desc: str):
+    """A tqdm progress bar on a terminal, the plain list otherwise."""
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="file" if desc == "read" else "doc")
+
+
+def mark_duplicates(docs: list[dict]) -> list[dict]:
+    """Set duplicate_of on exact and near duplicates and make doc_ids unique."""
+    firsts = find_duplicates([d["text"] for d in docs])
+    seen: set[str] = set()
+    out = []
+    for doc in docs:
+        doc_id = doc["doc_id"]
+        if doc_id in seen:  # the same clean text twice: keep ids unique and stable
+            doc_id = f"{doc_id}-{doc_hash(doc['source'] + '#' + str(doc['part']))[:6]}"
+        seen.add(doc_id)
+        out.append({**doc, "doc_id": doc_id})
+    return [{**doc, "duplicate_of": out[f]["doc_id"] if f is not None else None} for doc, f in zip(out, firsts)]
+
+
+PLACE_COLUMNS = ("province", "prefecture", "county", "adcode", "place_level", "place_confidence", "place_conflict")
+
+
+def attach_places(docs: list[dict], gazetteer) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Documents with the place they are about, and every place mention with its span."""
+    from pipeline.places import document_place, find_mentions
+
+    rows, mentions = [], []
+    for doc in docs:
+        found = find_mentions(doc["text"], gazetteer)
+        place = document_place(doc["title"] or "", doc["text"], doc["source_unit"], found, gazetteer, doc["metadata"])
+        rows.append({**doc, **{c: place.get(c) for c in PLACE_COLUMNS}, "metadata": json.dumps(doc["metadata"], ensure_ascii=False)})
+        mentions.extend({"doc_id": doc["doc_id"], **m} for m in found)
+    documents = pd.DataFrame(rows) if rows else empty_table("documents")
+    places = pd.DataFrame(mentions) if mentions else empty_table("places")
+    return documents, places
+
+
+def build_manifest(records: list[RawRecord], documents: pd.DataFrame, failures: dict[str, str]) -> pd.DataFrame:
+    """One row per input file (or CSV/JSONL row) with its status, reason and documents."""
+    by_source = documents.groupby("source") if len(documents) else None
+    rows = []
+    for record in records:
+        group = by_source.get_group(record.source) if by_source is not None and record.source in by_source.groups else None
+        rows.append(_manifest_row(record, group, failures.get(record.source)))
+    return pd.DataFrame(rows, columns=["source", "status", "reason", "doc_ids", "encoding", "bytes", "kind"])
+
+
+def _manifest_row(record: RawRecord, docs: pd.DataFrame | None, failure: str | None) -> dict:
+    """The manifest row of one record."""
+    row = {"source": record.source, "encoding": record.encoding, "bytes": record.bytes, "kind": record.kind, "doc_ids": []}
+    if record.reason or failure or docs is None:
+        return {**row, "status": "rejected", "reason": record.reason or failure or "no text left after cleaning"}
+    ids = docs["doc_id"].tolist()
+    if len(ids) > 1:
+        n_dup = int(docs["duplicate_of"].notna().sum())
+        return {**row, "status": "split", "reason": f"compilation of {len(ids)} articles ({n_dup} duplicates)", "doc_ids": ids}
+    dup = docs["duplicate_of"].iloc[0]
+    if dup is not None:
+        return {**row, "status": "duplicate", "reason": f"duplicate of {dup}", "doc_ids": ids}
+    return {**row, "status": "accepted", "reason": None, "doc_ids": ids}

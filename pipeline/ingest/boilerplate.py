@@ -1,0 +1,109 @@
+"""Page chrome removal: editable patterns, page structure, and lines that recur across a corpus."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+SENTENCE_END = re.compile(r"[。！？!?；;…”」』]$")
+BODY_MIN_CHARS = 30
+CAPTION_MAX_CHARS = 40
+FOOTER_KEEP_MIN_CHARS = 40
+INNER_SPACE = re.compile(r"[ \t\u3000\xa0]{2,}")
+IMAGE_LINE = re.compile(r"^[\w\-]+\.(jpg|jpeg|png|gif|bmp|webp)$", re.I)
+MARKER_LINE = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+)")
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """Patterns from the editable data file: whole-line chrome and inline watermarks."""
+
+    line: tuple[re.Pattern[str], ...]
+    inline: tuple[re.Pattern[str], ...]
+
+    def is_chrome(self, line: str) -> bool:
+        """True when a line matches a chrome pattern."""
+        return any(p.search(line) for p in self.line)
+
+    def cut_inline(self, line: str) -> str:
+        """The line with watermarks cut out."""
+        for pattern in self.inline:
+            line = pattern.sub("", line)
+        return line
+
+
+def load_boilerplate(path: Path) -> Boilerplate:
+    """Read `[line]` and `[inline]` pattern sections from the data file."""
+    sections: dict[str, list[re.Pattern[str]]] = {"line": [], "inline": []}
+    current = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped in ("[line]", "[inline]"):
+            current = stripped[1:-1]
+            continue
+        if current is None:
+            raise ValueError(f"{path}: pattern {stripped!r} before a [line]/[inline] header")
+        sections[current].append(re.compile(stripped))
+    return Boilerplate(tuple(sections["line"]), tuple(sections["inline"]))
+
+
+def split_lines(text: str) -> list[str]:
+    """Non-empty lines, stripped of ASCII, full-width and non-breaking spaces."""
+    lines = (INNER_SPACE.sub(" ", line).strip(" \t\r\f\v\u3000\xa0\u200b\ufeff") for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def is_body_line(line: str) -> bool:
+    """A prose paragraph: long enough and ending like a sentence or holding several."""
+    return len(line) >= BODY_MIN_CHARS and (bool(SENTENCE_END.search(line)) or line.count("。") >= 2)
+
+
+def body_bounds(lines: list[str]) -> tuple[int, int] | None:
+    """Indices of the first and last prose paragraph, or None for pages without prose."""
+    body = [i for i, line in enumerate(lines) if is_body_line(line)]
+    return (body[0], body[-1]) if body else None
+
+
+def recurring_lines(pages: list[list[str]], min_pages: int) -> frozenset[str]:
+    """Short non-prose lines found on at least `min_pages` different pages of a corpus."""
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        counts.update({line for line in lines if _could_be_chrome(line)})
+    return frozenset(line for line, n in counts.items() if n >= min_pages)
+
+
+def _could_be_chrome(line: str) -> bool:
+    """Reposted articles share prose and numbered headings; chrome is neither."""
+    return not is_body_line(line) and not MARKER_LINE.match(line) and len(line) <= 60
+
+
+def drop_chrome(lines: list[str], patterns: Boilerplate, recurring: frozenset[str]) -> list[str]:
+    """Lines without pattern chrome, recurring chrome, image names and their captions."""
+    kept: list[str] = []
+    after_image = False
+    for line in lines:
+        if IMAGE_LINE.match(line):
+            after_image = True
+            continue
+        caption = after_image and len(line) <= CAPTION_MAX_CHARS
+        after_image = False
+        if caption or patterns.is_chrome(line) or line in recurring:
+            continue
+        line = patterns.cut_inline(line).strip()
+        if line:
+            kept.append(line)
+    return kept
+
+
+def trim_footer(lines: list[str]) -> list[str]:
+    """Drop short non-prose lines after the last prose paragraph (menus, counters, contacts)."""
+    bounds = body_bounds(lines)
+    if bounds is None:
+        return lines
+    last = bounds[1]
+    tail = [line for line in lines[last + 1:] if len(line) >= FOOTER_KEEP_MIN_CHARS or MARKER_LINE.match(line)]
+    return lines[: last + 1] + tail

@@ -1,0 +1,52 @@
+"""Exact and near-duplicate documents: MinHash over character shingles with LSH."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+SHINGLE = 5
+NUM_PERM = 128
+THRESHOLD = 0.7
+NOISE = re.compile(r"[\s\d,，。、:：;；!！?？“”\"'()（）《》【】\-—…·]+")
+
+
+def doc_hash(text: str) -> str:
+    """Stable id of a clean text: the first 16 hex digits of its SHA-1."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
+    """Character k-grams of the text without spaces, digits and punctuation."""
+    core = NOISE.sub("", text)
+    if len(core) <= k:
+        return {core.encode("utf-8")} if core else set()
+    return {core[i:i + k].encode("utf-8") for i in range(len(core) - k + 1)}
+
+
+def find_duplicates(texts: list[str], threshold: float = THRESHOLD, seed: int = 1) -> list[int | None]:
+    """For each text, the index of the earlier text it duplicates (exactly or nearly), else None."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    exact: dict[str, int] = {}
+    hashes: dict[int, MinHash] = {}
+    result: list[int | None] = []
+    for i, text in enumerate(texts):
+        key = doc_hash(text)
+        if key in exact:
+            result.append(exact[key])
+            continue
+        exact[key] = i
+        grams = shingles(text)
+        minhash = MinHash(num_perm=NUM_PERM, seed=seed)
+        minhash.update_batch(list(grams))
+        hits = [int(h) for h in lsh.query(minhash)] if grams else []
+        # LSH returns candidates; keep those whose estimated Jaccard really passes the threshold.
+        hits = [h for h in hits if minhash.jaccard(hashes[h]) >= threshold]
+        first = min(hits) if hits else None
+        result.append(result[first] if first is not None and result[first] is not None else first)
+        if grams:
+            lsh.insert(str(i), minhash)
+            hashes[i] = minhash
+    return result

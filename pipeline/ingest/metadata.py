@@ -1,0 +1,94 @@
+"""Page metadata in text dumps: title, date, source unit; and the header lines around them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .boilerplate import MARKER_LINE, body_bounds
+
+DATE = re.compile(
+    r"(?:发表于|时间|发布时间|发布日期|日期|更新时间|发文日期|成文日期)\s*[:：]?\s*"
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+)
+SOURCE = re.compile(r"(?:供稿单位|文章来源|信息来源|稿件来源|来源|供稿)\s*[:：]\s*([^\s|:：]{2,40})(?![:：])")
+URL = re.compile(r"(?:原文链接|原文地址|网址|链接)\s*[:：]\s*(https?://\S+)")
+METADATA_LINE_MAX = 80
+TITLE_MIN, TITLE_MAX = 4, 60
+NOT_TITLE_END = re.compile(r"[。，,；;:：、]$")
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """What the page says about itself."""
+
+    date: str | None = None
+    source_unit: str | None = None
+    url: str | None = None
+
+
+def iso_date(year: str, month: str, day: str) -> str | None:
+    """YYYY-MM-DD, or None for impossible dates."""
+    y, m, d = int(year), int(month), int(day)
+    if not (1949 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def is_metadata_line(line: str) -> bool:
+    """A short line that states a date, a source or a link of the page."""
+    if len(line) > METADATA_LINE_MAX:
+        return False
+    return bool(DATE.search(line) or SOURCE.search(line) or URL.search(line))
+
+
+def page_metadata(lines: list[str]) -> PageMetadata:
+    """Date, source unit and url from the metadata lines of a page (first found wins)."""
+    date = source = url = None
+    for line in lines:
+        if not is_metadata_line(line):
+            continue
+        if date is None and (m := DATE.search(line)):
+            date = iso_date(*m.groups())
+        if source is None and (m := SOURCE.search(line)):
+            source = m.group(1)
+        if url is None and (m := URL.search(line)):
+            url = m.group(1)
+    return PageMetadata(date, source, url)
+
+
+def is_title_like(line: str) -> bool:
+    """A short heading-like line: no sentence end, no list marker, not a dash subtitle."""
+    return (
+        TITLE_MIN <= len(line) <= TITLE_MAX
+        and not NOT_TITLE_END.search(line)
+        and not line.endswith("。")
+        and not line.startswith(("—", "-", "【"))
+        and not MARKER_LINE.match(line)
+    )
+
+
+def title_index(lines: list[str]) -> int | None:
+    """Index of the page title: the heading before the metadata line, else before the prose."""
+    bounds = body_bounds(lines)
+    end = bounds[0] if bounds else len(lines)
+    meta = [i for i in range(end) if is_metadata_line(lines[i])]
+    limit = meta[0] if meta else end
+    for i in range(limit - 1, -1, -1):
+        if is_title_like(lines[i]):
+            return i
+    return None
+
+
+def trim_header(lines: list[str]) -> tuple[str | None, list[str]]:
+    """The title and the lines from the title on, without metadata lines."""
+    index = title_index(lines)
+    title = lines[index] if index is not None else None
+    start = index if index is not None else 0
+    bounds = body_bounds(lines)
+    body_start = bounds[0] if bounds else len(lines)
+    kept = [
+        line for i, line in enumerate(lines)
+        if i >= start and not (i < body_start and is_metadata_line(line))
+    ]
+    return title, kept

@@ -1,0 +1,100 @@
+"""Per-record cleaning: a raw record becomes one or more clean documents (pure functions)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .boilerplate import Boilerplate, body_bounds, drop_chrome, split_lines, trim_footer
+from .dedup import doc_hash
+from .html import extract_html
+from .metadata import PageMetadata, iso_date, page_metadata, trim_header
+from .mojibake import mojibake_spans
+from .pinyin import remove_pinyin
+from .readers import RawRecord
+from .script import Script, detect_script, to_simplified
+from .split import split_compilation
+
+PAGINATION = re.compile(r"^(\d{1,2}|下一页|下页|共\s*\d+\s*页|第\s*\d+\s*页|\d+\s*/\s*\d+)$")
+DATE_VALUE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A decoded record in simplified script, split into lines, with what it says about itself."""
+
+    source: str
+    kind: str
+    script: Script
+    lines: list[str]
+    metadata: PageMetadata
+    given: dict = field(default_factory=dict)
+    pinyin_removed: int = 0
+    paginated: bool = False
+
+
+def prepare_page(record: RawRecord, converter) -> Page:
+    """Decode-level cleaning of one record: HTML main text, pinyin, OpenCC, lines, metadata."""
+    text, given = record.text or "", dict(record.metadata)
+    if record.kind == "html":
+        text, html_meta = extract_html(text)
+        given = {**html_meta, **given}
+    text, removed = remove_pinyin(text)
+    simplified = to_simplified(text, converter)
+    lines = split_lines(simplified)
+    return Page(
+        source=record.source,
+        kind=record.kind,
+        script=detect_script(text, simplified),
+        lines=lines,
+        metadata=page_metadata(lines),
+        given={k: to_simplified(v, converter) if isinstance(v, str) else v for k, v in given.items()},
+        pinyin_removed=removed,
+        paginated=_is_paginated(lines),
+    )
+
+
+def _is_paginated(lines: list[str]) -> bool:
+    """A page number or 'next page' link after the last paragraph: page 1 of a longer article."""
+    bounds = body_bounds(lines)
+    return bool(bounds) and any(PAGINATION.match(line) for line in lines[bounds[1] + 1:])
+
+
+def clean_page(page: Page, boilerplate: Boilerplate, recurring: frozenset[str]) -> list[dict]:
+    """Clean documents of a page: one, or one per article of a compilation."""
+    lines = drop_chrome(page.lines, boilerplate, recurring)
+    parts = split_compilation("\n".join(lines))
+    if len(parts) > 1:
+        text = "\n".join(lines)
+        docs = [_document(page, text[p.start:p.end].strip(), p.title, i) for i, p in enumerate(parts)]
+    else:
+        title, lines = trim_header(lines)
+        docs = [_document(page, "\n".join(trim_footer(lines)), page.given.get("title") or title, 0)]
+    return [d for d in docs if d["text"]]
+
+
+def _document(page: Page, text: str, title: str | None, part: int) -> dict:
+    """A documents row (place columns and duplicate_of are filled later)."""
+    meta = page.metadata
+    return {
+        "doc_id": doc_hash(text),
+        "source": page.source,
+        "part": part,
+        "title": title,
+        "date": _given_date(page.given.get("date")) or meta.date,
+        "source_unit": page.given.get("source_unit") or meta.source_unit,
+        "url": page.given.get("url") or meta.url,
+        "script": page.script.value,
+        "text": text,
+        "chars": len(text),
+        "mojibake_spans": mojibake_spans(text),
+        "truncated": page.paginated,
+        "pinyin_removed": page.pinyin_removed,
+        "metadata": {k: v for k, v in page.given.items() if k not in ("title", "date", "url", "source_unit")},
+    }
+
+
+def _given_date(value: object) -> str | None:
+    """An ISO date from a metadata value such as '2018-9-5' or '2018年9月5日'."""
+    match = DATE_VALUE.search(str(value)) if value else None
+    return iso_date(*match.groups()) if match else None

@@ -1,0 +1,498 @@
+"""Split a compilation (a 目录 table of contents followed by articles without separators) into article spans."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+TOC_HEAD = re.compile(r"^\s*目\s*录\s*[:：]?\s*$")
+TOP_MARKER = re.compile(r"^([一二三四五六七八九十]{1,3})[、．.]")
+SUB_MARKER = re.compile(
+    r"^([(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．.]|[一二三四五六七八九十]{1,3}[是要在]"
+    r"|第[一二三四五六七八九十]{1,3}[,，、:：]|[①-⑳]|(首先|其次|再次|最后)[,，])"
+)
+DASH_LINE = re.compile(r"^(—{2,}|-{2,}|－{2,})")
+LABEL_LINE = re.compile(r"^【[^】]{1,10}】$")
+SOURCE_LINE = re.compile(r"(来源[:：]|^(时间|发布时间|作者|发布日期)[:：]|\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2})")
+GROUP_HEADER = re.compile(r"^(.*?)\d+篇$")
+SENTENCE_END = "。！？!?；;：:，,…"
+PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）【】\[\]、,，.。:：;；!！?？·—\-]")
+CN_VALUES = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+TITLE_MAX = 45  # longest line still read as a title/byline (TOC titles here reach ~40 chars)
+LIST_MAX = 30  # lines of an outline-only run (提纲) are at most this long
+MIN_GAP = 3  # two article starts are at least this many non-blank lines apart
+FREE_THRESHOLD = 3.0  # score a start needs where the TOC does not fix the number of articles
+
+
+@dataclass(frozen=True)
+class Part:
+    """One article of a compilation: text[start:end] is its body (with its title line when repeated)."""
+
+    title: str
+    start: int
+    end: int
+    has_toc: bool
+
+
+@dataclass(frozen=True)
+class SplitCues:
+    """Opening phrases of article leads (regexes): strong ones (近年来, 近日 …), weak ones, entity intros."""
+
+    strong: tuple[str, ...]
+    weak: tuple[str, ...]
+    intro: tuple[str, ...]
+
+
+# Defaults; researchers can override them with a file read by load_split_cues.
+DEFAULT_CUES = SplitCues(
+    strong=(
+        r"^(近年来|近年|今年以来|去年以来|近期|近日|日前|目前为止)[,，]",
+        r"^(今年|去年|\d{4}年)?[^,，。]{0,6}以来[,，]",
+        r"^\d{4}年[,，]",
+        r"^自[^。]{2,30}以来",
+        r"^为(深入|认真|全面|进一步|切实)(贯彻|落实|推进)",
+        r"^根据[^。]{2,60}(精神|要求|部署)",
+    ),
+    weak=(r"^习近平总书记[^。]{0,4}(强调|指出)", r"^党的[^,，。]{2,10}(提出|指出|强调)", r"如下[:：。]$"),
+    intro=(r"^[^,，。、]{2,16}(是|成立于|位于|地处|坐落于)",),
+)
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A non-blank line: its stripped text and the offsets of that text in the input."""
+
+    text: str
+    start: int
+    end: int
+
+
+def load_split_cues(path: Path) -> SplitCues:
+    """Read `kind<TAB>regex` lines (kind: strong | weak | intro; # comments) into SplitCues."""
+    groups: dict[str, list[str]] = {"strong": [], "weak": [], "intro": []}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if raw.strip() and not raw.lstrip().startswith("#"):
+            kind, _, pattern = raw.partition("\t")
+            groups[kind.strip()].append(pattern.strip())
+    return SplitCues(tuple(groups["strong"]), tuple(groups["weak"]), tuple(groups["intro"]))
+
+
+def split_lines(text: str) -> list[_Line]:
+    """Non-blank lines of text with the offsets of their stripped content."""
+    lines: list[_Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            lines.append(_Line(stripped, pos + lead, pos + lead + len(stripped)))
+        pos += len(raw) + 1
+    return lines
+
+
+def normalize_title(title: str) -> str:
+    """Title without spaces, quotes and punctuation, for matching TOC entries to body lines."""
+    return PUNCT.sub("", title)
+
+
+# --- line shapes -------------------------------------------------------------------------
+
+
+def is_titleish(s: str) -> bool:
+    """Short line that does not end like a sentence (title, byline, heading)."""
+    return len(s) <= TITLE_MAX and s[-1] not in SENTENCE_END
+
+
+def is_numbered(s: str) -> bool:
+    """Line opening with an enumeration marker (一、 (一) 1、 一是 第一, ① 首先, ——item)."""
+    return bool(TOP_MARKER.match(s) or SUB_MARKER.match(s))
+
+
+def is_noise(s: str) -> bool:
+    """Long run of characters without any punctuation: anti-copy filler from document sites."""
+    return len(s) >= 60 and not re.search(r"[,，。、;；:：!！?？“”]", s)
+
+
+def is_dash_subtitle(s: str) -> bool:
+    """Subtitle line such as ——XX镇脱贫攻坚工作纪实 (short, dash-led, not a sentence)."""
+    return bool(DASH_LINE.match(s)) and len(s) <= TITLE_MAX and s[-1] not in "。；;"
+
+
+def is_content(s: str) -> bool:
+    """Prose paragraph (not a title-like line, not noise)."""
+    return not is_titleish(s) and not is_noise(s)
+
+
+def is_lead_paragraph(s: str) -> bool:
+    """Paragraph opening with a short lead sentence (强化组织保障,扩大覆盖。…), typical of measures."""
+    head, sep, rest = s.partition("。")
+    return bool(sep) and len(head) <= 25 and bool(rest) and not is_numbered(s)
+
+
+def top_value(s: str) -> int | None:
+    """Value of a top-level 一、 marker at the start of s."""
+    m = TOP_MARKER.match(s)
+    if not m or len(m.group(1)) != 1:
+        return None
+    return CN_VALUES.get(m.group(1))
+
+
+def cue_score(s: str, cues: SplitCues) -> float:
+    """How strongly a paragraph reads like the lead of a new article."""
+    if any(re.search(p, s) for p in cues.strong):
+        return 3.0
+    if any(re.search(p, s) for p in cues.intro):
+        return 2.0
+    return 1.5 if any(re.search(p, s) for p in cues.weak) else 0.0
+
+
+# --- table of contents ---------------------------------------------------------------------
+
+
+def find_toc(lines: list[_Line]) -> tuple[int, int] | None:
+    """(index of the 目录 line, index of the first body line), or None without a TOC."""
+    head = next((i for i, ln in enumerate(lines[:50]) if TOC_HEAD.match(ln.text)), None)
+    if head is None:
+        return None
+    end = head + 1
+    while end < len(lines) and is_titleish(lines[end].text) and not is_noise(lines[end].text):
+        end += 1
+    if end - head - 1 < 2 or end >= len(lines):
+        return None
+    return head, _first_body_line(lines, head + 1, end)
+
+
+def _first_body_line(lines: list[_Line], first: int, end: int) -> int:
+    """The TOC run's last line opens the body when it is the first title or a byline not found later."""
+    last = lines[end - 1].text
+    if end - 1 == first:
+        return end
+    if _similar(normalize_title(last), normalize_title(lines[first].text)):
+        return end - 1
+    later = {normalize_title(ln.text) for ln in lines[end:] if is_titleish(ln.text)}
+    return end if normalize_title(last) in later else end - 1
+
+
+def toc_entries(titles: list[str], body_titles: set[str]) -> list[str]:
+    """Article titles from raw TOC lines: merge wrapped titles, drop group headers and sub-headings."""
+    merged: list[str] = []
+    i = 0
+    while i < len(titles):
+        joined = titles[i] + titles[i + 1] if i + 1 < len(titles) else ""
+        if joined and normalize_title(joined) in body_titles:
+            merged.append(joined)
+            i += 2
+            continue
+        merged.append(titles[i])
+        i += 1
+    return [t for k, t in enumerate(merged) if not _is_toc_subentry(merged, k)]
+
+
+def _is_toc_subentry(titles: list[str], k: int) -> bool:
+    """A numbered section heading (一、…) or a group header (…3篇 followed by …1, …2)."""
+    if TOP_MARKER.match(titles[k]) and k > 0:
+        return True
+    m = GROUP_HEADER.match(titles[k])
+    nxt = titles[k + 1] if k + 1 < len(titles) else ""
+    return bool(m and m.group(1) and nxt.startswith(m.group(1)))
+
+
+# --- anchors: body lines that certainly start a given TOC entry -----------------------------------
+
+
+def _similar(a: str, b: str) -> bool:
+    """Equal, one a near-complete prefix of the other, or a close fuzzy match."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if long_.startswith(short) and len(short) >= 0.8 * len(long_) and len(short) >= 6:
+        return True
+    if abs(len(a) - len(b)) > 0.25 * max(len(a), len(b)):
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+def title_matches(entries: list[str], lines: list[_Line], body: int) -> list[tuple[int, int]]:
+    """(entry, line) pairs where a body line is the entry's title (exact or fuzzy)."""
+    keys = [normalize_title(t) for t in entries]
+    pairs: list[tuple[int, int]] = []
+    for li in range(body, len(lines)):
+        s = lines[li].text
+        if len(s) > TITLE_MAX + 15 or s[-1] in "。；;":
+            continue
+        norm = normalize_title(s)
+        pairs.extend((ei, li) for ei, key in enumerate(keys) if _similar(key, norm))
+    return pairs
+
+
+def duplicate_blocks(lines: list[_Line], body: int, min_lines: int = 3) -> list[tuple[int, int, int]]:
+    """(earlier start, later start, length) of runs of >= min_lines identical lines repeated later."""
+    first: dict[str, int] = {}
+    blocks: list[tuple[int, int, int]] = []
+    covered = -1
+    for li in range(body, len(lines)):
+        s = lines[li].text
+        j = first.get(s)
+        if j is not None and len(s) >= 20 and li > covered:
+            a, b = j, li
+            while a > body and b - 1 > covered and lines[a - 1].text == lines[b - 1].text and a - 1 < j:
+                a, b = a - 1, b - 1
+            n = 0
+            while b + n < len(lines) and a + n < b and lines[a + n].text == lines[b + n].text:
+                n += 1
+            if n >= min_lines:
+                blocks.append((a, b, n))
+                covered = b + n - 1
+        first.setdefault(s, li)
+    return blocks
+
+
+def duplicate_anchors(entries: list[str], blocks: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Pairs of equal TOC titles mapped onto the two copies of a repeated block."""
+    keys = [normalize_title(t) for t in entries]
+    pairs: list[tuple[int, int]] = []
+    for i, ki in enumerate(keys):
+        for j in range(i + 1, len(keys)):
+            if keys[j] == ki:
+                for a, b, _ in blocks:
+                    pairs.extend([(i, a), (j, b)])
+    return pairs
+
+
+def monotone_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Largest subset of (entry, line) pairs increasing in both entry and line (ties: earliest)."""
+    pairs = sorted(set(pairs))
+    best: list[list[tuple[int, int]]] = []
+    for k, (e, li) in enumerate(pairs):
+        prev = [best[m] for m in range(k) if pairs[m][0] < e and pairs[m][1] < li]
+        chain = max(prev, key=len, default=[])
+        best.append(chain + [(e, li)])
+    return max(best, key=len, default=[])
+
+
+# --- scoring of possible article starts ------------------------------------------------------
+
+
+def start_scores(lines: list[_Line], body: int, cues: SplitCues) -> dict[int, float]:
+    """Score for every body line of being the first line of a new article (0 = no evidence)."""
+    scores: dict[int, float] = {}
+    last_top = 0
+    for i in range(body + 1, len(lines)):
+        s, prev = lines[i].text, lines[i - 1].text
+        score, resets = _line_score(lines, i, cues)
+        if resets:
+            last_top = 0
+        value = top_value(s)
+        if value is not None:
+            if value == 1 and last_top >= 1:
+                score += _restart_bonus(lines, i, body, cues, scores)
+            last_top = value
+        if score:
+            scores[i] = scores.get(i, 0.0) + score
+        del prev
+    return scores
+
+
+def _line_score(lines: list[_Line], i: int, cues: SplitCues) -> tuple[float, bool]:
+    """Evidence that line i opens an article, and whether it resets the heading numbering."""
+    s, prev = lines[i].text, lines[i - 1].text
+    nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+    if is_dash_subtitle(s) and not is_dash_subtitle(prev):
+        return 5.0 + _after_block_cue(lines, i, cues), True
+    if SOURCE_LINE.search(s) and len(s) <= TITLE_MAX + 15:
+        return (0.0 if _has_byline_above(lines, i) else 5.0), True
+    if not (is_content(prev) or is_numbered(prev) and not is_titleish(prev)):
+        return 0.0, False
+    if is_noise(s):
+        return 2.0 + _after_block_cue(lines, i, cues), False
+    if is_titleish(s) and not is_numbered(s):
+        return _header_score(lines, i, cues), _header_score(lines, i, cues) >= 3
+    if is_content(s) and not is_numbered(s):
+        return _prose_score(s, prev, nxt, cues), False
+    return 0.0, False
+
+
+def _has_byline_above(lines: list[_Line], i: int) -> bool:
+    """A short unnumbered line right above a source/date line (its byline) takes the start."""
+    prev = lines[i - 1].text
+    return is_titleish(prev) and not is_numbered(prev) and not SOURCE_LINE.search(prev)
+
+
+def _header_score(lines: list[_Line], i: int, cues: SplitCues) -> float:
+    """Score of a short unnumbered line after prose: title/byline, note, list start or heading."""
+    s = lines[i].text
+    if LABEL_LINE.match(s):
+        return 0.0
+    following = [ln.text for ln in lines[i + 1 : i + 5]]
+    if len(following) == 4 and all(len(t) <= LIST_MAX for t in following):
+        return 3.0  # an outline-only run (提纲) after prose
+    if re.search(r"[,，。;；]", s):
+        base = 2.0 if s[0] in "(（" and s[-1] in ")）" else 1.0
+    else:
+        base = 3.0
+    source_below = any(SOURCE_LINE.search(t) for t in following[:2])
+    return base + (5.0 if source_below else 0.0) + _after_block_cue(lines, i, cues)
+
+
+def _after_block_cue(lines: list[_Line], i: int, cues: SplitCues) -> float:
+    """Cue score of the first prose line after the short lines that follow line i."""
+    for ln in lines[i + 1 : i + 4]:
+        if is_content(ln.text):
+            return cue_score(ln.text, cues)
+    return 0.0
+
+
+def _prose_score(s: str, prev: str, nxt: str, cues: SplitCues) -> float:
+    """Score of a prose line after prose: lead cues, and an intro before lead-sentence paragraphs."""
+    score = cue_score(s, cues)
+    if nxt and is_lead_paragraph(nxt) and not is_lead_paragraph(s):
+        score += 2.0 + (0.5 if is_lead_paragraph(prev) else 0.0)
+    return score
+
+
+def _restart_bonus(lines: list[_Line], i: int, body: int, cues: SplitCues, scores: dict[int, float]) -> float:
+    """A new 一、 after earlier top-level headings: credit the lead paragraph above it, or the line itself."""
+    run: list[int] = []
+    k = i - 1
+    while k > body and (LABEL_LINE.match(lines[k].text) or is_content(lines[k].text)):
+        if is_numbered(lines[k].text) or not (is_content(lines[k - 1].text) or LABEL_LINE.match(lines[k - 1].text)):
+            break
+        if not LABEL_LINE.match(lines[k].text):
+            run.append(k)
+        k -= 1
+    if not run:
+        return 4.0
+    target = next((k for k in run if cue_score(lines[k].text, cues) > 0), run[0])
+    scores[target] = scores.get(target, 0.0) + 2.0
+    return 1.0
+
+
+def repeated_block_scores(blocks: list[tuple[int, int, int]], n_lines: int) -> dict[int, float]:
+    """Both copies of a repeated block start and end an article."""
+    scores: dict[int, float] = {}
+    for a, b, n in blocks:
+        for li in (a, a + n, b, b + n):
+            if li < n_lines:
+                scores[li] = scores.get(li, 0.0) + 4.0
+    return scores
+
+
+# --- choosing the starts ---------------------------------------------------------------------
+
+
+def pick_starts(scores: dict[int, float], lo: int, hi: int, k: int | None) -> list[int]:
+    """Best starts strictly between lines lo and hi: exactly k when known, else those above threshold."""
+    ranked = sorted((li for li in scores if lo + MIN_GAP <= li <= hi - MIN_GAP), key=lambda li: (-scores[li], li))
+    chosen: list[int] = []
+    for li in ranked:
+        if k is not None and len(chosen) == k:
+            break
+        if k is None and scores[li] < FREE_THRESHOLD:
+            break
+        if all(abs(li - c) >= MIN_GAP for c in chosen):
+            chosen.append(li)
+    if k is not None and len(chosen) < k:
+        logger.warning("only %d of %d articles found between lines %d and %d", len(chosen), k, lo, hi)
+    return sorted(chosen)
+
+
+def extend_title_start(lines: list[_Line], li: int, body: int) -> int:
+    """Move a matched title's start up over short unnumbered lines directly above (supertitle, byline)."""
+    k = li
+    while k - 1 > body and k > li - 2 and is_titleish(lines[k - 1].text) and not is_numbered(lines[k - 1].text):
+        k -= 1
+    return k
+
+
+def assign_starts(anchors: list[tuple[int, int]], scores: dict[int, float], n_entries: int, n_lines: int) -> list[tuple[int, int]]:
+    """(entry, line) for each article: anchors, plus the best starts in the gaps between anchors."""
+    result: list[tuple[int, int]] = []
+    for (e0, l0), nxt in zip(anchors, anchors[1:] + [(None, n_lines + MIN_GAP)]):
+        result.append((e0, l0))
+        e1, l1 = nxt
+        k = None if e1 is None else e1 - e0 - 1
+        extra = pick_starts(scores, l0, l1, k)
+        if e1 is None:
+            extra = extra[: n_entries - e0 - 1]
+        result.extend((e0 + 1 + m, li) for m, li in enumerate(extra))
+    return result
+
+
+# --- public entry point ------------------------------------------------------------------------
+
+
+def split_compilation(text: str, cues: SplitCues = DEFAULT_CUES) -> list[Part]:
+    """Article spans of a compilation; [] when the text is not one."""
+    lines = split_lines(text)
+    toc = find_toc(lines)
+    if toc is None:
+        return split_without_toc(text, lines)
+    head, body = toc
+    body_titles = {normalize_title(ln.text) for ln in lines[body:] if len(ln.text) <= 2 * TITLE_MAX}
+    entries = toc_entries([ln.text for ln in lines[head + 1 : body]], body_titles)
+    if not entries:
+        return []
+    anchors = _anchors(entries, lines, body)
+    scores = start_scores(lines, body, cues)
+    for li, extra in repeated_block_scores(duplicate_blocks(lines, body), len(lines)).items():
+        scores[li] = scores.get(li, 0.0) + extra
+    starts = assign_starts(anchors, scores, len(entries), len(lines))
+    _log_unassigned(entries, starts)
+    return _parts(text, lines, [(entries[e], li) for e, li in starts], has_toc=True)
+
+
+def _anchors(entries: list[str], lines: list[_Line], body: int) -> list[tuple[int, int]]:
+    """Consistent anchors, with the first entry pinned to the first body line."""
+    blocks = duplicate_blocks(lines, body)
+    pairs = title_matches(entries, lines, body) + duplicate_anchors(entries, blocks)
+    chain = [(e, extend_title_start(lines, li, body)) for e, li in monotone_chain(pairs)]
+    chain = [(e, li) for e, li in chain if e > 0 and li > body]
+    return [(0, body)] + chain
+
+
+def _log_unassigned(entries: list[str], starts: list[tuple[int, int]]) -> None:
+    """Say which TOC entries found no article in the body (truncated page, missing article)."""
+    found = {e for e, _ in starts}
+    missing = [t for e, t in enumerate(entries) if e not in found]
+    if missing:
+        logger.info("%d TOC entries without a body: %s", len(missing), "; ".join(missing[:5]))
+
+
+def _parts(text: str, lines: list[_Line], starts: list[tuple[str, int]], has_toc: bool) -> list[Part]:
+    """Contiguous parts from start lines: each runs to the last character before the next start."""
+    parts: list[Part] = []
+    for k, (title, li) in enumerate(starts):
+        end_line = starts[k + 1][1] - 1 if k + 1 < len(starts) else len(lines) - 1
+        parts.append(Part(title, lines[li].start, lines[end_line].end, has_toc))
+    return parts
+
+
+# --- compilations without a table of contents ----------------------------------------------------
+
+
+def split_without_toc(text: str, lines: list[_Line]) -> list[Part]:
+    """Split only on repeated 标题 / 来源: / 时间: header blocks; otherwise no split."""
+    heads = [i for i in range(len(lines)) if _is_header_block(lines, i)]
+    if len(heads) < 2:
+        return []
+    if heads[0] > 0:
+        logger.info("text before the first header block joins the first article")
+    starts = [(lines[i].text, i) for i in heads]
+    starts[0] = (starts[0][0], 0)
+    return _parts(text, lines, starts, has_toc=False)
+
+
+def _is_header_block(lines: list[_Line], i: int) -> bool:
+    """A title-like line followed within two lines by a 来源/时间/作者 line."""
+    s = lines[i].text
+    if not is_titleish(s) or is_numbered(s) or SOURCE_LINE.search(s):
+        return False
+    return any(SOURCE_LINE.search(ln.text) for ln in lines[i + 1 : i + 3])

@@ -1,0 +1,180 @@
+"""Find mentions of administrative units in a text and resolve ambiguous ones by context.
+
+Matching rule (why it avoids false hits):
+- scan left to right, taking the longest alias at each position (北京市朝阳区 → 北京市 + 朝阳区);
+- aliases with a level suffix (县/市/区/州/旗/盟, 自治县 …) and bare stems of ≥ 2 characters match;
+  single-character stems never exist in the gazetteer (渠县 has no alias 渠);
+- a bare stem followed by a word that makes it another kind of place or an institution
+  (江华镇, 中山路, 四川大学) is skipped;
+- *weak* stems (common words listed in place_aliases.tsv: 合作, 和平, 青山 …) count only right
+  after the name of one of their parents (甘南合作, 齐齐哈尔富裕);
+- spam lists of names separated by ``|`` and placeholders (XX县, xx乡xx村, ××县) are masked.
+Ambiguous aliases (朝阳, 鼓楼 …) are resolved by, in order: a parent named right before; all
+candidates nested in each other (大理 → 大理州, not 大理市); parents or the same unit named in the
+same sentence; the other resolved places of the document. Otherwise they stay unresolved.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+
+from pipeline.places.gazetteer import Gazetteer, has_level_suffix
+
+logger = logging.getLogger(__name__)
+
+# Runs of ≥ 3 short items separated by '|' (link farms: "巴彦淖尔市| 巴南区| 会泽县| …").
+SPAM_LIST = re.compile(r"(?:[^\s|]{1,15}[ \t\u3000]*[|｜][ \t\u3000]*){3,}[^\s|｜]{0,15}")
+# Anonymised places: XX县, xx乡xx村, ××县, 某某市, ＊＊镇.
+PLACEHOLDER = re.compile(r"(?:[XxＸｘ×＊*○〇某]{1,4}(?:省|市|州|县|区|旗|盟|乡|镇|村|街道|社区)){1,4}")
+# What may follow a bare stem only when it names something else (a town, road, school, firm).
+NOT_A_UNIT_AFTER = re.compile(r"[镇乡村路街巷道桥]|社区|大学|学院|中学|小学|公司|集团|银行|宾馆|酒店|饭店")
+SENTENCE_END = re.compile(r"[。!?！？;；\n]")
+
+
+def masked_spans(text: str) -> list[tuple[int, int]]:
+    """Spans to ignore: '|' spam lists and placeholders."""
+    spans = [m.span() for m in SPAM_LIST.finditer(text)]
+    spans += [m.span() for m in PLACEHOLDER.finditer(text)]
+    return sorted(spans)
+
+
+def mask_flags(text: str) -> bytearray:
+    """One flag per character: 1 inside a masked span."""
+    flags = bytearray(len(text))
+    for start, end in masked_spans(text):
+        flags[start:end] = b"\x01" * (end - start)
+    return flags
+
+
+def longest_alias(text: str, i: int, gaz: Gazetteer) -> str | None:
+    """The longest alias starting at position i, if any."""
+    for length in range(min(gaz.max_alias_len, len(text) - i), 1, -1):
+        piece = text[i : i + length]
+        if piece in gaz.aliases:
+            return piece
+    return None
+
+
+def scan(text: str, gaz: Gazetteer) -> list[tuple[int, int, str]]:
+    """Leftmost-longest alias matches (start, end, alias) outside masked spans."""
+    flags = mask_flags(text)
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(text):
+        alias = longest_alias(text, i, gaz) if text[i] in gaz.first_chars and not flags[i] else None
+        if alias is None or any(flags[i : i + len(alias)]):
+            i += 1
+            continue
+        out.append((i, i + len(alias), alias))
+        i += len(alias)
+    return out
+
+
+def names_something_else(text: str, end: int, alias: str) -> bool:
+    """True when a bare stem is followed by a word that makes it a town, road or institution."""
+    return not has_level_suffix(alias) and NOT_A_UNIT_AFTER.match(text, end) is not None
+
+
+def new_mention(text: str, start: int, end: int, codes: tuple[str, ...]) -> dict:
+    """An unresolved mention record with its candidate adcodes."""
+    return {"surface": text[start:end], "adcode": None, "name": None, "level": None,
+            "start": start, "end": end, "resolved": False, "candidates": list(codes)}
+
+
+def settle(mention: dict, code: str, gaz: Gazetteer) -> dict:
+    """Mark a mention as resolved to one unit."""
+    unit = gaz.unit(code)
+    mention.update(adcode=code, name=unit.name, level=unit.level, resolved=True, candidates=[code])
+    return mention
+
+
+def inside(codes: list[str], parent: str, gaz: Gazetteer) -> list[str]:
+    """The candidate codes that are the parent unit or lie within it."""
+    return [c for c in codes if gaz.is_within(c, parent)]
+
+
+def adjacent_parent(mention: dict, previous: dict | None, gaz: Gazetteer) -> list[str]:
+    """Candidates inside a resolved unit named immediately before (辽宁朝阳, 北京市朝阳区)."""
+    if previous is None or not previous["resolved"] or previous["end"] != mention["start"]:
+        return []
+    return [c for c in inside(mention["candidates"], previous["adcode"], gaz) if c != previous["adcode"]]
+
+
+def nested_top(codes: list[str], gaz: Gazetteer) -> str | None:
+    """The outermost candidate when all candidates are nested in it (大理州 ⊃ 大理市)."""
+    top = min(codes, key=lambda c: len(gaz.unit(c).ancestors()))
+    return top if all(gaz.is_within(c, top) for c in codes) else None
+
+
+def context_choice(codes: list[str], context: list[str], gaz: Gazetteer) -> str | None:
+    """The one candidate inside (or equal to) the units of a context, if exactly one fits."""
+    fits = [c for c in codes if any(gaz.is_within(c, ctx) for ctx in context)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def document_choice(codes: list[str], support: Counter, gaz: Gazetteer) -> str | None:
+    """The candidate best supported by the document's resolved places (unique best only)."""
+    scores = {c: sum(n for ctx, n in support.items() if gaz.is_within(c, ctx)) for c in codes}
+    ranked = sorted(scores.values(), reverse=True)
+    if not ranked or ranked[0] == 0 or (len(ranked) > 1 and ranked[0] == ranked[1]):
+        return None
+    return max(scores, key=scores.__getitem__)
+
+
+def raw_mentions(text: str, gaz: Gazetteer) -> list[dict]:
+    """Alias matches as mentions; weak stems kept only right after one of their parents."""
+    mentions: list[dict] = []
+    for start, end, alias in scan(text, gaz):
+        if names_something_else(text, end, alias):
+            continue
+        mention = new_mention(text, start, end, gaz.candidates(alias))
+        previous = mentions[-1] if mentions else None
+        if len(mention["candidates"]) == 1:
+            settle(mention, mention["candidates"][0], gaz)
+        narrowed = adjacent_parent(mention, previous, gaz)
+        if alias in gaz.weak and not narrowed:
+            continue
+        if narrowed:
+            mention["candidates"] = narrowed
+            if len(narrowed) == 1:
+                settle(mention, narrowed[0], gaz)
+        mentions.append(mention)
+    return mentions
+
+
+def sentence_ids(text: str, mentions: list[dict]) -> list[int]:
+    """Index of the sentence each mention falls in."""
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+    ids, k = [], 0
+    for mention in mentions:
+        while k < len(ends) and ends[k] <= mention["start"]:
+            k += 1
+        ids.append(k)
+    return ids
+
+
+def resolve_by_context(text: str, mentions: list[dict], gaz: Gazetteer) -> None:
+    """Resolve ambiguous mentions: nesting, then same sentence, then the whole document."""
+    sids = sentence_ids(text, mentions)
+    support = Counter(m["adcode"] for m in mentions if m["resolved"])
+    for mention, sid in zip(mentions, sids):
+        if mention["resolved"]:
+            continue
+        codes = mention["candidates"]
+        same = [m["adcode"] for m, s in zip(mentions, sids) if s == sid and m["resolved"]]
+        code = nested_top(codes, gaz) or context_choice(codes, same, gaz) or document_choice(codes, support, gaz)
+        if code is not None:
+            settle(mention, code, gaz)
+        else:
+            levels = {gaz.unit(c).level for c in codes}
+            mention["level"] = levels.pop() if len(levels) == 1 else None
+
+
+def find_mentions(text: str, gazetteer: Gazetteer) -> list[dict]:
+    """Mentions of administrative units in text, with offsets into text and resolved adcodes."""
+    mentions = raw_mentions(text, gazetteer)
+    resolve_by_context(text, mentions, gazetteer)
+    logger.debug("%d place mentions, %d unresolved", len(mentions), sum(not m["resolved"] for m in mentions))
+    return mentions

@@ -1,0 +1,57 @@
+"""Resources researchers edit (word lists, patterns, gazetteer), loaded once and passed explicitly."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+class ResourceError(RuntimeError):
+    """A resource file is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Read-only inputs of every per-document step."""
+
+    data_dir: Path
+    boilerplate: Any
+    converter: Any
+    units: frozenset[str]
+    model_synonyms: dict[str, str]
+    section_kinds: Any
+    gazetteer: Any
+
+
+def _require(path: Path) -> Path:
+    """The path, or a ResourceError naming it."""
+    if not path.exists():
+        raise ResourceError(f"resource file {path} is missing; restore it from git or point --data at a complete folder")
+    return path
+
+
+def load_resources(data_dir: Path | None = None) -> Resources:
+    """Load every resource file from `data_dir` (the package's data/ folder by default)."""
+    from pipeline.ingest.boilerplate import load_boilerplate
+    from pipeline.ingest.script import make_converter
+    from pipeline.places import load_gazetteer
+    from pipeline.segment.models import load_model_synonyms
+    from pipeline.segment.sections import load_section_kinds
+    from pipeline.segment.statistics import load_units
+
+    data = Path(data_dir) if data_dir else DATA_DIR
+    return Resources(
+        data_dir=data,
+        boilerplate=load_boilerplate(_require(data / "boilerplate.txt")),
+        converter=make_converter("t2s"),
+        units=load_units(_require(data / "stat_units.txt")),
+        model_synonyms=load_model_synonyms(_require(data / "model_synonyms.tsv")),
+        section_kinds=load_section_kinds(_require(data / "section_kinds.tsv")),
+        gazetteer=load_gazetteer(_require(data / "gazetteer.tsv")),
+    )

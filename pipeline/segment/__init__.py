@@ -1,0 +1,119 @@
+"""Segment stage: documents → measures (a tree), statistics, slogans and models, as spans."""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.schema import check_table, empty_table
+
+log = logging.getLogger(__name__)
+
+SPAN_TABLES = ("measures", "statistics", "slogans", "models")
+
+
+@dataclass(frozen=True)
+class SegmentTables:
+    """What segment hands to the next stage (documents gain count-check columns)."""
+
+    documents: pd.DataFrame
+    measures: pd.DataFrame
+    statistics: pd.DataFrame
+    slogans: pd.DataFrame
+    models: pd.DataFrame
+
+
+def segment(documents: pd.DataFrame, resources, progress: bool = False) -> SegmentTables:
+    """Segment every non-duplicate document; a failing document is logged and flagged."""
+    check_table(documents, "documents")
+    rows: dict[str, list[dict]] = {name: [] for name in SPAN_TABLES}
+    flags = []
+    originals = documents[documents["duplicate_of"].isna()]
+    for doc in _progress(originals.to_dict("records"), progress):
+        found, flag = _safe_segment(doc, resources)
+        flags.append(flag)
+        for name in SPAN_TABLES:
+            rows[name].extend(found.get(name, []))
+    tables = {name: _frame(rows[name], name) for name in SPAN_TABLES}
+    return SegmentTables(documents=_with_flags(documents, flags), **tables)
+
+
+def segment_document(doc_id: str, title: str, text: str, resources) -> tuple[dict[str, list[dict]], dict]:
+    """Spans of one document (pure: a function of the document and read-only resources)."""
+    from .measures import extract_measures
+    from .models import extract_models
+    from .sections import count_check
+    from .slogans import extract_slogans
+    from .statistics import extract_statistics
+
+    measures = _globalise(extract_measures(text, resources.section_kinds), doc_id)
+    locate = measure_locator(measures)
+    found = {
+        "measures": measures,
+        "statistics": extract_statistics(text, resources.units),
+        "slogans": extract_slogans(text),
+        "models": extract_models(text, resources.model_synonyms),
+    }
+    for name in ("statistics", "slogans", "models"):
+        found[name] = [{"doc_id": doc_id, "measure_id": locate(r["start"], r["end"]), **r} for r in found[name]]
+    flag = {"doc_id": doc_id, **count_check(title, [m for m in measures])}
+    return found, flag
+
+
+def _safe_segment(doc: dict, resources) -> tuple[dict, dict]:
+    """segment_document, with a failure recorded on the document instead of raised."""
+    try:
+        return segment_document(doc["doc_id"], doc.get("title") or "", doc["text"], resources)
+    except Exception as exc:  # a bad document must never stop the run
+        log.warning("segmenting %s failed: %s", doc["doc_id"], exc)
+        return {}, {"doc_id": doc["doc_id"], "segment_error": f"{type(exc).__name__}: {exc}"}
+
+
+def _globalise(measures: list[dict], doc_id: str) -> list[dict]:
+    """Prefix local measure ids with the document id so they are unique corpus-wide."""
+    def gid(local: str | None) -> str | None:
+        return f"{doc_id}:{local}" if local else None
+
+    return [{"doc_id": doc_id, **m, "measure_id": gid(m["measure_id"]), "parent_id": gid(m.get("parent_id"))} for m in measures]
+
+
+def measure_locator(measures: list[dict]):
+    """A function (start, end) → id of the innermost measure whose span contains it."""
+    ordered = sorted(measures, key=lambda m: (m["start"], -m["end"]))
+    starts = [m["start"] for m in ordered]
+
+    def locate(start: int, end: int) -> str | None:
+        best = None
+        for m in ordered[: bisect.bisect_right(starts, start)]:
+            if m["start"] <= start and end <= m["end"] and (best is None or m["level"] >= best["level"]):
+                best = m
+        return best["measure_id"] if best else None
+
+    return locate
+
+
+def _frame(rows: list[dict], name: str) -> pd.DataFrame:
+    """A contract-checked table from rows (an empty one with the columns when there are none)."""
+    return check_table(pd.DataFrame(rows) if rows else empty_table(name), name)
+
+
+def _with_flags(documents: pd.DataFrame, flags: list[dict]) -> pd.DataFrame:
+    """Documents with count-check and error columns (duplicates inherit their original's)."""
+    extra = pd.DataFrame(flags) if flags else pd.DataFrame({"doc_id": []})
+    drop = [c for c in extra.columns if c != "doc_id" and c in documents.columns]
+    merged = documents.drop(columns=drop).merge(extra, on="doc_id", how="left")
+    if "count_mismatch" in merged:
+        merged["count_mismatch"] = merged["count_mismatch"].fillna(False).astype(bool)
+    return merged
+
+
+def _progress(items: list, enabled: bool):
+    """A tqdm bar on a terminal."""
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc="segment", unit="doc")

@@ -1,0 +1,172 @@
+"""Numbered policy formulas (两学一做, 三定三诺两评一考, “三保障”, 五心工程) found by their shape.
+
+A slogan is detected by SHAPE, never from a fixed list of slogans:
+
+* a *formula*: a counting numeral followed by a short item (1–3 characters), repeated —
+  两|学 一|做, 三|定 三|诺 两|评 一|考, 四|议 两|公开, 双|联系 一|共建 双|推进;
+* a *numbered noun*: a numeral followed by a short noun, written in quotes — “三保障”,
+  “四培养”, “三支队伍”, “四个意识” — or, without quotes, a numbered noun + 工程 (五心工程).
+
+Quotes make the shape trustworthy. Without quotes, four-character idioms have the very same
+shape (三心二意, 四面八方, 一心一意), so an unquoted formula needs three or more parts, or two
+parts directly followed by a programme noun (四议两公开工作法). Plain counts (三个村, 五年来,
+一是/二是, 一批, “三权”, “五级”) fail these shapes: a quoted numbered noun needs at least two
+characters after the numeral, and unquoted counts carry no programme noun.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+logger = logging.getLogger(__name__)
+
+# Counting numerals that open a formula part. 百/千/万 are left out on purpose: they mostly open
+# idioms (千方百计, 千家万户), not formulas.
+NUMERALS = "一二两三四五六七八九十双"
+NUMERAL_SET = frozenset(NUMERALS)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# Programme nouns that close an unquoted formula (四议两公开工作法, 五心工程). A closed grammatical
+# set, part of the shape rather than a curated vocabulary, hence a constant and not a data file.
+SLOGAN_SUFFIXES: tuple[str, ...] = (
+    "工作法", "学习教育", "工程", "活动", "制度", "机制", "模式", "行动", "计划", "要求", "标准",
+)
+# Only 工程 turns an unquoted single numbered noun into a slogan (五心工程); others are too loose.
+SINGLE_SUFFIX = "工程"
+# First characters of an item that make "numeral + item" a plain count (三大工程, 十个工程).
+COUNT_ONLY = frozenset("大个项批类种名位次年天级")
+# First characters of an item that make a repeated shape a date or session (四届四次全会, 三年两).
+TIME_ONLY = frozenset("届次年月日天期号时")
+
+QUOTE_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"“([^“”\n]{1,30})”"),
+    re.compile(r"「([^「」\n]{1,30})」"),
+    re.compile(r"『([^『』\n]{1,30})』"),
+    re.compile(r"‘([^‘’\n]{1,30})’"),
+    re.compile(r'"([^"\n]{1,30})"'),
+)
+# Candidate unquoted formula runs: numeral + 1..3 non-numeral CJK characters, at least twice.
+RUN_PATTERN = re.compile(rf"(?:[{NUMERALS}][^{NUMERALS}\W\d_A-Za-z]{{1,6}}){{2,}}")
+
+
+def _is_cjk(s: str) -> bool:
+    """True when every character of `s` is a CJK ideograph."""
+    return bool(s) and all(CJK.match(ch) for ch in s)
+
+
+def _split_parts(s: str) -> list[str] | None:
+    """Split `s` into numeral-led parts (两学一做 → 两学, 一做), or None if `s` has no such shape."""
+    if not s or s[0] not in NUMERAL_SET or not _is_cjk(s):
+        return None
+    parts: list[str] = []
+    for ch in s:
+        if ch in NUMERAL_SET:
+            parts.append(ch)
+        else:
+            parts[-1] += ch
+    return parts
+
+
+def _valid_part(part: str) -> bool:
+    """True for a formula part: numeral + 1..3 characters not opening a date or session."""
+    return 2 <= len(part) <= 4 and part[1] not in TIME_ONLY
+
+
+def _is_formula(s: str, min_parts: int = 2) -> bool:
+    """True when `s` is entirely a formula: ≥ min_parts parts, each numeral + 1..3 characters."""
+    parts = _split_parts(s)
+    if parts is None or len(parts) < min_parts:
+        return False
+    return all(_valid_part(p) for p in parts)
+
+
+def _is_numbered_noun(s: str) -> bool:
+    """True when `s` is one numeral + a 2..4-character noun (三保障, 五心工程, 四个意识)."""
+    if len(s) < 3 or len(s) > 5 or s[0] not in NUMERAL_SET or not _is_cjk(s):
+        return False
+    # "One X" names a single thing (一把手, 一号工程), not a numbered list; 三三制 and 两三个 are
+    # numbers; a particle inside (二线的心态) means a phrase, not a name.
+    return s[0] != "一" and s[1] not in NUMERAL_SET and "的" not in s
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the contents of short quotations (“…”, 「…」, "…") in `text`."""
+    return [(m.start(1), m.end(1)) for p in QUOTE_PATTERNS for m in p.finditer(text)]
+
+
+def _quoted_slogans(text: str) -> list[tuple[int, int]]:
+    """Spans of quote contents that are, as a whole, a formula or a numbered noun."""
+    return [
+        (s, e) for s, e in quote_spans(text) if _is_formula(text[s:e]) or _is_numbered_noun(text[s:e])
+    ]
+
+
+def _suffix_at(text: str, pos: int) -> str | None:
+    """The programme noun starting at `pos`, if any."""
+    for suffix in SLOGAN_SUFFIXES:
+        if text.startswith(suffix, pos):
+            return suffix
+    return None
+
+
+def _trim_run(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Cut an unquoted formula run to its true end, or None when it is not a slogan."""
+    parts = _split_parts(text[start:end])
+    if parts is None or parts[-1][1] in TIME_ONLY:
+        return None
+    # A programme noun right after a part ends the formula there (四议两公开工作法).
+    pos = start
+    for i, part in enumerate(parts):
+        for k in range(2, min(len(part), 4) + 1):
+            if i >= 1 and _suffix_at(text, pos + k) and all(_valid_part(p) for p in parts[:i]):
+                return start, pos + k
+        pos += len(part)
+    return _trim_by_symmetry(parts, start)
+
+
+def _trim_by_symmetry(parts: list[str], start: int) -> tuple[int, int] | None:
+    """Without a closing noun, keep ≥3 parts and cut the last item to the longest earlier item."""
+    body = parts[:-1]
+    if len(parts) < 3 or not all(_valid_part(p) for p in body):
+        return None
+    last_len = min(len(parts[-1]), max(len(p) for p in body))
+    return start, start + sum(len(p) for p in body) + last_len
+
+
+def _single_with_suffix(text: str) -> list[tuple[int, int]]:
+    """Unquoted numbered noun + 工程 (五心工程), skipping plain counts (三大工程)."""
+    spans = []
+    for m in re.finditer(rf"[{NUMERALS}]([\u4e00-\u9fff]{{1,2}}){SINGLE_SUFFIX}", text):
+        item = m.group(1)
+        if m.group(0)[0] == "一" or item[0] in COUNT_ONLY or any(ch in NUMERAL_SET for ch in item):
+            continue
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def _unquoted_slogans(text: str) -> list[tuple[int, int]]:
+    """Formula runs outside quotes that pass the stricter unquoted shape rules."""
+    spans = []
+    for m in RUN_PATTERN.finditer(text):
+        if m.start() > 0 and (text[m.start() - 1] in NUMERAL_SET or text[m.start() - 1].isdigit()):
+            continue  # tail of a larger number (十四届四次全会), not a formula
+        span = _trim_run(text, m.start(), m.end())
+        if span is not None:
+            spans.append(span)
+    return spans + _single_with_suffix(text)
+
+
+def _drop_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Keep the first of overlapping spans (callers list the more trusted spans first)."""
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        if all(end <= s or start >= e for s, e in kept):
+            kept.append((start, end))
+    return sorted(kept)
+
+
+def extract_slogans(text: str) -> list[dict]:
+    """Numbered formulas and numbered nouns in `text`, as dicts with text, start, end."""
+    spans = _drop_overlaps(_quoted_slogans(text) + _unquoted_slogans(text))
+    return [{"text": text[s:e], "start": s, "end": e} for s, e in spans]

@@ -1,0 +1,105 @@
+"""Tests for pipeline.analyze.report: a self-contained, escaped HTML report."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import _synthetic
+from pipeline.analyze import report
+from pipeline.analyze.figures import make_figures
+
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The report of the synthetic tables, with figures (made once: drawing takes a second)."""
+    out = tmp_path_factory.mktemp("report")
+    tables = _synthetic.tables()
+    path = report.write_report(tables, make_figures(tables, out), out)
+    return path, path.read_text(encoding="utf-8")
+
+
+def test_report_is_written_to_out_dir(built: tuple[Path, str]) -> None:
+    path, text = built
+    assert path.name == "report.html"
+    assert text.startswith("<!DOCTYPE html>")
+
+
+def test_document_text_and_title_are_escaped(built: tuple[Path, str]) -> None:
+    _, text = built
+    # d5's title and a cluster example sentence taken from its text both carry the injection.
+    assert f"《{ESCAPED}测试标题》" in text
+    assert f"网页残留{ESCAPED}脚本。" in text
+    assert "<script" not in text.lower()
+
+
+def test_no_external_requests(built: tuple[Path, str]) -> None:
+    _, text = built
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text, re.IGNORECASE)
+    assert "<link" not in text and "@import" not in text and "url(" not in text
+
+
+def test_figures_are_embedded_as_png_data_uris(built: tuple[Path, str]) -> None:
+    _, text = built
+    images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
+    assert len(images) == 5
+    assert all(base64.b64decode(data).startswith(b"\x89PNG") for data in images)
+
+
+def test_sections_report_counts_once_and_quote_sources(built: tuple[Path, str]) -> None:
+    _, text = built
+    # 5 documents, d4 duplicates d1 → 4 articles; per province 贵州省 counts d1 only.
+    assert "共 4 篇文档（重复的 1 篇只计一次）" in text
+    assert '<tr><td>贵州省</td><td class="num">1</td>' in text
+    # The cluster example quotes its sentence and the title of its document.
+    assert ("<blockquote>镇宁县推行党支部+合作社+农户模式，带动建档立卡贫困户1200余户增收。</blockquote>"
+            '<p class="source">——《镇宁县脱贫攻坚经验材料》 · 强化组织引领</p>') in text
+    assert "蜂糖李（z=2.4）、建档立卡（z=1.5）" in text
+
+
+def test_quality_notes(built: tuple[Path, str]) -> None:
+    _, text = built
+    assert "<td>raw/bad.bin</td><td>无法识别编码</td>" in text
+    assert "<td>d4</td><td>镇宁县脱贫攻坚经验材料（转载）</td><td>raw/d4.txt</td><td>d1</td>" in text
+    assert "页面不完整（truncated）（1）</h3>" in text and "<td>d3</td>" in text
+    assert "含乱码的文档（共 1 处）（1）" in text
+
+
+def test_too_little_text_regions_are_listed(built: tuple[Path, str]) -> None:
+    _, text = built
+    thin = text[text.index("文本太少、未参与排序的地区"):]
+    assert "<td>四川省</td>" in thin[:thin.index("</table>")]
+
+
+def test_model_example_is_the_earliest_mention() -> None:
+    examples = report.model_examples(_synthetic.tables()).set_index("canonical")
+    # 巍山 (2017-05-27) mentions 支部+合作社+农户 before 镇宁 (2018-09-05).
+    assert examples.loc["党支部+合作社+农户", "example_title"] == "巍山县关于加强基层党建的通知"
+    assert examples.loc["党支部+合作社+农户", "example"] == "巍山县推广支部+合作社+农户，培育企业+合作社+农户模式，发展合作社85个。"
+
+
+@pytest.mark.parametrize("tables", [_synthetic.empty_tables(), {}], ids=["empty", "absent"])
+def test_empty_tables_render(tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+    text = report.write_report(tables, {}, tmp_path).read_text(encoding="utf-8")
+    assert "共 0 篇文档" in text and "无数据" in text
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, ""), (float("nan"), ""), (3.0, "3"), (2.5, "2.5"), (["镇宁", "巍山"], "镇宁、巍山"),
+    ('a"b<c>', "a&quot;b&lt;c&gt;"),
+])
+def test_esc(value: object, expected: str) -> None:
+    assert report.esc(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ('["组织", "支部"]', ["组织", "支部"]), (None, []), (float("nan"), []), (("甲",), ["甲"]),
+])
+def test_as_list(value: object, expected: list) -> None:
+    assert report.as_list(value) == expected
