@@ -102,7 +102,7 @@ def strip_ethnic(stem: str, bare: bool = False) -> str:
     while changed:
         changed = False
         for suffix in suffixes:
-            if stem.endswith(suffix) and len(stem) > len(suffix):
+            if stem.endswith(suffix) and len(stem) >= len(suffix) + 2:  # keep ≥ 2 chars: 内蒙古
                 stem, changed = stem[: -len(suffix)], True
                 break
     return stem

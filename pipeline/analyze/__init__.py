@@ -80,7 +80,7 @@ def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources
 
 
 def _figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path) -> None:
-    """Figures and report from helper modules; skipped with a warning while they are unavailable."""
+    """Figures and report from helper modules (given inputs and outputs); skipped with a warning if unavailable."""
     try:
         from pipeline.analyze import figures, report
     except ImportError as exc:
@@ -98,5 +98,5 @@ def analyze(tables: dict[str, pd.DataFrame], resources: AnalyzeResources, out_di
     out = analysis_tables(tables, resources, params)
     if params.make_figures:
         out_dir.mkdir(parents=True, exist_ok=True)
-        _figures_and_report(out, out_dir)
+        _figures_and_report({**tables, **out}, out_dir)
     return out

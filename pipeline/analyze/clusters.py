@@ -157,13 +157,14 @@ class PracticeClusterer:
         except ValueError:  # every term below min_df
             return None
 
-    def _model(self, k: int, n_rows: int):
+    def _model(self, k: int, n_rows: int, n_init: int | None = None):
         """KMeans, or MiniBatchKMeans for large inputs, seeded by random_state."""
         from sklearn.cluster import KMeans, MiniBatchKMeans
 
+        n_init = n_init or self.n_init
         if n_rows > self.minibatch_threshold:
-            return MiniBatchKMeans(n_clusters=k, random_state=self.random_state, n_init=self.n_init, batch_size=2048)
-        return KMeans(n_clusters=k, random_state=self.random_state, n_init=self.n_init)
+            return MiniBatchKMeans(n_clusters=k, random_state=self.random_state, n_init=n_init, batch_size=2048)
+        return KMeans(n_clusters=k, random_state=self.random_state, n_init=n_init)
 
     def _silhouettes(self, X: sparse.csr_matrix, candidates: list[int]) -> dict[int, float]:
         """Cosine silhouette per candidate k, fitted on a seeded subsample when the input is large."""
@@ -175,7 +176,8 @@ class PracticeClusterer:
         sample = min(self.silhouette_sample, X.shape[0])
         scores = {}
         for k in candidates:
-            labels = self._model(k, X.shape[0]).fit_predict(X)
+            # One initialisation is enough to rank k; the final model uses n_init restarts.
+            labels = self._model(k, X.shape[0], n_init=1).fit_predict(X)
             if 2 <= len(set(labels)) < X.shape[0]:
                 scores[k] = float(silhouette_score(X, labels, metric="cosine", sample_size=sample,
                                                    random_state=self.random_state))

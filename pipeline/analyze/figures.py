@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.analyze.sentences import unique_documents
+
 log = logging.getLogger(__name__)
 
 # mplfonts ships this file inside its wheel, so no download is needed at run time.
@@ -56,11 +58,9 @@ def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
     return frame if frame is not None else pd.DataFrame()
 
 
-def unique_documents(documents: pd.DataFrame) -> pd.DataFrame:
-    """Documents without the rows marked as duplicates (each article counted once)."""
-    if "duplicate_of" not in documents.columns:
-        return documents
-    return documents[documents["duplicate_of"].isna()]
+def counted_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    """Non-duplicate documents (each article once); an absent, column-less table stays empty."""
+    return unique_documents(documents) if "doc_id" in documents.columns else documents
 
 
 def top_models(recurrence: pd.DataFrame, n: int = TOP_MODELS) -> pd.DataFrame:
@@ -74,7 +74,7 @@ def top_models(recurrence: pd.DataFrame, n: int = TOP_MODELS) -> pd.DataFrame:
 def model_county_matrix(tables: dict[str, pd.DataFrame], n_models: int = TOP_MODELS,
                         n_counties: int = TOP_COUNTIES) -> pd.DataFrame:
     """Documents mentioning each widespread model (rows) in each county (columns)."""
-    models, docs = _table(tables, "models"), unique_documents(_table(tables, "documents"))
+    models, docs = _table(tables, "models"), counted_documents(_table(tables, "documents"))
     ranked = top_models(_table(tables, "model_recurrence"), n_models)
     if models.empty or docs.empty or ranked.empty:
         return pd.DataFrame()
@@ -145,6 +145,15 @@ def no_data_figure(title: str):
     return fig
 
 
+def _annotate_counts(ax, matrix: pd.DataFrame) -> None:
+    """Write each non-zero count in its heatmap cell, white on dark cells."""
+    dark = matrix.to_numpy().max() / 2
+    for (row, col), value in pd.DataFrame(matrix.to_numpy()).stack().items():
+        if value:
+            ax.text(col, row, str(value), ha="center", va="center", fontsize=8,
+                    color="white" if value > dark else "black")
+
+
 def heatmap_figure(tables: dict[str, pd.DataFrame]):
     """Heatmap of the most widespread models × counties (documents per cell)."""
     title = "组织模式 × 县：提及文档数"
@@ -156,11 +165,7 @@ def heatmap_figure(tables: dict[str, pd.DataFrame]):
     image = ax.imshow(matrix.to_numpy(), cmap="Blues", aspect="auto", vmin=0)
     ax.set_xticks(range(matrix.shape[1]), matrix.columns, rotation=60, ha="right")
     ax.set_yticks(range(matrix.shape[0]), matrix.index)
-    dark = matrix.to_numpy().max() / 2
-    for (row, col), value in pd.DataFrame(matrix.to_numpy()).stack().items():
-        if value:
-            ax.text(col, row, str(value), ha="center", va="center", fontsize=8,
-                    color="white" if value > dark else "black")
+    _annotate_counts(ax, matrix)
     fig.colorbar(image, ax=ax, label="文档数")
     ax.set_title(title)
     return fig

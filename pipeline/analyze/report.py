@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.analyze.figures import unique_documents
+from pipeline.analyze.figures import counted_documents
 from pipeline.analyze.sentences import source_sentence
 
 log = logging.getLogger(__name__)
@@ -107,20 +107,20 @@ def quote(sentence: object, title: object, detail: object = "") -> str:
 
 def documents_per_province(documents: pd.DataFrame) -> pd.DataFrame:
     """Unique documents and characters per province (unknown province last)."""
-    docs = unique_documents(documents)
+    docs = counted_documents(documents)
     if docs.empty:
         return pd.DataFrame(columns=["province", "n_documents", "chars"])
     docs = docs.assign(province=docs["province"].fillna(UNKNOWN))
     counts = docs.groupby("province").agg(n_documents=("doc_id", "nunique"), chars=("chars", "sum")).reset_index()
     counts = counts.assign(_unknown=counts["province"] == UNKNOWN)
-    return counts.sort_values(["_unknown", "n_documents", "province"], ascending=[True, False, True]).drop(
-        columns="_unknown")
+    ordered = counts.sort_values(["_unknown", "n_documents", "province"], ascending=[True, False, True])
+    return ordered.drop(columns="_unknown").reset_index(drop=True)
 
 
 def corpus_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
     """Corpus size, input statuses and documents per province."""
     documents, manifest = table(tables, "documents"), table(tables, "manifest")
-    docs = unique_documents(documents)
+    docs = counted_documents(documents)
     n_dup = len(documents) - len(docs)
     chars = int(docs["chars"].sum()) if "chars" in docs.columns else 0
     summary = (f"<p>共 {len(docs)} 篇文档（重复的 {n_dup} 篇只计一次），{chars} 字；"
@@ -158,7 +158,7 @@ def clusters_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) 
 
 def model_examples(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """For each canonical model, the source sentence and title of its earliest mention."""
-    models, docs = table(tables, "models"), unique_documents(table(tables, "documents"))
+    models, docs = table(tables, "models"), counted_documents(table(tables, "documents"))
     if models.empty or docs.empty:
         return pd.DataFrame(columns=["canonical", "example", "example_title"])
     merged = models.merge(docs[["doc_id", "title", "date", "text"]], on="doc_id")
@@ -255,7 +255,7 @@ def input_problems(manifest: pd.DataFrame) -> str:
 
 def document_problems(documents: pd.DataFrame) -> str:
     """Duplicate documents, truncated pages, count mismatches and mojibake."""
-    unique, headers = unique_documents(documents), {"doc_id": "文档", "title": "标题", "source": "来源"}
+    unique, headers = counted_documents(documents), {"doc_id": "文档", "title": "标题", "source": "来源"}
     mojibake = mojibake_counts(unique)
     return (titled_table("重复的文档（统计时只计一次）", duplicate_rows(documents), {**headers, "duplicate_of": "重复于"})
             + titled_table("页面不完整（truncated）", flagged(unique, "truncated"), headers)

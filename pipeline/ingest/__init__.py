@@ -130,6 +130,6 @@ def _manifest_row(record: RawRecord, docs: pd.DataFrame | None, failure: str | N
         n_dup = int(docs["duplicate_of"].notna().sum())
         return {**row, "status": "split", "reason": f"compilation of {len(ids)} articles ({n_dup} duplicates)", "doc_ids": ids}
     dup = docs["duplicate_of"].iloc[0]
-    if dup is not None:
+    if pd.notna(dup):
         return {**row, "status": "duplicate", "reason": f"duplicate of {dup}", "doc_ids": ids}
     return {**row, "status": "accepted", "reason": None, "doc_ids": ids}

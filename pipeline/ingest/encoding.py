@@ -41,6 +41,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     for bom, name in BOMS:
         if data.startswith(bom):
             return _strict(data, name), name
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     _reject_binary(data)
     utf8 = _try(data, "utf-8")
     if utf8 is not None:
@@ -87,13 +90,22 @@ def _reject_binary(data: bytes) -> None:
             raise DecodeError(f"binary file ({kind})")
     head = data[:8192]
     if b"\x00" in head:
-        if _try(data, "utf-16-le") is not None and head[1::2].count(0) > len(head) // 4:
-            return None
         raise DecodeError("binary file (NUL bytes)")
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
     if controls > len(head) * 0.05:
         raise DecodeError("binary file (control bytes)")
     return None
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM: NUL bytes (from ASCII characters) all on one byte parity."""
+    head = data[:8192]
+    if b"\x00" not in head or len(data) % 2:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    encoding = "utf-16-le" if odd and not even else "utf-16-be" if even and not odd else None
+    text = _try(data, encoding) if encoding else None
+    return (text, encoding) if text is not None and _looks_chinese(text) else None
 
 
 def _reject_truncated_utf8(data: bytes) -> None:
@@ -110,8 +122,6 @@ def _count_non_ascii(data: bytes) -> int:
 
 def _guess_legacy(data: bytes) -> tuple[str, str]:
     """Pick the legacy Chinese encoding whose decoding reads most like Chinese text."""
-    if data[:8192].count(0) and _try(data, "utf-16-le") is not None:
-        return data.decode("utf-16-le"), "utf-16-le"
     candidates = [(enc, text) for enc in LEGACY if (text := _try(data, enc)) is not None]
     if not candidates:
         detected = _charset_normalizer(data)

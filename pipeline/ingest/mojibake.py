@@ -7,11 +7,15 @@ import re
 from .pinyin import TONED
 
 CJK = "\u3400-\u9fff"
-# A '?' or U+FFFD inside a run of Chinese, an orphaned pinyin remnant such as `jiǎn)`, and the
-# ASCII debris ({ } | ~ ^) that legacy-encoding mix-ups leave next to the character they broke.
+# Mojibake left by legacy-encoding mix-ups in scraped pages. A single '?' between characters is
+# often a real question mark typed in ASCII, so it only counts next to other evidence.
 ANCHOR = re.compile(
-    rf"(?:\ufffd+|(?<=[{CJK}?])\?+(?=[{CJK}a-z?{TONED}.0-9])|\?+(?=[a-z{TONED}]+\))"
-    rf"|(?<![(（a-z{TONED}])[a-z]*[{TONED}][a-z{TONED}]*\)|[{CJK}][{{}}|~^](?=[{CJK}]))"
+    rf"\ufffd+"  # the decoder's replacement character
+    rf"|\?{{2,}}"  # several placeholders in a row
+    rf"|\?(?=[a-z{TONED}]*[{TONED}][a-z{TONED}]*\))"
+    rf"|(?<=[{CJK}])\?[a-z](?=[{CJK}])"  # a placeholder and one stray letter inside a word  # a placeholder eating the '(' of a pinyin note
+    rf"|(?<![(（a-z{TONED}])[a-z]*[{TONED}][a-z{TONED}]*\)\??"  # the pinyin remnant itself: jiǎn)
+    rf"|(?<=[{CJK}])[{{}}|~^](?=[{CJK}])"  # ASCII debris between two characters
 )
 MERGE_GAP = 3
 

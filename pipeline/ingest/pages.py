@@ -66,16 +66,17 @@ def clean_page(page: Page, boilerplate: Boilerplate, recurring: frozenset[str]) 
     parts = split_compilation("\n".join(lines))
     if len(parts) > 1:
         text = "\n".join(lines)
-        docs = [_document(page, text[p.start:p.end].strip(), p.title, i) for i, p in enumerate(parts)]
+        bodies = [text[p.start:p.end].strip() for p in parts]
+        # An article of a compilation carries its own date and source lines, not the page's.
+        docs = [_document(page, body, p.title, i, page_metadata(body.splitlines())) for i, (p, body) in enumerate(zip(parts, bodies))]
     else:
         title, lines = trim_header(lines)
-        docs = [_document(page, "\n".join(trim_footer(lines)), page.given.get("title") or title, 0)]
+        docs = [_document(page, "\n".join(trim_footer(lines)), page.given.get("title") or title, 0, page.metadata)]
     return [d for d in docs if d["text"]]
 
 
-def _document(page: Page, text: str, title: str | None, part: int) -> dict:
+def _document(page: Page, text: str, title: str | None, part: int, meta: PageMetadata) -> dict:
     """A documents row (place columns and duplicate_of are filled later)."""
-    meta = page.metadata
     return {
         "doc_id": doc_hash(text),
         "source": page.source,

@@ -13,21 +13,26 @@ logger = logging.getLogger(__name__)
 TOC_HEAD = re.compile(r"^\s*目\s*录\s*[:：]?\s*$")
 TOP_MARKER = re.compile(r"^([一二三四五六七八九十]{1,3})[、．.]")
 SUB_MARKER = re.compile(
-    r"^([(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．.]|[一二三四五六七八九十]{1,3}[是要在]"
-    r"|第[一二三四五六七八九十]{1,3}[,，、:：]|[①-⑳]|(首先|其次|再次|最后)[,，])"
+    r"^([(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．.]"
+    r"|[一二三四五六七八九十]{1,3}[是要在]|第[一二三四五六七八九十]{1,3}[,，、:：]"
+    r"|[①-⑳]|(首先|其次|再次|最后)[,，])"
 )
 DASH_LINE = re.compile(r"^(—{2,}|-{2,}|－{2,})")
 LABEL_LINE = re.compile(r"^【[^】]{1,10}】$")
-SOURCE_LINE = re.compile(r"(来源[:：]|^(时间|发布时间|作者|发布日期)[:：]|\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2})")
+SOURCE_LINE = re.compile(
+    r"(来源[:：]|^(时间|发布时间|作者|发布日期)[:：]|\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2})"
+)
 GROUP_HEADER = re.compile(r"^(.*?)\d+篇$")
 SENTENCE_END = "。！？!?；;：:，,…"
 PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）【】\[\]、,，.。:：;；!！?？·—\-]")
+NOISE_SPLIT = re.compile(r"[,，。、;；:：!！?？“”]")
 CN_VALUES = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
 TITLE_MAX = 45  # longest line still read as a title/byline (TOC titles here reach ~40 chars)
 LIST_MAX = 30  # lines of an outline-only run (提纲) are at most this long
 MIN_GAP = 3  # two article starts are at least this many non-blank lines apart
 FREE_THRESHOLD = 3.0  # score a start needs where the TOC does not fix the number of articles
+FIXED_FLOOR = 2.0  # even where the TOC fixes the count, weaker evidence is no start (article missing)
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,11 @@ DEFAULT_CUES = SplitCues(
         r"^为(深入|认真|全面|进一步|切实)(贯彻|落实|推进)",
         r"^根据[^。]{2,60}(精神|要求|部署)",
     ),
-    weak=(r"^习近平总书记[^。]{0,4}(强调|指出)", r"^党的[^,，。]{2,10}(提出|指出|强调)", r"如下[:：。]$"),
+    weak=(
+        r"^习近平总书记[^。]{0,4}(强调|指出)",
+        r"^党的[^,，。]{2,10}(提出|指出|强调)",
+        r"如下[:：。]$",
+    ),
     intro=(r"^[^,，。、]{2,16}(是|成立于|位于|地处|坐落于)",),
 )
 
@@ -115,8 +124,11 @@ def is_numbered(s: str) -> bool:
 
 
 def is_noise(s: str) -> bool:
-    """Long run of characters without any punctuation: anti-copy filler from document sites."""
-    return len(s) >= 60 and not re.search(r"[,，。、;；:：!！?？“”]", s)
+    """Line mostly made of one long punctuation-free run: anti-copy filler from document sites."""
+    if len(s) < 60:
+        return False
+    longest = max(len(run) for run in NOISE_SPLIT.split(s))
+    return longest >= max(60, len(s) // 2)
 
 
 def is_dash_subtitle(s: str) -> bool:
@@ -127,6 +139,11 @@ def is_dash_subtitle(s: str) -> bool:
 def is_content(s: str) -> bool:
     """Prose paragraph (not a title-like line, not noise)."""
     return not is_titleish(s) and not is_noise(s)
+
+
+def is_prose(s: str) -> bool:
+    """Content line longer than an outline item: what an article's last paragraph looks like."""
+    return is_content(s) and len(s) > LIST_MAX
 
 
 def is_lead_paragraph(s: str) -> bool:
@@ -169,23 +186,20 @@ def find_toc(lines: list[_Line]) -> tuple[int, int] | None:
 
 
 def _first_body_line(lines: list[_Line], first: int, end: int) -> int:
-    """The TOC run's last line opens the body when it is the first title or a byline not found later."""
-    last = lines[end - 1].text
-    if end - 1 == first:
-        return end
-    if _similar(normalize_title(last), normalize_title(lines[first].text)):
-        return end - 1
-    later = {normalize_title(ln.text) for ln in lines[end:] if is_titleish(ln.text)}
-    return end if normalize_title(last) in later else end - 1
+    """The TOC run's last line (and a 一、 heading under it) opens the first article: its title or byline."""
+    k = end - 1
+    if k > first and TOP_MARKER.match(lines[k].text) and not TOP_MARKER.match(lines[k - 1].text):
+        k -= 1
+    return k if k > first else end
 
 
-def toc_entries(titles: list[str], body_titles: set[str]) -> list[str]:
+def toc_entries(titles: list[str], body_keys: set[str]) -> list[str]:
     """Article titles from raw TOC lines: merge wrapped titles, drop group headers and sub-headings."""
     merged: list[str] = []
     i = 0
     while i < len(titles):
         joined = titles[i] + titles[i + 1] if i + 1 < len(titles) else ""
-        if joined and normalize_title(joined) in body_titles:
+        if joined and normalize_title(joined) in body_keys:
             merged.append(joined)
             i += 2
             continue
@@ -237,34 +251,45 @@ def duplicate_blocks(lines: list[_Line], body: int, min_lines: int = 3) -> list[
     """(earlier start, later start, length) of runs of >= min_lines identical lines repeated later."""
     first: dict[str, int] = {}
     blocks: list[tuple[int, int, int]] = []
-    covered = -1
+    covered = body - 1
     for li in range(body, len(lines)):
-        s = lines[li].text
-        j = first.get(s)
-        if j is not None and len(s) >= 20 and li > covered:
-            a, b = j, li
-            while a > body and b - 1 > covered and lines[a - 1].text == lines[b - 1].text and a - 1 < j:
-                a, b = a - 1, b - 1
+        j = first.setdefault(lines[li].text, li)
+        if j < li and li > covered and len(lines[li].text) >= 20:
+            a, b = _grow_block(lines, j, li, max(covered, body))
             n = 0
             while b + n < len(lines) and a + n < b and lines[a + n].text == lines[b + n].text:
                 n += 1
             if n >= min_lines:
                 blocks.append((a, b, n))
                 covered = b + n - 1
-        first.setdefault(s, li)
     return blocks
 
 
-def duplicate_anchors(entries: list[str], blocks: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
-    """Pairs of equal TOC titles mapped onto the two copies of a repeated block."""
+def _grow_block(lines: list[_Line], a: int, b: int, floor: int) -> tuple[int, int]:
+    """Extend a repeated pair of lines backwards while both copies stay equal (not below floor)."""
+    while b - 1 > floor and a - 1 >= floor and lines[a - 1].text == lines[b - 1].text:
+        a, b = a - 1, b - 1
+    return a, b
+
+
+def add_duplicate_anchors(
+    chain: list[tuple[int, int]], entries: list[str], blocks: list[tuple[int, int, int]]
+) -> list[tuple[int, int]]:
+    """Map each repeated block onto a pair of equal TOC titles consistent with the anchors (earliest copy)."""
     keys = [normalize_title(t) for t in entries]
-    pairs: list[tuple[int, int]] = []
-    for i, ki in enumerate(keys):
-        for j in range(i + 1, len(keys)):
-            if keys[j] == ki:
-                for a, b, _ in blocks:
-                    pairs.extend([(i, a), (j, b)])
-    return pairs
+    pairs = [(j, i) for i in range(len(keys)) for j in range(i + 1, len(keys)) if keys[i] == keys[j]]
+    for a, b, _ in blocks:
+        options = [(j, i) for j, i in sorted(pairs) if _consistent(set(chain) | {(i, a), (j, b)})]
+        if options:
+            j, i = options[0]
+            chain = sorted(set(chain) | {(i, a), (j, b)})
+    return chain
+
+
+def _consistent(pairs: set[tuple[int, int]]) -> bool:
+    """Entries and lines both strictly increasing once sorted by entry."""
+    ordered = sorted(pairs)
+    return all(e0 < e1 and l0 < l1 for (e0, l0), (e1, l1) in zip(ordered, ordered[1:]))
 
 
 def monotone_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -286,35 +311,40 @@ def start_scores(lines: list[_Line], body: int, cues: SplitCues) -> dict[int, fl
     scores: dict[int, float] = {}
     last_top = 0
     for i in range(body + 1, len(lines)):
-        s, prev = lines[i].text, lines[i - 1].text
         score, resets = _line_score(lines, i, cues)
         if resets:
             last_top = 0
-        value = top_value(s)
+        value = top_value(lines[i].text)
         if value is not None:
             if value == 1 and last_top >= 1:
                 score += _restart_bonus(lines, i, body, cues, scores)
             last_top = value
         if score:
             scores[i] = scores.get(i, 0.0) + score
-        del prev
     return scores
 
 
 def _line_score(lines: list[_Line], i: int, cues: SplitCues) -> tuple[float, bool]:
     """Evidence that line i opens an article, and whether it resets the heading numbering."""
     s, prev = lines[i].text, lines[i - 1].text
-    nxt = lines[i + 1].text if i + 1 < len(lines) else ""
     if is_dash_subtitle(s) and not is_dash_subtitle(prev):
         return 5.0 + _after_block_cue(lines, i, cues), True
     if SOURCE_LINE.search(s) and len(s) <= TITLE_MAX + 15:
         return (0.0 if _has_byline_above(lines, i) else 5.0), True
-    if not (is_content(prev) or is_numbered(prev) and not is_titleish(prev)):
-        return 0.0, False
+    return _after_prose_score(lines, i, cues) if is_prose(prev) else (0.0, False)
+
+
+def _after_prose_score(lines: list[_Line], i: int, cues: SplitCues) -> tuple[float, bool]:
+    """Evidence for a start at line i when the line above is a prose paragraph."""
+    s, prev = lines[i].text, lines[i - 1].text
+    nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+    if _starts_list_run(lines, i):
+        return 3.0, True
     if is_noise(s):
-        return 2.0 + _after_block_cue(lines, i, cues), False
+        return 2.0 + _after_noise_cue(lines, i, cues), False
     if is_titleish(s) and not is_numbered(s):
-        return _header_score(lines, i, cues), _header_score(lines, i, cues) >= 3
+        score = _header_score(lines, i, cues)
+        return score, score >= 3
     if is_content(s) and not is_numbered(s):
         return _prose_score(s, prev, nxt, cues), False
     return 0.0, False
@@ -331,15 +361,26 @@ def _header_score(lines: list[_Line], i: int, cues: SplitCues) -> float:
     s = lines[i].text
     if LABEL_LINE.match(s):
         return 0.0
-    following = [ln.text for ln in lines[i + 1 : i + 5]]
-    if len(following) == 4 and all(len(t) <= LIST_MAX for t in following):
-        return 3.0  # an outline-only run (提纲) after prose
     if re.search(r"[,，。;；]", s):
-        base = 2.0 if s[0] in "(（" and s[-1] in ")）" else 1.0
+        base = 2.0 if s[0] in "(（" and s[-1] in ")）" else 1.0  # a note in brackets, or a heading
     else:
-        base = 3.0
-    source_below = any(SOURCE_LINE.search(t) for t in following[:2])
+        base = 3.0  # title or byline
+    source_below = any(SOURCE_LINE.search(ln.text) for ln in lines[i + 1 : i + 3])
     return base + (5.0 if source_below else 0.0) + _after_block_cue(lines, i, cues)
+
+
+def _starts_list_run(lines: list[_Line], i: int, run: int = 5) -> bool:
+    """Line i opens an outline-only run (提纲): several short lines in a row after prose."""
+    window = lines[i : i + run]
+    return len(window) == run and all(len(ln.text) <= LIST_MAX for ln in window)
+
+
+def _after_noise_cue(lines: list[_Line], i: int, cues: SplitCues) -> float:
+    """Cue score of the first line after the filler lines that follow line i, when it is prose."""
+    for ln in lines[i + 1 : i + 4]:
+        if not is_noise(ln.text):
+            return cue_score(ln.text, cues) if is_content(ln.text) else 0.0
+    return 0.0
 
 
 def _after_block_cue(lines: list[_Line], i: int, cues: SplitCues) -> float:
@@ -358,16 +399,18 @@ def _prose_score(s: str, prev: str, nxt: str, cues: SplitCues) -> float:
     return score
 
 
-def _restart_bonus(lines: list[_Line], i: int, body: int, cues: SplitCues, scores: dict[int, float]) -> float:
+def _restart_bonus(
+    lines: list[_Line], i: int, body: int, cues: SplitCues, scores: dict[int, float]
+) -> float:
     """A new 一、 after earlier top-level headings: credit the lead paragraph above it, or the line itself."""
     run: list[int] = []
-    k = i - 1
-    while k > body and (LABEL_LINE.match(lines[k].text) or is_content(lines[k].text)):
-        if is_numbered(lines[k].text) or not (is_content(lines[k - 1].text) or LABEL_LINE.match(lines[k - 1].text)):
-            break
-        if not LABEL_LINE.match(lines[k].text):
-            run.append(k)
-        k -= 1
+    for k in range(i - 1, body, -1):
+        s = lines[k].text
+        if LABEL_LINE.match(s):
+            continue
+        if not is_content(s) or is_numbered(s) or not is_content(lines[k - 1].text):
+            break  # a numbered item, or the first paragraph under a heading, belongs to the article above
+        run.append(k)
     if not run:
         return 4.0
     target = next((k for k in run if cue_score(lines[k].text, cues) > 0), run[0])
@@ -390,12 +433,12 @@ def repeated_block_scores(blocks: list[tuple[int, int, int]], n_lines: int) -> d
 
 def pick_starts(scores: dict[int, float], lo: int, hi: int, k: int | None) -> list[int]:
     """Best starts strictly between lines lo and hi: exactly k when known, else those above threshold."""
-    ranked = sorted((li for li in scores if lo + MIN_GAP <= li <= hi - MIN_GAP), key=lambda li: (-scores[li], li))
+    inside = (li for li in scores if lo + MIN_GAP <= li <= hi - MIN_GAP)
+    ranked = sorted(inside, key=lambda li: (-scores[li], li))
+    floor = FREE_THRESHOLD if k is None else FIXED_FLOOR
     chosen: list[int] = []
     for li in ranked:
-        if k is not None and len(chosen) == k:
-            break
-        if k is None and scores[li] < FREE_THRESHOLD:
+        if scores[li] < floor or len(chosen) == k:
             break
         if all(abs(li - c) >= MIN_GAP for c in chosen):
             chosen.append(li)
@@ -407,12 +450,16 @@ def pick_starts(scores: dict[int, float], lo: int, hi: int, k: int | None) -> li
 def extend_title_start(lines: list[_Line], li: int, body: int) -> int:
     """Move a matched title's start up over short unnumbered lines directly above (supertitle, byline)."""
     k = li
-    while k - 1 > body and k > li - 2 and is_titleish(lines[k - 1].text) and not is_numbered(lines[k - 1].text):
+    while k - 1 > body and k > li - 2 and is_titleish(lines[k - 1].text):
+        if is_numbered(lines[k - 1].text):
+            break
         k -= 1
     return k
 
 
-def assign_starts(anchors: list[tuple[int, int]], scores: dict[int, float], n_entries: int, n_lines: int) -> list[tuple[int, int]]:
+def assign_starts(
+    anchors: list[tuple[int, int]], scores: dict[int, float], n_entries: int, n_lines: int
+) -> list[tuple[int, int]]:
     """(entry, line) for each article: anchors, plus the best starts in the gaps between anchors."""
     result: list[tuple[int, int]] = []
     for (e0, l0), nxt in zip(anchors, anchors[1:] + [(None, n_lines + MIN_GAP)]):
@@ -436,26 +483,35 @@ def split_compilation(text: str, cues: SplitCues = DEFAULT_CUES) -> list[Part]:
     if toc is None:
         return split_without_toc(text, lines)
     head, body = toc
-    body_titles = {normalize_title(ln.text) for ln in lines[body:] if len(ln.text) <= 2 * TITLE_MAX}
-    entries = toc_entries([ln.text for ln in lines[head + 1 : body]], body_titles)
+    body_keys = {normalize_title(ln.text) for ln in lines[body:] if len(ln.text) <= 2 * TITLE_MAX}
+    entries = toc_entries([ln.text for ln in lines[head + 1 : body]], body_keys)
     if not entries:
         return []
-    anchors = _anchors(entries, lines, body)
+    anchors, body_titles = _anchors(entries, lines, body)
+    scores = _all_scores(lines, body, cues)
+    starts = assign_starts(anchors, scores, len(entries), len(lines))
+    _log_unassigned(entries, starts)
+    titles = [body_titles.get(e, entries[e]) for e, _ in starts]  # the body's line keeps quotes a TOC lost
+    return _parts(text, lines, list(zip(titles, [li for _, li in starts])), has_toc=True)
+
+
+def _all_scores(lines: list[_Line], body: int, cues: SplitCues) -> dict[int, float]:
+    """Line-shape and cue scores plus the ends of repeated blocks."""
     scores = start_scores(lines, body, cues)
     for li, extra in repeated_block_scores(duplicate_blocks(lines, body), len(lines)).items():
         scores[li] = scores.get(li, 0.0) + extra
-    starts = assign_starts(anchors, scores, len(entries), len(lines))
-    _log_unassigned(entries, starts)
-    return _parts(text, lines, [(entries[e], li) for e, li in starts], has_toc=True)
+    return scores
 
 
-def _anchors(entries: list[str], lines: list[_Line], body: int) -> list[tuple[int, int]]:
-    """Consistent anchors, with the first entry pinned to the first body line."""
-    blocks = duplicate_blocks(lines, body)
-    pairs = title_matches(entries, lines, body) + duplicate_anchors(entries, blocks)
-    chain = [(e, extend_title_start(lines, li, body)) for e, li in monotone_chain(pairs)]
-    chain = [(e, li) for e, li in chain if e > 0 and li > body]
-    return [(0, body)] + chain
+def _anchors(
+    entries: list[str], lines: list[_Line], body: int
+) -> tuple[list[tuple[int, int]], dict[int, str]]:
+    """Consistent anchors (first entry pinned to the body start) and the body's own title lines."""
+    chain = monotone_chain(title_matches(entries, lines, body))
+    matched = [(e, li) for e, li in chain if e > 0 and li > body]
+    body_titles = {e: lines[li].text for e, li in matched}
+    chain = [(0, body)] + [(e, extend_title_start(lines, li, body)) for e, li in matched]
+    return add_duplicate_anchors(chain, entries, duplicate_blocks(lines, body)), body_titles
 
 
 def _log_unassigned(entries: list[str], starts: list[tuple[int, int]]) -> None:
@@ -480,7 +536,10 @@ def _parts(text: str, lines: list[_Line], starts: list[tuple[str, int]], has_toc
 
 def split_without_toc(text: str, lines: list[_Line]) -> list[Part]:
     """Split only on repeated 标题 / 来源: / 时间: header blocks; otherwise no split."""
-    heads = [i for i in range(len(lines)) if _is_header_block(lines, i)]
+    heads: list[int] = []
+    for i in range(len(lines)):
+        if _is_header_block(lines, i) and (not heads or _has_prose_between(lines, heads[-1], i)):
+            heads.append(i)  # a block right under another one (page chrome, title) is the same header
     if len(heads) < 2:
         return []
     if heads[0] > 0:
@@ -496,3 +555,8 @@ def _is_header_block(lines: list[_Line], i: int) -> bool:
     if not is_titleish(s) or is_numbered(s) or SOURCE_LINE.search(s):
         return False
     return any(SOURCE_LINE.search(ln.text) for ln in lines[i + 1 : i + 3])
+
+
+def _has_prose_between(lines: list[_Line], a: int, b: int) -> bool:
+    """Some prose paragraph lies strictly between lines a and b."""
+    return any(is_prose(ln.text) for ln in lines[a + 1 : b])

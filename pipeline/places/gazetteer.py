@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -42,11 +42,11 @@ class Unit:
 class Gazetteer:
     """Frozen gazetteer: units by adcode, alias → candidate adcodes, weak aliases, scan bounds."""
 
-    units: Mapping[str, Unit]
-    aliases: Mapping[str, tuple[str, ...]]
-    weak: frozenset[str]
+    units: Mapping[str, Unit] = field(repr=False)
+    aliases: Mapping[str, tuple[str, ...]] = field(repr=False)
+    weak: frozenset[str] = field(repr=False)
     max_alias_len: int
-    first_chars: frozenset[str]
+    first_chars: frozenset[str] = field(repr=False)
 
     def unit(self, adcode: str) -> Unit:
         """The unit with this adcode (KeyError if unknown)."""

@@ -7,7 +7,8 @@ Matching rule (why it avoids false hits):
 - a bare stem followed by a word that makes it another kind of place or an institution
   (江华镇, 中山路, 四川大学) is skipped;
 - *weak* stems (common words listed in place_aliases.tsv: 合作, 和平, 青山 …) count only right
-  after the name of one of their parents (甘南合作, 齐齐哈尔富裕);
+  after the name of one of their parents (甘南合作, 齐齐哈尔富裕); so do two-character names
+  (范县, 和县, 渠县) glued to a preceding Han character (示范县, 省市和县), but 四川渠县 counts;
 - spam lists of names separated by ``|`` and placeholders (XX县, xx乡xx村, ××县) are masked.
 Ambiguous aliases (朝阳, 鼓楼 …) are resolved by, in order: a parent named right before; all
 candidates nested in each other (大理 → 大理州, not 大理市); parents or the same unit named in the
@@ -29,7 +30,8 @@ SPAM_LIST = re.compile(r"(?:[^\s|]{1,15}[ \t\u3000]*[|｜][ \t\u3000]*){3,}[^\s|
 # Anonymised places: XX县, xx乡xx村, ××县, 某某市, ＊＊镇.
 PLACEHOLDER = re.compile(r"(?:[XxＸｘ×＊*○〇某]{1,4}(?:省|市|州|县|区|旗|盟|乡|镇|村|街道|社区)){1,4}")
 # What may follow a bare stem only when it names something else (a town, road, school, firm).
-NOT_A_UNIT_AFTER = re.compile(r"[镇乡村路街巷道桥]|社区|大学|学院|中学|小学|公司|集团|银行|宾馆|酒店|饭店")
+NOT_A_UNIT_AFTER = re.compile(r"[镇乡村庄屯寨组路街巷道桥]|社区|大学|学院|中学|小学|公司|集团|银行|宾馆|酒店|饭店")
+HAN = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_END = re.compile(r"[。!?！？;；\n]")
 
 
@@ -77,6 +79,12 @@ def names_something_else(text: str, end: int, alias: str) -> bool:
     return not has_level_suffix(alias) and NOT_A_UNIT_AFTER.match(text, end) is not None
 
 
+def inside_word(text: str, start: int, alias: str) -> bool:
+    """True for a two-character name like 范县/和县 glued to a preceding Han character (示范县)."""
+    glued = start > 0 and HAN.match(text[start - 1]) is not None
+    return glued and len(alias) == 2 and has_level_suffix(alias)
+
+
 def new_mention(text: str, start: int, end: int, codes: tuple[str, ...]) -> dict:
     """An unresolved mention record with its candidate adcodes."""
     return {"surface": text[start:end], "adcode": None, "name": None, "level": None,
@@ -114,9 +122,19 @@ def context_choice(codes: list[str], context: list[str], gaz: Gazetteer) -> str 
     return fits[0] if len(fits) == 1 else None
 
 
+def affinity(code: str, other: str, gaz: Gazetteer) -> int:
+    """How close two units are: 3 nested, 2 same prefecture, 1 same province, 0 unrelated."""
+    if gaz.is_within(code, other) or gaz.is_within(other, code):
+        return 3
+    a, b = gaz.unit(code), gaz.unit(other)
+    if a.prefecture_code and a.prefecture_code == b.prefecture_code:
+        return 2
+    return int(a.province_code == b.province_code)
+
+
 def document_choice(codes: list[str], support: Counter, gaz: Gazetteer) -> str | None:
     """The candidate best supported by the document's resolved places (unique best only)."""
-    scores = {c: sum(n for ctx, n in support.items() if gaz.is_within(c, ctx)) for c in codes}
+    scores = {c: sum(n * affinity(c, ctx, gaz) for ctx, n in support.items()) for c in codes}
     ranked = sorted(scores.values(), reverse=True)
     if not ranked or ranked[0] == 0 or (len(ranked) > 1 and ranked[0] == ranked[1]):
         return None
@@ -134,7 +152,7 @@ def raw_mentions(text: str, gaz: Gazetteer) -> list[dict]:
         if len(mention["candidates"]) == 1:
             settle(mention, mention["candidates"][0], gaz)
         narrowed = adjacent_parent(mention, previous, gaz)
-        if alias in gaz.weak and not narrowed:
+        if (alias in gaz.weak or inside_word(text, start, alias)) and not narrowed:
             continue
         if narrowed:
             mention["candidates"] = narrowed
@@ -159,11 +177,12 @@ def resolve_by_context(text: str, mentions: list[dict], gaz: Gazetteer) -> None:
     """Resolve ambiguous mentions: nesting, then same sentence, then the whole document."""
     sids = sentence_ids(text, mentions)
     support = Counter(m["adcode"] for m in mentions if m["resolved"])
-    for mention, sid in zip(mentions, sids):
+    for mention, sid in zip(mentions, sids, strict=True):
         if mention["resolved"]:
             continue
         codes = mention["candidates"]
-        same = [m["adcode"] for m, s in zip(mentions, sids) if s == sid and m["resolved"]]
+        # the same sentence or the one before it
+        same = [m["adcode"] for m, s in zip(mentions, sids, strict=True) if sid - 1 <= s <= sid and m["resolved"]]
         code = nested_top(codes, gaz) or context_choice(codes, same, gaz) or document_choice(codes, support, gaz)
         if code is not None:
             settle(mention, code, gaz)

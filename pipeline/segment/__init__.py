@@ -43,9 +43,8 @@ def segment(documents: pd.DataFrame, resources, progress: bool = False) -> Segme
 
 def segment_document(doc_id: str, title: str, text: str, resources) -> tuple[dict[str, list[dict]], dict]:
     """Spans of one document (pure: a function of the document and read-only resources)."""
-    from .measures import extract_measures
+    from .measures import count_check, extract_measures
     from .models import extract_models
-    from .sections import count_check
     from .slogans import extract_slogans
     from .statistics import extract_statistics
 
@@ -59,7 +58,7 @@ def segment_document(doc_id: str, title: str, text: str, resources) -> tuple[dic
     }
     for name in ("statistics", "slogans", "models"):
         found[name] = [{"doc_id": doc_id, "measure_id": locate(r["start"], r["end"]), **r} for r in found[name]]
-    flag = {"doc_id": doc_id, **count_check(title, [m for m in measures])}
+    flag = {"doc_id": doc_id, **count_check(title, measures)}
     return found, flag
 
 

@@ -40,7 +40,7 @@ FIRST_FAMILY: dict[str, int | None] = {"首先": 1, "其次": 2, "再次": 3, "�
 
 @dataclass(frozen=True)
 class Marker:
-    """One marker occurrence: `literal` is text[start:end]; `body` is where its item's words begin."""
+    """One marker occurrence: `literal` is text[start:end]; `block` means it opens a paragraph."""
 
     kind: str
     ordinal: int | None

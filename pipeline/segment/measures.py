@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from pipeline.segment.markers import Marker, find_markers, int_to_cn, cn_to_int
+from pipeline.segment.markers import Marker, cn_to_int, find_markers, int_to_cn
 from pipeline.segment.parallel import inline_leads, paragraph_leads
 from pipeline.segment.sections import SectionKind, SectionKinds, top_level_kinds
 
@@ -136,6 +136,7 @@ def extract_measures(text: str, section_kinds: SectionKinds) -> list[dict]:
     headings = [heading_of(text, n.marker, e) for n, e in zip(nodes, ends)]
     paths = full_paths(nodes, path_parts(nodes))
     kinds = section_kinds_of(nodes, headings, section_kinds)
+    logger.debug("%d measures, %d top-level", len(nodes), sum(n.parent is None for n in nodes))
     return [
         {
             "measure_id": f"m{i + 1}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 
@@ -103,3 +104,18 @@ def test_esc(value: object, expected: str) -> None:
 ])
 def test_as_list(value: object, expected: list) -> None:
     assert report.as_list(value) == expected
+
+
+def test_examples_as_json_column(tmp_path: Path) -> None:
+    tables = _synthetic.tables()
+    clusters = tables["clusters"]
+    tables["clusters"] = clusters.assign(
+        examples_json=[json.dumps(list(e), ensure_ascii=False) for e in clusters["examples"]]).drop(columns="examples")
+    text = report.write_report(tables, {}, tmp_path).read_text(encoding="utf-8")
+    assert "<blockquote>镇宁县推行党支部+合作社+农户模式，带动建档立卡贫困户1200余户增收。</blockquote>" in text
+
+
+def test_documents_per_province_unknown_last() -> None:
+    per = report.documents_per_province(_synthetic.documents())
+    assert per["province"].tolist()[-1] == "未知"
+    assert dict(zip(per["province"], per["n_documents"])) == {"云南省": 1, "四川省": 1, "贵州省": 1, "未知": 1}

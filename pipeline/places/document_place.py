@@ -1,0 +1,170 @@
+"""Decide which place a document is about, from weighted place mentions and metadata.
+
+Weights: title 5, source unit 4, opening (first lines / first 10% of the text) 2, a mention that
+starts a sentence with a level suffix ("镇宁自治县始终…") 1.5, other body mentions 1, and page
+chrome 0.1 — lines in the last 10% of the text or lines naming 地址/热线/主办/技术支持 …
+(a company address in a footer is not what the text is about). Each mention supports its unit
+and the unit's ancestors. The level is the deepest unit holding at least half of its province's
+support, so an overview that names many counties of one province stays at province level;
+"我省/全省" and "我县/全县" add support to the province and to the leading county.
+Metadata (e.g. a CSV province column) wins; a disagreement with the text is flagged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections import Counter
+
+from pipeline.places.gazetteer import Gazetteer, Unit, has_level_suffix
+from pipeline.places.mentions import find_mentions
+
+logger = logging.getLogger(__name__)
+
+WEIGHT_TITLE, WEIGHT_SOURCE, WEIGHT_OPENING, WEIGHT_SUBJECT, WEIGHT_BODY, WEIGHT_CHROME = 5.0, 4.0, 2.0, 1.5, 1.0, 0.1
+CHROME_LINE = re.compile(r"地址|热线|电话|主办|承办|协办|技术支持|版权|备案|ICP|邮编|传真|友情链接|Copyright", re.I)
+FOOTER_SHARE = 0.1
+OPENING_LINES = 3
+PROVINCE_CUE = re.compile(r"[我全本]省")
+COUNTY_CUE = re.compile(r"[我全本]县")
+CUE_WEIGHT = 0.5
+SUBJECT_BEFORE = "。\n!?;:：,，、"
+LEVEL_SHARE = 0.5
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets where each line of the text starts."""
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def mention_weight(text: str, mention: dict, starts: list[int], body_end: int) -> float:
+    """Positional weight of one body mention (opening, subject, body or page chrome)."""
+    start = mention["start"]
+    line_no = bisect.bisect_right(starts, start) - 1
+    line_end = starts[line_no + 1] if line_no + 1 < len(starts) else len(text)
+    if start >= body_end or CHROME_LINE.search(text, starts[line_no], line_end):
+        return WEIGHT_CHROME
+    opening = non_empty_before(text, starts, line_no) < OPENING_LINES or start < len(text) * FOOTER_SHARE
+    if opening:
+        return WEIGHT_OPENING
+    prev = text[start - 1] if start else "\n"
+    return WEIGHT_SUBJECT if prev in SUBJECT_BEFORE and has_level_suffix(mention["surface"]) else WEIGHT_BODY
+
+
+def non_empty_before(text: str, starts: list[int], line_no: int) -> int:
+    """Number of non-blank lines before a line."""
+    bounds = zip(starts[:line_no], starts[1 : line_no + 1], strict=True)
+    return sum(1 for a, b in bounds if text[a:b].strip())
+
+
+def body_end_offset(text: str) -> int:
+    """Offset where the trailing ~10% of lines (footers, menus) begins."""
+    starts = line_starts(text.rstrip())
+    if len(starts) < 10:
+        return len(text)
+    return starts[len(starts) - max(1, round(len(starts) * FOOTER_SHARE))]
+
+
+def add_support(support: Counter, code: str, weight: float, gaz: Gazetteer) -> None:
+    """Credit a unit and its ancestors with a mention's weight."""
+    support[code] += weight
+    for ancestor in gaz.unit(code).ancestors():
+        support[ancestor] += weight
+
+
+def collect_support(title: str, text: str, source_unit: str | None, mentions: list[dict], gaz: Gazetteer) -> Counter:
+    """Weighted support per adcode from title, source unit and body mentions."""
+    support: Counter = Counter()
+    for m in find_mentions(title or "", gaz):
+        if m["resolved"]:
+            add_support(support, m["adcode"], WEIGHT_TITLE, gaz)
+    for m in find_mentions(source_unit or "", gaz):
+        if m["resolved"]:
+            add_support(support, m["adcode"], WEIGHT_SOURCE, gaz)
+    starts, body_end = line_starts(text), body_end_offset(text)
+    for m in mentions:
+        if m["resolved"]:
+            add_support(support, m["adcode"], mention_weight(text, m, starts, body_end), gaz)
+    return support
+
+
+def best(support: Counter, gaz: Gazetteer, level: str, within: str | None) -> str | None:
+    """The best-supported unit of a level (inside ``within`` when given)."""
+    codes = [c for c in support if gaz.unit(c).level == level and (within is None or gaz.is_within(c, within))]
+    return max(codes, key=lambda c: (support[c], c)) if codes else None
+
+
+def apply_cues(support: Counter, cues: str, province: str, county: str | None) -> None:
+    """Add support for '我省/全省' to the province and for '我县/全县' to the leading county."""
+    support[province] += CUE_WEIGHT * len(PROVINCE_CUE.findall(cues))
+    if county is not None:
+        support[county] += CUE_WEIGHT * len(COUNTY_CUE.findall(cues))
+
+
+def choose_unit(title: str, text: str, support: Counter, gaz: Gazetteer) -> tuple[str | None, float]:
+    """The document's unit (deepest one holding half its province's support) and a confidence."""
+    province = best(support, gaz, "province", None)
+    if province is None:
+        return None, 0.0
+    county = best(support, gaz, "county", province)
+    apply_cues(support, title + "\n" + text, province, county)
+    prefecture = best(support, gaz, "prefecture", province)
+    deep = [c for c in (county, prefecture) if c is not None and support[c] >= LEVEL_SHARE * support[province]]
+    chosen = deep[0] if deep else province
+    total = sum(support[c] for c in support if gaz.unit(c).level == "province")
+    return chosen, round(min(1.0, support[chosen] / total), 3)
+
+
+def place_fields(unit: Unit | None, gaz: Gazetteer) -> dict:
+    """province / prefecture / county names, adcode and level of a unit."""
+    out = {"province": None, "prefecture": None, "county": None, "adcode": None, "place_level": None}
+    if unit is None:
+        return out
+    out.update(adcode=unit.adcode, place_level=unit.level, province=gaz.unit(unit.province_code).name)
+    if unit.prefecture_code:
+        out["prefecture"] = gaz.unit(unit.prefecture_code).name
+    if unit.level != "province":
+        out[unit.level] = unit.name
+    return out
+
+
+def metadata_unit(metadata: dict | None, gaz: Gazetteer) -> Unit | None:
+    """The deepest unit named by metadata columns province / prefecture / county."""
+    found: Unit | None = None
+    for key in ("province", "prefecture", "county"):
+        name = (metadata or {}).get(key)
+        if isinstance(name, str) and name.strip():
+            unit = gaz.lookup(name.strip(), found.adcode if found else None)
+            found = unit or found
+    return found
+
+
+def conflict(meta: Unit, text_unit: Unit | None, gaz: Gazetteer) -> str | None:
+    """A note when the text's place lies outside the metadata's place (and vice versa)."""
+    if text_unit is None:
+        return None
+    if gaz.is_within(text_unit.adcode, meta.adcode) or gaz.is_within(meta.adcode, text_unit.adcode):
+        return None
+    return f"metadata says {meta.name} ({meta.adcode}), text says {text_unit.name} ({text_unit.adcode})"
+
+
+def document_place(
+    title: str,
+    text: str,
+    source_unit: str | None,
+    mentions: list[dict],
+    gazetteer: Gazetteer,
+    metadata: dict | None = None,
+) -> dict:
+    """The place a document is about: names, adcode, level, confidence and metadata conflict."""
+    support = collect_support(title, text, source_unit, mentions, gazetteer)
+    code, confidence = choose_unit(title or "", text, support, gazetteer)
+    text_unit = gazetteer.unit(code) if code else None
+    meta = metadata_unit(metadata, gazetteer)
+    if meta is None:
+        return {**place_fields(text_unit, gazetteer), "place_confidence": confidence, "place_conflict": None}
+    note = conflict(meta, text_unit, gazetteer)
+    if note:
+        logger.info("place conflict: %s", note)
+    return {**place_fields(meta, gazetteer), "place_confidence": 0.8 if note else 1.0, "place_conflict": note}

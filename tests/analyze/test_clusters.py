@@ -1,0 +1,130 @@
+"""Tests for pipeline.analyze.clusters (and the analyze() entry on the synthetic corpus)."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.analyze import TABLE_NAMES, AnalyzeParams, analysis_tables, analyze, tokenize_documents
+from pipeline.analyze.clusters import (PracticeClusterer, class_tfidf, cluster_practices, effective_section_kinds,
+                                       practice_measures, relabel_by_size)
+from pipeline.analyze.sentences import unique_documents
+
+NON_PRACTICE_HEADINGS = ["基本情况", "深度贫困县", "脱贫成效明显", "产业链条短", "山区县", "主要做法", "主要工作"]
+CONTRACT_COLUMNS = {
+    "practice_clusters": ["doc_id", "measure_id", "cluster", "heading", "province", "county"],
+    "clusters": ["cluster", "label", "terms", "size", "n_documents", "n_counties", "examples_json"],
+    "model_recurrence": ["canonical", "n_documents", "n_counties", "n_provinces", "first_date", "last_date",
+                         "counties", "provinces", "surfaces", "doc_ids"],
+    "regions": ["level", "region", "n_documents", "n_chars", "status"],
+    "region_clusters": ["level", "region", "cluster", "n_measures", "share"],
+    "region_terms": ["level", "region", "term", "count", "log_odds", "z", "rank"],
+    "county_statistics": ["county", "adcode", "province", "subject", "unit", "value", "value_high", "qualifier",
+                          "doc_id", "title", "text", "sentence", "start", "end", "n_documents"],
+}
+TINY = [[], [["合作社", "产业"]], [["合作社", "产业"], ["第一书记", "驻村工作队"]], [[], []]]
+
+
+def _cluster(tables, tokenizer, resources, **params):
+    docs = unique_documents(tables["documents"])
+    spans = tokenize_documents(docs, tokenizer, resources.stopwords)
+    return cluster_practices(docs, tables["measures"], spans, tokenizer, resources.stopwords,
+                             PracticeClusterer(**params))
+
+
+def test_practice_measures_selection(corpus_tables) -> None:
+    docs = unique_documents(corpus_tables["documents"])
+    practice = practice_measures(docs, corpus_tables["measures"])
+    # 5 + 5 + 4 + 5 + 4 (typed practices sections) + 5 (untyped 巍山 document) + 5 + 3 (no place), duplicate dropped
+    assert len(practice) == 36
+    assert "doc_zn_dup" not in set(practice["doc_id"])
+    assert not set(NON_PRACTICE_HEADINGS) & set(practice["heading"])
+    assert practice.loc[practice["doc_id"] == "doc_ws", "heading"].tolist() == [
+        "选派第一书记，配强驻村工作队", "采取“支部+合作社+农户”模式", "落实健康扶贫政策", "抓好控辍保学", "外出培训开视野"]
+
+
+def test_section_kind_is_inherited(corpus_tables) -> None:
+    measures = corpus_tables["measures"]
+    kinds = effective_section_kinds(measures).set_axis(measures["measure_id"])
+    assert kinds["doc_zn_m2_1"] == "practices"      # child of 二、主要做法
+    assert kinds["doc_zn_m1_1"] == "background"
+    assert kinds["doc_ws_m2_3"] is None              # untyped section
+
+
+@pytest.mark.parametrize("token_lists", TINY, ids=["none", "one", "two", "empty-tokens"])
+def test_tiny_inputs(token_lists: list[list[str]]) -> None:
+    model = PracticeClusterer().fit(token_lists)
+    assert len(model.labels_) == len(token_lists)
+    assert model.k_ == (1 if token_lists else 0)
+    assert set(model.labels_) <= {0}
+
+
+def test_tiny_input_tables(corpus_tables, tokenizer, resources) -> None:
+    measures = corpus_tables["measures"]
+    few = dict(corpus_tables, measures=measures[measures["measure_id"].isin(["doc_zn_m2_1", "doc_zn_m2", "doc_zj_m2_1"])])
+    practice, clusters = _cluster(few, tokenizer, resources)
+    assert practice["measure_id"].tolist() == ["doc_zj_m2_1", "doc_zn_m2_1"]
+    assert clusters["size"].tolist() == [2] and clusters["n_counties"].tolist() == [2]
+    empty = dict(corpus_tables, measures=measures.iloc[0:0])
+    practice, clusters = _cluster(empty, tokenizer, resources)
+    assert practice.empty and clusters.empty
+
+
+def test_clusters_group_related_practices(corpus_tables, tokenizer, resources) -> None:
+    practice, clusters = _cluster(corpus_tables, tokenizer, resources)
+    assert len(practice) == 36 and clusters["size"].sum() == 36
+    assert clusters["size"].is_monotonic_decreasing
+    terms = clusters.set_index("cluster")["terms"]
+    of = practice.groupby("heading")["cluster"].agg(set)
+    assert len(of["采取“支部+合作社+农户”模式"]) == 1   # identical measures share a cluster
+    assert "易地扶贫搬迁" in terms[next(iter(of["实施易地扶贫搬迁"]))]
+    assert "第一书记" in terms[next(iter(of["选派第一书记，配强驻村工作队"]))]
+    for row in clusters.itertuples():
+        assert row.label == "·".join(row.terms[:3])
+
+
+def test_examples_cite_their_sentence(corpus_tables, tokenizer, resources) -> None:
+    _, clusters = _cluster(corpus_tables, tokenizer, resources)
+    titles = corpus_tables["documents"].set_index("doc_id")["title"]
+    texts = corpus_tables["documents"].set_index("doc_id")["text"]
+    for examples in clusters["examples_json"].map(json.loads):
+        assert 1 <= len(examples) <= 3
+        for ex in examples:
+            assert ex["heading"] in ex["sentence"] and ex["sentence"] in texts[ex["doc_id"]]
+            assert ex["title"] == titles[ex["doc_id"]]
+
+
+def test_two_runs_give_identical_tables(corpus_tables, tokenizer, resources) -> None:
+    first = _cluster(corpus_tables, tokenizer, resources, random_state=7)
+    second = _cluster(corpus_tables, tokenizer, resources, random_state=7)
+    for a, b in zip(first, second):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_class_tfidf_hand_computed() -> None:
+    # cluster 0: 合作社 产业; cluster 1: 合作社 培训. Average words per class A = 4/2 = 2.
+    scores, vocab = class_tfidf([["合作社", "产业"], ["合作社", "培训"]], np.array([0, 1]), 2)
+    col = {t: i for i, t in enumerate(vocab)}
+    assert scores[0, col["合作社"]] == pytest.approx(0.5 * math.log(1 + 2 / 2))
+    assert scores[0, col["产业"]] == pytest.approx(0.5 * math.log(1 + 2 / 1))
+    assert scores[0, col["培训"]] == 0.0
+
+
+def test_relabel_by_size() -> None:
+    assert relabel_by_size(np.array([2, 2, 0, 1, 1, 1])).tolist() == [1, 1, 2, 0, 0, 0]
+
+
+def test_analyze_returns_contract_tables(corpus_tables, resources, tmp_path: Path) -> None:
+    before = corpus_tables["documents"].copy()
+    out = analyze(corpus_tables, resources, tmp_path, AnalyzeParams(make_figures=False))
+    assert tuple(out) == TABLE_NAMES
+    for name, columns in CONTRACT_COLUMNS.items():
+        assert set(columns) <= set(out[name].columns), name
+    pd.testing.assert_frame_equal(corpus_tables["documents"], before)  # inputs are not mutated
+    again = analysis_tables(corpus_tables, resources, AnalyzeParams())
+    for name in TABLE_NAMES:
+        pd.testing.assert_frame_equal(out[name], again[name])

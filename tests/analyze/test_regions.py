@@ -1,0 +1,68 @@
+"""Tests for pipeline.analyze.regions: regional units, cluster mix and weighted log-odds terms."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.analyze.regions import compare_regions, log_odds_dirichlet, region_assignments
+from pipeline.analyze.sentences import unique_documents
+
+
+def test_log_odds_hand_computed_symmetric() -> None:
+    # region: 合作社 3, 搬迁 1; rest: 合作社 1, 搬迁 3; corpus prior 4, 4 scaled to alpha0 = 8 → a = 4, 4.
+    delta, z = log_odds_dirichlet(np.array([3, 1]), np.array([1, 3]), np.array([4, 4]), 8.0)
+    expected = math.log(7 / 5) - math.log(5 / 7)        # (3+4)/(4+8-3-4) vs (1+4)/(4+8-1-4)
+    assert delta[0] == pytest.approx(expected) and delta[1] == pytest.approx(-expected)
+    assert z[0] == pytest.approx(expected / math.sqrt(1 / 7 + 1 / 5))
+
+
+def test_log_odds_hand_computed_scaled_prior() -> None:
+    # y_i = (2, 0), y_j = (0, 2), prior (2, 2) scaled to alpha0 = 2 → a = (1, 1); n_i = n_j = 2.
+    delta, z = log_odds_dirichlet(np.array([2, 0]), np.array([0, 2]), np.array([2, 2]), 2.0)
+    assert delta[0] == pytest.approx(math.log(3 / 1) - math.log(1 / 3))
+    assert z[0] == pytest.approx(2 * math.log(3) / math.sqrt(1 / 3 + 1 / 1))
+
+
+@pytest.mark.parametrize("min_docs,prefectures", [(3, ["安顺市"]), (4, []),
+                                                  (1, ["凉山彝族自治州", "大理白族自治州", "安顺市", "广元市",
+                                                       "红河哈尼族彝族自治州"])])
+def test_prefectures_need_enough_documents(corpus_tables, min_docs: int, prefectures: list[str]) -> None:
+    docs = unique_documents(corpus_tables["documents"])
+    assign = region_assignments(docs, min_docs)
+    assert sorted(set(assign.loc[assign["level"] == "prefecture", "region"])) == sorted(prefectures)
+    provinces = assign[assign["level"] == "province"]
+    assert provinces.groupby("region")["doc_id"].nunique().to_dict() == {"云南省": 2, "四川省": 2, "贵州省": 3}
+
+
+DOCS = pd.DataFrame({"doc_id": ["g1", "g2", "y1", "y2"], "province": ["贵州省", "贵州省", "云南省", "云南省"],
+                     "prefecture": ["安顺市", "安顺市", "大理白族自治州", None], "text": ["甲" * 10] * 4,
+                     "chars": [10] * 4})
+TOKENS = {"g1": ["易地扶贫搬迁", "安置点", "易地扶贫搬迁", "合作社", "第一书记"],
+          "g2": ["易地扶贫搬迁", "后续扶持", "第一书记", "安置点"],
+          "y1": ["合作社", "集体经济", "合作社", "第一书记"],
+          "y2": ["合作社", "入股分红", "集体经济", "第一书记"]}
+PRACTICE = pd.DataFrame({"doc_id": ["g1", "g1", "g2", "y1"], "measure_id": ["m1", "m2", "m3", "m4"],
+                         "cluster": [0, 1, 0, 1]})
+
+
+def test_distinctive_terms_and_cluster_shares() -> None:
+    regions, region_clusters, terms = compare_regions(DOCS, PRACTICE, TOKENS, min_prefecture_docs=2, min_tokens=5,
+                                                      alpha0=10.0, n_terms=5)
+    assert regions[["level", "region", "n_documents", "n_tokens", "status"]].values.tolist() == [
+        ["prefecture", "安顺市", 2, 9, "ranked"], ["province", "云南省", 2, 8, "ranked"],
+        ["province", "贵州省", 2, 9, "ranked"]]
+    top = terms[terms["rank"] == 1].set_index("region")["term"].to_dict()
+    assert top == {"安顺市": "易地扶贫搬迁", "贵州省": "易地扶贫搬迁", "云南省": "合作社"}
+    assert "第一书记" not in set(terms["term"])   # equally frequent everywhere: not distinctive
+    shares = region_clusters[region_clusters["region"] == "贵州省"].set_index("cluster")["share"].to_dict()
+    assert shares == pytest.approx({0: 2 / 3, 1: 1 / 3})
+
+
+def test_small_regions_are_not_ranked() -> None:
+    regions, _, terms = compare_regions(DOCS, PRACTICE, TOKENS, min_prefecture_docs=2, min_tokens=9)
+    assert dict(zip(regions["region"], regions["status"])) == {
+        "安顺市": "ranked", "云南省": "too_little_text", "贵州省": "ranked"}
+    assert set(terms["region"]) <= {"安顺市", "贵州省"} and "云南省" not in set(terms["region"])

@@ -1,0 +1,75 @@
+"""Tests for pipeline.analyze.tokens: private jieba tokenizer, user dictionary, stopwords."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jieba
+import pytest
+
+from pipeline.analyze.tokens import (DATA_DIR, load_analyze_resources, load_stopwords, token_spans, tokenize,
+                                     tokens_between)
+
+DOMAIN_TERMS = [
+    ("选派第一书记和驻村工作队吃住在村", ["第一书记", "驻村工作队"]),
+    ("对建档立卡贫困户实施易地扶贫搬迁", ["建档立卡", "贫困户", "易地扶贫搬迁"]),
+    ("结合村两委换届整顿软弱涣散村党组织", ["村两委", "软弱涣散", "村党组织"]),
+    ("深入开展两学一做学习教育", ["两学一做"]),
+    ("由合作社带动壮大集体经济", ["合作社", "集体经济"]),
+]
+NOISE = [
+    ("2018年，我们加强工作。", []),  # digits, single chars, punctuation, function and generic words only
+    ("一是推进三变改革。", ["三变改革"]),
+    ("全县共有12个贫困村", ["贫困村"]),
+]
+USERDICT_ONLY = ["驻村工作队", "易地扶贫搬迁", "两学一做"]
+
+
+@pytest.mark.parametrize("text,terms", DOMAIN_TERMS)
+def test_domain_terms_stay_whole(text: str, terms: list[str], tokenizer, resources) -> None:
+    tokens = tokenize(text, tokenizer, resources.stopwords)
+    assert all(term in tokens for term in terms), tokens
+
+
+@pytest.mark.parametrize("text,expected", NOISE)
+def test_stopwords_digits_punctuation_and_single_chars_dropped(text: str, expected: list[str], tokenizer,
+                                                               resources) -> None:
+    assert tokenize(text, tokenizer, resources.stopwords) == expected
+
+
+@pytest.mark.parametrize("word", USERDICT_ONLY)
+def test_global_jieba_dictionary_untouched(word: str, tokenizer) -> None:
+    assert word in tokenizer.lcut(word + "吃住在村")
+    assert word not in jieba.dt.user_word_tag_tab
+    assert word not in jieba.lcut(word + "吃住在村")  # the global segmenter still splits it
+
+
+def test_token_spans_index_the_text(tokenizer, resources) -> None:
+    text = "一是选派第一书记，配强驻村工作队。二是发展合作社。"
+    spans = token_spans(text, tokenizer, resources.stopwords)
+    assert all(text[s:e] == tok for tok, s, e in spans)
+    assert [tok for tok, _, _ in spans] == tokenize(text, tokenizer, resources.stopwords)
+    starts = [s for _, s, _ in spans]
+    second = text.index("二是")
+    assert tokens_between(spans, starts, second, len(text)) == ["发展", "合作社"]
+    assert tokens_between(spans, starts, 0, second) == ["选派", "第一书记", "配强", "驻村工作队"]
+
+
+def test_data_files_have_headers_and_enough_terms() -> None:
+    userdict = (DATA_DIR / "userdict.txt").read_text(encoding="utf-8").splitlines()
+    assert userdict[0].startswith("#")
+    entries = [line.split() for line in userdict if line and not line.startswith("#")]
+    assert len(entries) >= 150
+    assert all(len(e) == 3 and e[1].isdigit() and e[2].isalpha() for e in entries)
+    stopwords = load_stopwords(DATA_DIR / "stopwords.txt")
+    assert {"工作", "推进", "开展", "加强", "我们"} <= stopwords
+    assert not any(word.startswith("#") for word in stopwords)
+
+
+def test_missing_resources_raise(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        load_analyze_resources(tmp_path)
+
+
+def test_resources_are_frozen(resources) -> None:
+    with pytest.raises(AttributeError):
+        resources.stopwords = frozenset()

@@ -1,0 +1,73 @@
+"""Page chrome goes by pattern, by page structure and by recurrence across pages."""
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest.boilerplate import drop_chrome, load_boilerplate, recurring_lines, split_lines, trim_footer
+from pipeline.resources import DATA_DIR
+
+PARAGRAPH = "镇宁自治县地处贵州西南部,素有黔中腹地、滇黔锁钥之称,全县总面积1717.3平方公里,共辖15个乡(镇、街道)。"
+
+
+@pytest.fixture(scope="module")
+def patterns():
+    return load_boilerplate(DATA_DIR / "boilerplate.txt")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "关灯",
+        "[复制链接]",
+        "猫眼看文 发表于 2018-9-5 20:42:38 | 显示全部楼层 |阅读模式 打印 上一主题 下一主题",
+        "您需要登录后才可以回帖 登录 | 立即注册",
+        "37粉丝",
+        "全国服务热线:",
+        "公司地址:泉州秘途文化传媒有限公司",
+        "ICP备案号:湘ICP备17016663号-1",
+        "Copyright   ©2015-2025  老秘网",
+        "001.jpg",
+        "巴彦淖尔市| 巴南区| 会泽县| 平湖市| 凉山| 吉木萨尔县| 兰坪|",
+        "您当前的位置:首页 > 县委办文件",
+        "图为红山果业基地。",
+    ],
+)
+def test_chrome_lines_match_a_pattern(patterns, line):
+    assert patterns.is_chrome(line)
+
+
+@pytest.mark.parametrize("line", [PARAGRAPH, "一、镇宁自治县贫困现状", "(一)抓组织领导层层压实责任。", "抓党建促脱贫的实践与探索"])
+def test_content_lines_are_not_chrome(patterns, line):
+    assert not patterns.is_chrome(line)
+
+
+def test_watermark_is_cut_and_paragraph_kept(patterns):
+    line = "党支部坚持“三会一课”制度(本文来自大秘书网www.damishu.cn),认真落实组织生活。"
+    assert drop_chrome([line], patterns, frozenset()) == ["党支部坚持“三会一课”制度,认真落实组织生活。"]
+
+
+def test_image_name_and_its_caption_are_dropped(patterns):
+    lines = [PARAGRAPH, "003.jpg", "指导农户种植食用菌。", PARAGRAPH]
+    assert drop_chrome(lines, patterns, frozenset()) == [PARAGRAPH, PARAGRAPH]
+
+
+def test_footer_lines_after_the_last_paragraph_are_dropped():
+    lines = [PARAGRAPH, "排行榜", "0595-22880819", "运营中心:福建省泉州市"]
+    assert trim_footer(lines) == [PARAGRAPH]
+
+
+def test_lines_recurring_on_several_pages_are_chrome_but_prose_is_not():
+    pages = [["网站首页 | 新闻中心", PARAGRAPH, f"第{i}篇正文。" * 10] for i in range(4)]
+    assert recurring_lines(pages, min_pages=3) == frozenset({"网站首页 | 新闻中心"})
+
+
+def test_split_lines_strips_wide_spaces():
+    assert split_lines("\u3000\u3000正文\xa0\n\n  \n尾") == ["正文", "尾"]
+
+
+def test_pattern_file_rejects_a_pattern_without_section(tmp_path: Path):
+    bad = tmp_path / "b.txt"
+    bad.write_text("# header\n^关灯$\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="before a"):
+        load_boilerplate(bad)

@@ -1,0 +1,33 @@
+"""Exact and near duplicates point at the first occurrence; unrelated texts do not."""
+
+from pipeline.ingest.dedup import doc_hash, find_duplicates
+
+ARTICLE = (
+    "近年来,镇宁自治县始终以在扶贫中抓党建为抓手,坚持把党的政治优势、组织优势转化为推动脱贫攻坚的红色引擎。"
+    "成立以县委书记、县长为指挥长的脱贫攻坚指挥部,下设综合协调组、产业发展组、项目推进组、政策宣传组等9个组。"
+    "将14个乡(镇、街道)分别划分为14个战区,由联系县领导担任指挥长,划区作战,划单元攻坚。"
+    "组建由乡镇党委副书记任突击队长的脱贫攻坚突击队,同时在194个村成立突击小分队,把驻村工作队、农村党员、致富能人有效组织起来。"
+    "实施鸿雁回归计划,鼓励外出经商务工人员、致富带头人、退伍军人回村任职;实施能人治村,集中对全县60个深度贫困村班子进行调研。"
+)
+REPOST = "转载自某县门户网站 2019-01-02\n" + ARTICLE.replace("实施鸿雁回归计划,鼓励外出经商务工人员、致富带头人、退伍军人回村任职;", "")
+UNRELATED = (
+    "城市管理执法局坚持党建引领,推进城管执法进社区,开展市容环境整治,规范占道经营,"
+    "建立网格化管理制度,把执法力量下沉到街道,群众满意度明显提升,城市面貌焕然一新。"
+) * 3
+
+
+def test_exact_duplicate_points_to_first():
+    assert find_duplicates([ARTICLE, UNRELATED, ARTICLE]) == [None, None, 0]
+
+
+def test_near_duplicate_is_flagged_and_unrelated_is_not():
+    assert find_duplicates([ARTICLE, UNRELATED, REPOST]) == [None, None, 0]
+
+
+def test_duplicate_of_a_duplicate_points_to_the_first():
+    assert find_duplicates([ARTICLE, REPOST, ARTICLE + "完。"]) == [None, 0, 0]
+
+
+def test_doc_hash_is_stable():
+    assert doc_hash("党建引领") == doc_hash("党建引领") != doc_hash("党建引领。")
+    assert len(doc_hash("x")) == 16

@@ -1,0 +1,110 @@
+"""Tests for pipeline.places.document_place: weighting, levels, metadata and conflicts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.places.document_place import document_place
+from pipeline.places.gazetteer import load_gazetteer
+from pipeline.places.mentions import find_mentions
+
+TESTS = Path(__file__).resolve().parents[1]
+RAW = TESTS.parent / "corpus" / "raw"
+PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\)")
+
+# the body names 三穗县 twice; the footer names 福建省/泉州市 five times (raw counts favour 福建)
+BODY = "三穗县坚持党建引领。\n" + "".join(f"第{i}段,合作社带动群众增收。\n" for i in range(12)) + "三穗县将继续努力。\n"
+FOOTER = "\n".join(["关于我们", "地址:福建省泉州市丰泽区", "热线:福建省泉州市", "技术支持:泉州市某公司"])
+OVERVIEW = (
+    "我省深入实施示范工程\n"
+    "华蓥市成立合作社。马边县发展核桃。大竹县种植花椒。苍溪县组建园区党委。资中县养殖肉牛。\n"
+    "营山县、通川区、巴州区全省推广。全省各级党组织积极参与。\n"
+)
+# (seed, title, source unit, expected province, prefecture, county, level)
+SEEDS = [
+    ("000", "抓党建促脱贫的实践与探索", "安顺市镇宁自治县委政研室",
+     "贵州省", "安顺市", "镇宁布依族苗族自治县", "county"),
+    ("001", None, None, "湖南省", "永州市", "江华瑶族自治县", "county"),
+    ("002", "印发《关于加强基层党组织建设服务脱贫攻坚的实施意见》的通知", None,
+     "云南省", "大理白族自治州", "巍山彝族回族自治县", "county"),
+    ("003", None, None, "四川省", None, None, "province"),
+]
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    """The shipped gazetteer."""
+    return load_gazetteer()
+
+
+def simplified_seed(prefix: str) -> str:
+    """A seed page without inserted pinyin, in simplified script."""
+    import opencc
+
+    text = next(RAW.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+    return opencc.OpenCC("t2s").convert(PINYIN.sub("", text))
+
+
+def place_of(title: str, text: str, gaz, source_unit: str | None = None, metadata: dict | None = None) -> dict:
+    """document_place on a text with its own mentions."""
+    return document_place(title, text, source_unit, find_mentions(text, gaz), gaz, metadata)
+
+
+@pytest.mark.parametrize(("seed", "title", "unit", "province", "prefecture", "county", "level"), SEEDS)
+def test_seed_places(gaz, seed, title, unit, province, prefecture, county, level):
+    """Seeds 000–003: the place the text is about (000's footer names 福建省泉州市)."""
+    text = simplified_seed(seed)
+    title = title or next(line for line in text.splitlines() if line.strip())
+    place = place_of(title, text, gaz, unit)
+    assert (place["province"], place["prefecture"], place["county"]) == (province, prefecture, county)
+    assert place["place_level"] == level
+    assert 0.4 <= place["place_confidence"] <= 1.0
+    assert place["place_conflict"] is None
+
+
+def test_seed_000_metadata_agrees(gaz):
+    """The reference annotation's place agrees with the text: no conflict, full confidence."""
+    gold = json.loads(next((TESTS / "gold").glob("000_*.json")).read_text(encoding="utf-8"))
+    meta = gold["metadata"]["place"]
+    place = place_of(gold["metadata"]["title"], simplified_seed("000"), gaz, metadata=meta)
+    assert place["adcode"] == "520423" and place["place_conflict"] is None
+    assert place["place_confidence"] == 1.0
+
+
+def test_footer_address_has_little_weight(gaz):
+    """A company address in the footer does not outweigh the body."""
+    place = place_of("经验交流", BODY + FOOTER, gaz)
+    assert place["county"] == "三穗县" and place["province"] == "贵州省"
+
+
+def test_provincial_overview_is_province_level(gaz):
+    """'我省' and many counties of one province → the province."""
+    place = place_of("我省深入实施党员精准扶贫示范工程", OVERVIEW, gaz, "四川日报")
+    assert (place["province"], place["county"], place["place_level"]) == ("四川省", None, "province")
+    assert place["adcode"] == "510000"
+
+
+def test_metadata_wins_and_conflict_is_flagged(gaz):
+    """A CSV province that disagrees with the text wins, with a note."""
+    place = place_of("经验交流", BODY, gaz, metadata={"province": "福建省"})
+    assert place["province"] == "福建省" and place["county"] is None
+    assert place["place_level"] == "province"
+    assert "福建省" in place["place_conflict"] and "三穗县" in place["place_conflict"]
+    assert place["place_confidence"] < 1.0
+
+
+def test_metadata_short_names(gaz):
+    """Metadata may use short names; a consistent text gives no conflict."""
+    place = place_of("经验交流", BODY, gaz, metadata={"province": "贵州", "county": "三穗"})
+    assert (place["county"], place["prefecture"], place["place_conflict"]) == ("三穗县", "黔东南苗族侗族自治州", None)
+
+
+def test_no_place(gaz):
+    """No mention at all: nothing is guessed."""
+    place = place_of("工作总结", "XX县XX乡认真开展工作。", gaz)
+    assert place["adcode"] is None and place["province"] is None
+    assert place["place_confidence"] == 0.0

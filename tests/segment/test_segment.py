@@ -1,0 +1,80 @@
+"""The segment stage on the default corpus: valid spans, duplicates once, accuracy floors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline.evaluate import evaluate_folder
+from pipeline.schema import SPAN_SURFACE, span_violations
+from pipeline.segment import measure_locator, segment
+from tests.conftest import GOLD
+
+
+@pytest.fixture(scope="module")
+def scores(pipeline_out) -> pd.DataFrame:
+    return evaluate_folder(pipeline_out, GOLD).set_index(["doc", "item"])
+
+
+@pytest.mark.parametrize("name", sorted(SPAN_SURFACE))
+def test_every_span_matches_the_document_text(pipeline_out, name):
+    documents = pd.read_parquet(pipeline_out / "documents.parquet")
+    spans = pd.read_parquet(pipeline_out / f"{name}.parquet")
+    assert len(span_violations(documents, spans, name)) == 0
+
+
+def test_duplicates_are_segmented_once(pipeline_out):
+    documents = pd.read_parquet(pipeline_out / "documents.parquet")
+    measures = pd.read_parquet(pipeline_out / "measures.parquet")
+    duplicates = set(documents.loc[documents["duplicate_of"].notna(), "doc_id"])
+    assert duplicates, "the seed compilation repeats articles; some must be flagged"
+    assert not set(measures["doc_id"]) & duplicates
+
+
+@pytest.mark.parametrize(
+    ("item", "field", "floor"),
+    [
+        ("measures (all levels)", "f1", 1.0),
+        ("measures level 1", "f1", 1.0),
+        ("measures level 2", "f1", 1.0),
+        ("measures level 3", "f1", 1.0),
+        ("statistics (value, unit)", "f1", 0.97),
+        ("models", "recall", 1.0),
+        ("slogans", "recall", 1.0),
+        ("body: chrome removed", "recall", 1.0),
+        ("section kinds (top level)", "f1", 1.0),
+    ],
+)
+def test_seed_000_accuracy_floors(scores, item, field, floor):
+    assert scores.loc[("000_1dce443f4ac0a06b.txt", item), field] >= floor
+
+
+def test_seed_001_count_mismatch_is_flagged(pipeline_out):
+    documents = pd.read_parquet(pipeline_out / "documents.parquet")
+    doc = documents[documents["source"].str.contains("/001_")].iloc[0]
+    assert (doc["promised_count"], doc["found_count"], doc["count_mismatch"]) == (5, 4, True)
+
+
+def test_locator_picks_the_innermost_measure():
+    measures = [
+        {"measure_id": "a", "level": 1, "start": 0, "end": 100},
+        {"measure_id": "b", "level": 2, "start": 10, "end": 50},
+        {"measure_id": "c", "level": 2, "start": 50, "end": 100},
+    ]
+    locate = measure_locator(measures)
+    assert [locate(12, 20), locate(60, 61), locate(5, 8), locate(150, 155)] == ["b", "c", "a", None]
+
+
+def test_a_failing_document_is_flagged_and_the_run_goes_on(resources):
+    documents = pd.DataFrame([
+        {"doc_id": "ok", "title": "标题", "text": "一、主要做法\n(一)抓组织建设。成立专业合作社478个。", "duplicate_of": None},
+        {"doc_id": "bad", "title": "标题", "text": None, "duplicate_of": None},
+    ])
+    for column in ("source", "part", "date", "source_unit", "url", "script", "chars", "province", "prefecture",
+                   "county", "adcode", "place_confidence", "mojibake_spans", "truncated"):
+        documents[column] = None
+    tables = segment(documents, resources)
+    assert set(tables.measures["doc_id"]) == {"ok"}
+    flagged = tables.documents.set_index("doc_id")
+    assert isinstance(flagged.loc["bad", "segment_error"], str)
+    assert 478.0 in tables.statistics["value"].tolist()
