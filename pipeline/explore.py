@@ -75,6 +75,12 @@ def document_row(doc_id: str, tables: dict[str, pd.DataFrame]) -> dict[str, Any]
     return rows.iloc[0].to_dict()
 
 
+def _text_of(row: dict[str, Any]) -> str:
+    """The document text of a documents row ('' when missing)."""
+    text = row.get("text")
+    return text if isinstance(text, str) else ""
+
+
 def _rows_of(tables: dict[str, pd.DataFrame], name: str, doc_id: str) -> pd.DataFrame:
     """Rows of a span table that belong to doc_id."""
     frame = table(tables, name)
@@ -102,7 +108,7 @@ def _valid(start: object, end: object, size: int) -> bool:
 
 def document_spans(doc_id: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Labelled spans of one document (headings, statistics, models, slogans, places), sorted by start."""
-    text = document_row(doc_id, tables)["text"] or ""
+    text = _text_of(document_row(doc_id, tables))
     spans = set(heading_spans(_rows_of(tables, "measures", doc_id), text))
     for name, (label, _) in SPAN_SOURCES.items():
         rows = _rows_of(tables, name, doc_id)
@@ -154,7 +160,7 @@ def render_document(doc_id: str, tables: dict[str, pd.DataFrame], jupyter: bool 
     from spacy.vocab import Vocab
 
     row = document_row(doc_id, tables)
-    text, vocab = row["text"] or "", Vocab()
+    text, vocab = _text_of(row), Vocab()
     spans = document_spans(doc_id, tables)
     docs = [paragraph_doc(text, b, e, spans, vocab) for b, e in paragraphs(text)]
     markup = render_html(docs, f"{row.get('title') or doc_id}（{doc_id}）")

@@ -27,6 +27,7 @@ class Resources:
     model_synonyms: dict[str, str]
     section_kinds: Any
     gazetteer: Any
+    protected: Any
 
 
 def _require(path: Path) -> Path:
@@ -39,19 +40,27 @@ def _require(path: Path) -> Path:
 def load_resources(data_dir: Path | None = None) -> Resources:
     """Load every resource file from `data_dir` (the package's data/ folder by default)."""
     from pipeline.ingest.boilerplate import load_boilerplate
-    from pipeline.ingest.script import make_converter
+    from pipeline.ingest.script import make_converter, protected_terms
     from pipeline.places import load_gazetteer
     from pipeline.segment.models import load_model_synonyms
     from pipeline.segment.sections import load_section_kinds
     from pipeline.segment.statistics import load_units
 
     data = Path(data_dir) if data_dir else DATA_DIR
+    converter = make_converter("t2s")
+    gazetteer = load_gazetteer(_require(data / "gazetteer.tsv"), _require(data / "place_aliases.tsv"))
     return Resources(
         data_dir=data,
         boilerplate=load_boilerplate(_require(data / "boilerplate.txt")),
-        converter=make_converter("t2s"),
+        converter=converter,
         units=load_units(_require(data / "stat_units.txt")),
         model_synonyms=load_model_synonyms(_require(data / "model_synonyms.tsv")),
         section_kinds=load_section_kinds(_require(data / "section_kinds.tsv")),
-        gazetteer=load_gazetteer(_require(data / "gazetteer.tsv")),
+        gazetteer=gazetteer,
+        protected=protected_terms(place_names(gazetteer), converter),
     )
+
+
+def place_names(gazetteer) -> set[str]:
+    """Official names and aliases of the gazetteer: terms OpenCC must not rewrite."""
+    return set(gazetteer.aliases) | {unit.name for unit in gazetteer.units.values()}

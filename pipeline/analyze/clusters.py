@@ -36,6 +36,8 @@ def _identity(tokens: list[str]) -> list[str]:
 
 def effective_section_kinds(measures: pd.DataFrame) -> pd.Series:
     """Each measure's section kind, inherited from the nearest ancestor when its own is empty."""
+    if "section_kind" not in measures or "parent_id" not in measures:
+        return pd.Series([None] * len(measures), index=measures.index, dtype="object")
     own = measures["section_kind"].astype("string").replace("", pd.NA)
     kind = dict(zip(measures["measure_id"], own))
     parent = dict(zip(measures["measure_id"], measures["parent_id"]))
@@ -72,9 +74,12 @@ def practice_measures(documents: pd.DataFrame, measures: pd.DataFrame) -> pd.Dat
 def heading_start(text: str | None, row: Mapping[str, Any]) -> int | None:
     """Offset of the measure's heading in the document text, or None when it cannot be placed."""
     heading = row["heading"] if isinstance(row["heading"], str) else ""
-    if not text or not heading or text[row["start"]:row["end"]] != row["text"]:
+    start, end = row["start"], row["end"]
+    if not isinstance(start, (int, np.integer)) or not isinstance(end, (int, np.integer)):
         return None
-    pos = text.find(heading, int(row["start"]), int(row["end"]))
+    if not text or not heading or text[start:end] != row["text"]:
+        return None
+    pos = text.find(heading, int(start), int(end))
     return pos if pos >= 0 else None
 
 
@@ -246,14 +251,19 @@ def central_rows(model: PracticeClusterer, cluster: int, n: int, headings: Seque
     return chosen
 
 
+def _title(doc: pd.Series | None) -> str:
+    """A document's title, or an empty string."""
+    return doc["title"] if doc is not None and isinstance(doc["title"], str) else ""
+
+
 def example_record(row: pd.Series, doc: pd.Series | None) -> dict[str, str]:
     """One cited example: document, title, heading and the sentence holding the heading."""
     text = doc["text"] if doc is not None else None
+    heading = row["heading"] if isinstance(row["heading"], str) else ""
     pos = heading_start(text, row)
-    begin, end = (pos, pos + len(row["heading"])) if pos is not None else (int(row["start"]), int(row["start"]))
-    title = doc["title"] if doc is not None and isinstance(doc["title"], str) else ""
-    return {"doc_id": row["doc_id"], "title": title, "heading": row["heading"] or "",
-            "sentence": source_sentence(text, begin, end) or str(row["text"])[:200]}
+    # Without usable offsets the measure's own text is the best citation available.
+    sentence = str(row["text"])[:200] if pos is None else source_sentence(text, pos, pos + len(heading))
+    return {"doc_id": row["doc_id"], "title": _title(doc), "heading": heading, "sentence": sentence}
 
 
 def practice_cluster_table(practice: pd.DataFrame, documents: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:

@@ -18,6 +18,13 @@ def _group_key(stats: pd.DataFrame) -> pd.Series:
     return stats["subject"].astype(str).str.strip() + "\x1f" + stats["unit"].fillna("").astype(str)
 
 
+def _sentence(text: str | None, start: object, end: object) -> str:
+    """Source sentence of a statistic, empty when its offsets are missing."""
+    if pd.isna(start) or pd.isna(end):
+        return ""
+    return source_sentence(text, int(start), int(end))
+
+
 def county_statistics(documents: pd.DataFrame, statistics: pd.DataFrame, min_documents: int = 2) -> pd.DataFrame:
     """Statistics of county documents whose (subject, unit) occurs in ≥ `min_documents` documents."""
     docs = documents[["doc_id", "title", "text", "county", "adcode", "province"]]
@@ -30,7 +37,7 @@ def county_statistics(documents: pd.DataFrame, statistics: pd.DataFrame, min_doc
     n_docs = stats.groupby("key")["doc_id"].nunique()
     stats = stats.assign(n_documents=stats["key"].map(n_docs).astype(int))
     stats = stats[(stats["n_documents"] >= min_documents) & stats["county"].notna()]
-    sentences = [source_sentence(t, int(s), int(e)) for t, s, e in zip(stats["text_y"], stats["start"], stats["end"])]
+    sentences = [_sentence(t, s, e) for t, s, e in zip(stats["text_y"], stats["start"], stats["end"])]
     table = stats.rename(columns={"text_x": "text"}).assign(sentence=sentences)
     table = table.sort_values(["subject", "unit", "county", "doc_id", "start"], na_position="first", kind="stable")
     return table[COUNTY_STAT_COLUMNS].reset_index(drop=True)

@@ -135,6 +135,23 @@ def _integer_axis(axis) -> None:
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
+def _category_colors(n: int) -> list:
+    """n distinguishable colours (tab20 then tab20b: up to 40 before repeating)."""
+    from matplotlib import colormaps
+
+    palette = [colormaps[name](i) for name in ("tab20", "tab20b") for i in range(20)]
+    return [palette[i % len(palette)] for i in range(n)]
+
+
+def _date_axis(axis) -> None:
+    """Readable date ticks whatever the time span."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator()
+    axis.set_major_locator(locator)
+    axis.set_major_formatter(ConciseDateFormatter(locator))
+
+
 def no_data_figure(title: str):
     """A figure that says 无数据 under the given title."""
     fig = _figure(6, 3)
@@ -166,7 +183,9 @@ def heatmap_figure(tables: dict[str, pd.DataFrame]):
     ax.set_xticks(range(matrix.shape[1]), matrix.columns, rotation=60, ha="right")
     ax.set_yticks(range(matrix.shape[0]), matrix.index)
     _annotate_counts(ax, matrix)
-    fig.colorbar(image, ax=ax, label="文档数")
+    from matplotlib.ticker import MaxNLocator
+
+    fig.colorbar(image, ax=ax, label="文档数", ticks=MaxNLocator(integer=True))
     ax.set_title(title)
     return fig
 
@@ -195,9 +214,9 @@ def region_clusters_figure(tables: dict[str, pd.DataFrame]):
         return no_data_figure(title)
     fig = _figure(8, 1.8 + 0.4 * len(shares))
     ax = fig.add_subplot()
-    left = pd.Series(0.0, index=shares.index)
-    for label in shares.columns:
-        ax.barh(shares.index, shares[label], left=left, label=str(label))
+    left, colors = pd.Series(0.0, index=shares.index), _category_colors(len(shares.columns))
+    for label, color in zip(shares.columns, colors):
+        ax.barh(shares.index, shares[label], left=left, label=str(label), color=color)
         left = left + shares[label]
     ax.invert_yaxis()
     ax.set_xlabel("占举措比例")
@@ -227,7 +246,7 @@ def clusters_figure(tables: dict[str, pd.DataFrame]):
 
 def timeline_figure(tables: dict[str, pd.DataFrame]):
     """Timeline: when each model first (dot) and last (line end) appears."""
-    title = "组织模式首次出现时间"
+    title = "组织模式首次出现时间（点：首次；灰线：延续到最后一次）"
     dates = model_dates(_table(tables, "model_recurrence"))
     if dates.empty:
         return no_data_figure(title)
@@ -236,10 +255,10 @@ def timeline_figure(tables: dict[str, pd.DataFrame]):
     rows = list(range(len(dates)))
     last = dates["last"].fillna(dates["first"])
     ax.hlines(rows, dates["first"], last, color="#bbbbbb")
-    ax.plot(dates["first"], rows, "o", color="#c44e52", label="首次出现")
+    ax.plot(dates["first"], rows, "o", color="#c44e52")
     ax.set_yticks(rows, dates["canonical"])
     ax.invert_yaxis()
-    ax.legend(loc="lower right", fontsize=8)
+    _date_axis(ax.xaxis)
     ax.set_title(title)
     return fig
 

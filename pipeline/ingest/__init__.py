@@ -40,7 +40,7 @@ def ingest(corpus: Path, resources, progress: bool = False) -> IngestTables:
     """Read every file under `corpus` and return the manifest, documents and place mentions."""
     files = corpus_files(corpus)
     records = [r for path in _progress(files, progress, "read") for r in read_path(path, corpus)]
-    pages = [prepare_page(r, resources.converter) for r in _progress(records, progress, "clean") if r.reason is None]
+    pages = [prepare_page(r, resources.converter, resources.protected) for r in _progress(records, progress, "clean") if r.reason is None]
     recurring = recurring_lines([p.lines for p in pages], _recurring_threshold(len(pages)))
     docs, failures = [], {}
     for page in pages:

@@ -12,7 +12,7 @@ from .metadata import PageMetadata, iso_date, page_metadata, trim_header
 from .mojibake import mojibake_spans
 from .pinyin import remove_pinyin
 from .readers import RawRecord
-from .script import Script, detect_script, to_simplified
+from .script import NOTHING, Protected, Script, detect_script, to_simplified
 from .split import split_compilation
 
 PAGINATION = re.compile(r"^(\d{1,2}|下一页|下页|共\s*\d+\s*页|第\s*\d+\s*页|\d+\s*/\s*\d+)$")
@@ -33,14 +33,14 @@ class Page:
     paginated: bool = False
 
 
-def prepare_page(record: RawRecord, converter) -> Page:
+def prepare_page(record: RawRecord, converter, protected: Protected = NOTHING) -> Page:
     """Decode-level cleaning of one record: HTML main text, pinyin, OpenCC, lines, metadata."""
     text, given = record.text or "", dict(record.metadata)
     if record.kind == "html":
         text, html_meta = extract_html(text)
         given = {**html_meta, **given}
     text, removed = remove_pinyin(text)
-    simplified = to_simplified(text, converter)
+    simplified = to_simplified(text, converter, protected)
     lines = split_lines(simplified)
     return Page(
         source=record.source,
@@ -48,7 +48,7 @@ def prepare_page(record: RawRecord, converter) -> Page:
         script=detect_script(text, simplified),
         lines=lines,
         metadata=page_metadata(lines),
-        given={k: to_simplified(v, converter) if isinstance(v, str) else v for k, v in given.items()},
+        given={k: to_simplified(v, converter, protected) if isinstance(v, str) else v for k, v in given.items()},
         pinyin_removed=removed,
         paginated=_is_paginated(lines),
     )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 
 class Script(str, enum.Enum):
@@ -34,6 +37,39 @@ def detect_script(original: str, simplified: str) -> Script:
     return Script.MIXED if share >= MIXED_SHARE else Script.SIMPLIFIED
 
 
-def to_simplified(text: str, converter) -> str:
-    """Convert with OpenCC, keeping the length when conversion is character-for-character."""
-    return converter.convert(text)
+@dataclass(frozen=True)
+class Protected:
+    """Terms t2s would corrupt (乾县 → 干县), as a pattern over the original and their simplified forms."""
+
+    pattern: re.Pattern[str] | None
+    target: dict[str, str]
+
+
+NOTHING = Protected(None, {})
+
+
+def protected_terms(names: Iterable[str], converter) -> Protected:
+    """Protect official simplified names (and their traditional spellings) that t2s would change."""
+    import opencc
+
+    to_traditional = opencc.OpenCC("s2t")
+    target = {}
+    for name in names:
+        if converter.convert(name) != name:
+            target[name] = name
+            target[to_traditional.convert(name)] = name
+    if not target:
+        return NOTHING
+    alternation = "|".join(re.escape(t) for t in sorted(target, key=len, reverse=True))
+    return Protected(re.compile(alternation), target)
+
+
+def to_simplified(text: str, converter, protected: Protected = NOTHING) -> str:
+    """Convert with OpenCC, then restore protected terms where conversion kept the length."""
+    converted = converter.convert(text)
+    if protected.pattern is None or len(converted) != len(text):
+        return converted
+    chars = list(converted)
+    for match in protected.pattern.finditer(text):
+        chars[match.start():match.end()] = protected.target[match.group()]
+    return "".join(chars)

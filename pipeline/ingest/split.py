@@ -527,6 +527,8 @@ def _parts(text: str, lines: list[_Line], starts: list[tuple[str, int]], has_toc
     parts: list[Part] = []
     for k, (title, li) in enumerate(starts):
         end_line = starts[k + 1][1] - 1 if k + 1 < len(starts) else len(lines) - 1
+        if end_line < li:  # two entries anchored on one line: the later one takes it
+            continue
         parts.append(Part(title, lines[li].start, lines[end_line].end, has_toc))
     return parts
 

@@ -23,8 +23,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.segment.slogans import extract_slogans, quote_spans
+
+if TYPE_CHECKING:
+    from jieba.posseg import POSTokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +189,7 @@ def _with_qualifiers(text: str, q: Quantity) -> Quantity:
     return replace(q, start=start, end=end, qualifier=q.approx or post or pre)
 
 
-def _is_year(q: Quantity, text: str) -> bool:
+def _is_year(q: Quantity) -> bool:
     """True for calendar years (2018年, 2016—2020年, 2018%) rather than counted years."""
     values = [v for v in (q.value, q.value_high) if v is not None]
     year_like = any(v == int(v) and 1000 <= v <= 2099 for v in values) and not q.chinese
@@ -216,7 +220,7 @@ def _rejected(text: str, q: Quantity, quotes: list[tuple[int, int]]) -> bool:
         return True
     if _in_code(text, q.core_start, q.end) or text.endswith("第", 0, q.core_start):
         return True
-    if _is_year(q, text) or _year_frame(text, q):
+    if _is_year(q) or _year_frame(text, q):
         return True
     if q.chinese:
         inside_quotes = any(s <= q.core_start < e for s, e in quotes)
@@ -251,12 +255,11 @@ def _outside(found: list[Quantity], spans: list[tuple[int, int]]) -> list[Quanti
 
 
 @functools.lru_cache(maxsize=1)
-def _pos_tokenizer():  # type: ignore[no-untyped-def]
+def _pos_tokenizer() -> POSTokenizer:
     """A private jieba POS tokenizer (never the global one), built on first use."""
     import jieba
     import jieba.posseg
 
-    jieba.setLogLevel(logging.WARNING)
     return jieba.posseg.POSTokenizer(jieba.Tokenizer())
 
 

@@ -128,3 +128,12 @@ def test_analyze_returns_contract_tables(corpus_tables, resources, tmp_path: Pat
     again = analysis_tables(corpus_tables, resources, AnalyzeParams())
     for name in TABLE_NAMES:
         pd.testing.assert_frame_equal(out[name], again[name])
+
+
+def test_measures_without_offsets_fall_back_to_their_own_text(corpus_tables, tokenizer, resources) -> None:
+    measures = corpus_tables["measures"].astype({"start": "float", "end": "float"})
+    measures.loc[measures["doc_id"] == "doc_zn", ["start", "end"]] = float("nan")
+    practice, clusters = _cluster(dict(corpus_tables, measures=measures), tokenizer, resources)
+    assert len(practice) == 36 and clusters["size"].sum() == 36
+    zn = practice[practice["doc_id"] == "doc_zn"]
+    assert len(zn) == 5

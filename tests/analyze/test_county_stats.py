@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.analyze.county_stats import county_statistics
-from pipeline.analyze.sentences import source_sentence, unique_documents
+from pipeline.analyze.sentences import sentence_bounds, source_sentence, unique_documents
 
 SENTENCES = [
     ("一是发展产业。二是建设合作社15个；三是培训农民", "15个", "二是建设合作社15个；"),
@@ -41,3 +43,12 @@ def test_threshold_is_a_parameter(corpus_tables) -> None:
     table = county_statistics(docs, corpus_tables["statistics"], min_documents=1)
     assert "生态护林员" in set(table["subject"])
     assert county_statistics(docs, corpus_tables["statistics"].iloc[0:0]).empty
+
+
+@given(st.text(alphabet="贫困户合作社。！？；\n，12% ", max_size=40), st.data())
+def test_sentence_bounds_cover_the_span(text: str, data) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    begin, finish = sentence_bounds(text, start, end)
+    assert begin <= start and finish >= end
+    assert not any(mark in text[begin:start] for mark in "。！？；\n")  # no sentence end before the span

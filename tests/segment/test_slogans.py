@@ -1,0 +1,95 @@
+"""Tests for pipeline/segment/slogans.py: numbered formulas found by shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.segment.slogans import extract_slogans
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLD_PATH = ROOT / "tests" / "gold" / "000_1dce443f4ac0a06b.json"
+RAW_000 = ROOT / "corpus" / "raw" / "000_1dce443f4ac0a06b.txt"
+
+# (sentence, slogans in order), read off the Chinese by hand.
+SLOGANS = [
+    ("党员形成了“两学一做”学习教育规定动作", ["两学一做"]),
+    ("探索建立“三定三诺两评一考”制度", ["三定三诺两评一考"]),
+    ("坚持“四议两公开”工作法", ["四议两公开"]),
+    ("严格执行“三会一课”、组织生活会", ["三会一课"]),
+    ("江华:“五抓五强”摘穷帽", ["五抓五强"]),
+    ("开展“双联系一共建双推进”活动", ["双联系一共建双推进"]),
+    ("做到人员、经费、办公场地“三保障”", ["三保障"]),
+    ("实施“四培养”工程,夯实作战力", ["四培养"]),
+    ("深化“五心工程”,激发战斗力", ["五心工程"]),
+    ("农村致富带头人“三支队伍”建设", ["三支队伍"]),
+    ("坚持四议两公开工作法,不断完善", ["四议两公开"]),
+    ("推行三定三诺两评一考,提高落实力", ["三定三诺两评一考"]),
+    ("深化五心工程建设", ["五心工程"]),
+    ("开展“三走遍三签字”活动", ["三走遍三签字"]),
+    ("按照“一户一策”的原则", ["一户一策"]),
+]
+
+# Plain counts, markers, idioms and one-character quoted items are not slogans.
+NOT_SLOGANS = [
+    "将原有三个村党支部合并成两个新型农村社区党总支",
+    "五年来,全县累计减少贫困人口",
+    "一是成立指挥部,二是乡镇划区作战",
+    "评选表彰一批“脱贫之星”",
+    "通过“三权”促“三变”",
+    "充分发挥了党员的“双带”作用",
+    "省市县乡村“五级”整体联动",
+    "千方百计为贫困群众找门路",
+    "三心二意不可取,四面八方来支援",
+    "实施三大工程",
+    "县委十四届四次全会要求",
+    "选派“第一书记”",
+    "他是单位的“一把手”",
+    "培育电子信息等七大产业",
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), SLOGANS)
+def test_slogans(sentence: str, expected: list[str]) -> None:
+    """Formulas and numbered nouns are found with exact spans."""
+    found = extract_slogans(sentence)
+    assert [s["text"] for s in found] == expected
+    assert all(sentence[s["start"] : s["end"]] == s["text"] for s in found)
+
+
+@pytest.mark.parametrize("sentence", NOT_SLOGANS)
+def test_not_slogans(sentence: str) -> None:
+    """Counts, enumeration markers and idioms are not slogans."""
+    assert extract_slogans(sentence) == []
+
+
+def _body_000() -> str:
+    """Seed 000's body: from 党的十九大报告指出 to …有力保障。, stripped lines joined by \\n."""
+    lines = [ln.strip() for ln in RAW_000.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    first = next(i for i, ln in enumerate(lines) if ln.startswith("党的十九大报告指出"))
+    last = next(i for i, ln in enumerate(lines) if ln.endswith("为决战脱贫攻坚提供了有力保障。"))
+    return "\n".join(lines[first : last + 1])
+
+
+@pytest.mark.skipif(not RAW_000.exists(), reason="seed page 000 not present")
+def test_gold_000() -> None:
+    """Seed 000: every gold slogan is found (recall 1.0) and nothing else (distinct texts)."""
+    gold = set(json.loads(GOLD_PATH.read_text(encoding="utf-8"))["slogans"])
+    found = {s["text"] for s in extract_slogans(_body_000())}
+    assert gold <= found
+    assert found == gold
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("一二两三四五六七八九十双学做会课议公开“”\"「」工程的个大 ,\n")), max_size=40)
+       | st.text(max_size=40))
+def test_any_text_gives_valid_spans(text: str) -> None:
+    """Any text: no exception, every span exact and non-overlapping."""
+    found = extract_slogans(text)
+    for s in found:
+        assert text[s["start"] : s["end"]] == s["text"] and s["text"]
+    assert all(a["end"] <= b["start"] for a, b in zip(found, found[1:]))
