@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pipeline.analyze.tokens import AnalyzeResources, TokenSpan, load_analyze_resources, make_tokenizer, token_spans, tokenize
+from pipeline.analyze.tokens import (AnalyzeResources, TokenSpan, load_analyze_resources, make_tokenizer, token_spans,
+                                     tokenize)
 
 if TYPE_CHECKING:
     import jieba
