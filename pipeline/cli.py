@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    _quiet_jieba(args.verbose)
     from pipeline.ingest import CorpusError
     from pipeline.io import MissingTableError
     from pipeline.resources import ResourceError
@@ -53,6 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     except (CorpusError, MissingTableError, ResourceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _quiet_jieba(verbose: bool) -> None:
+    """jieba logs its dictionary loading at DEBUG through its own handler; keep that out of runs."""
+    import jieba
+
+    jieba.setLogLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

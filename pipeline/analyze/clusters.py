@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
@@ -121,6 +122,7 @@ class PracticeClusterer:
     minibatch_threshold: int = 5000
     n_init: int = 3
     n_terms: int = 10
+    n_components: int = 100
 
     def fit(self, token_lists: Sequence[list[str]]) -> Self:
         """Vectorise, choose k, cluster; sets labels_, k_, terms_, scores_, cluster_centers_."""
@@ -131,9 +133,10 @@ class PracticeClusterer:
         if X is None or not candidates:
             labels = np.zeros(len(token_lists), dtype=int)
         else:
-            self.scores_ = self._silhouettes(X, candidates)
+            Z = self._reduce(X)
+            self.scores_ = self._silhouettes(Z, candidates)
             best = max(self.scores_, key=lambda k: (self.scores_[k], -k))
-            labels = self._model(best, X.shape[0]).fit_predict(X)
+            labels = self._model(best, Z.shape[0]).fit_predict(Z)
         self.labels_ = relabel_by_size(labels)
         self.k_ = int(self.labels_.max()) + 1 if len(self.labels_) else 0
         self.terms_ = class_tfidf_terms(token_lists, self.labels_, self.k_, self.n_terms)
@@ -145,7 +148,10 @@ class PracticeClusterer:
     def candidate_ks(self, token_lists: Sequence[list[str]]) -> list[int]:
         """Values of k to try: 2..min(max_k, n/min_cluster_size), below the number of distinct rows."""
         distinct = len({tuple(sorted(t)) for t in token_lists if t})
-        lo, hi = self.k_range if self.k_range else (2, min(self.max_k, len(token_lists) // self.min_cluster_size))
+        # On short texts the silhouette keeps rising with k, so the search stops at the rule-of-thumb
+        # sqrt(n/2): beyond it clusters become too small to read as shared practices.
+        rule_of_thumb = int(math.sqrt(len(token_lists) / 2))
+        lo, hi = self.k_range if self.k_range else (2, min(self.max_k, rule_of_thumb, len(token_lists) // self.min_cluster_size))
         return list(range(max(lo, 2), min(hi, distinct - 1) + 1))
 
     def _vectorize(self, token_lists: list[list[str]]) -> sparse.csr_matrix | None:
@@ -162,6 +168,17 @@ class PracticeClusterer:
         except ValueError:  # every term below min_df
             return None
 
+    def _reduce(self, X: sparse.csr_matrix) -> np.ndarray | sparse.csr_matrix:
+        """Latent semantic space (truncated SVD, re-normalised): k-means and silhouettes work poorly on raw sparse TF-IDF."""
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.preprocessing import normalize
+
+        n_components = min(self.n_components, X.shape[1] - 1, X.shape[0] - 1)
+        if n_components < 2:
+            return X
+        self.svd_ = TruncatedSVD(n_components=n_components, random_state=self.random_state)
+        return normalize(self.svd_.fit_transform(X))
+
     def _model(self, k: int, n_rows: int, n_init: int | None = None):
         """KMeans, or MiniBatchKMeans for large inputs, seeded by random_state."""
         from sklearn.cluster import KMeans, MiniBatchKMeans
@@ -171,7 +188,7 @@ class PracticeClusterer:
             return MiniBatchKMeans(n_clusters=k, random_state=self.random_state, n_init=n_init, batch_size=2048)
         return KMeans(n_clusters=k, random_state=self.random_state, n_init=n_init)
 
-    def _silhouettes(self, X: sparse.csr_matrix, candidates: list[int]) -> dict[int, float]:
+    def _silhouettes(self, X: np.ndarray | sparse.csr_matrix, candidates: list[int]) -> dict[int, float]:
         """Cosine silhouette per candidate k, fitted on a seeded subsample when the input is large."""
         from sklearn.metrics import silhouette_score
 

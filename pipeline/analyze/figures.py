@@ -67,6 +67,8 @@ def top_models(recurrence: pd.DataFrame, n: int = TOP_MODELS) -> pd.DataFrame:
     """The n most widespread models: most counties first, then most documents."""
     if recurrence.empty:
         return recurrence
+    if "numeric" in recurrence:  # numbered formulas (3+1, 5+N) are not organisational models
+        recurrence = recurrence[~recurrence["numeric"].fillna(False).astype(bool)]
     ranked = recurrence.sort_values(["n_counties", "n_documents", "canonical"], ascending=[False, False, True])
     return ranked.head(n)
 

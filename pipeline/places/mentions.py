@@ -6,9 +6,12 @@ Matching rule (why it avoids false hits):
   single-character stems never exist in the gazetteer (渠县 has no alias 渠);
 - a bare stem followed by a word that makes it another kind of place or an institution
   (江华镇, 中山路, 四川大学) is skipped;
+- a two-character stem ending in a town/village word (丰镇, 新乡, 周村) glued to a preceding Han
+  character is the tail of a town or village name (庆丰镇, 大新乡), so it counts only after a parent;
 - *weak* stems (common words listed in place_aliases.tsv: 合作, 和平, 青山 …) count only right
   after the name of one of their parents (甘南合作, 齐齐哈尔富裕); so do two-character names
-  (范县, 和县, 渠县) glued to a preceding Han character (示范县, 省市和县), but 四川渠县 counts;
+  (范县, 和县, 渠县) glued to a preceding Han character (示范县, 省市和县), but 四川渠县 counts,
+  and so does a name after a preposition that ends the previous word (在渠县, 到新乡);
 - spam lists of names separated by ``|`` and placeholders (XX县, xx乡xx村, ××县) are masked.
 Ambiguous aliases (朝阳, 鼓楼 …) are resolved by, in order: a parent named right before; all
 candidates nested in each other (大理 → 大理州, not 大理市); parents or the same unit named in the
@@ -29,8 +32,12 @@ logger = logging.getLogger(__name__)
 SPAM_LIST = re.compile(r"(?:[^\s|]{1,15}[ \t\u3000]*[|｜][ \t\u3000]*){3,}[^\s|｜]{0,15}")
 # Anonymised places: XX县, xx乡xx村, ××县, 某某市, ＊＊镇.
 PLACEHOLDER = re.compile(r"(?:[XxＸｘ×＊*○〇某]{1,4}(?:省|市|州|县|区|旗|盟|乡|镇|村|街道|社区)){1,4}")
+# Words ending the name of a place below county level (a town, village, hamlet).
+TOWN_WORDS = "镇乡村庄屯寨"
 # What may follow a bare stem only when it names something else (a town, road, school, firm).
-NOT_A_UNIT_AFTER = re.compile(r"[镇乡村庄屯寨组路街巷道桥]|社区|大学|学院|中学|小学|公司|集团|银行|宾馆|酒店|饭店")
+NOT_A_UNIT_AFTER = re.compile(rf"[{TOWN_WORDS}组路街巷道桥]|社区|大学|学院|中学|小学|公司|集团|银行|宾馆|酒店|饭店")
+# Prepositions/verbs of motion that end the word before a place name (在渠县, 到新乡, 位于丰镇).
+BREAK_BEFORE = "在到赴至于往"
 HAN = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_END = re.compile(r"[。!?！？;；\n]")
 
@@ -80,9 +87,10 @@ def names_something_else(text: str, end: int, alias: str) -> bool:
 
 
 def inside_word(text: str, start: int, alias: str) -> bool:
-    """True for a two-character name like 范县/和县 glued to a preceding Han character (示范县)."""
-    glued = start > 0 and HAN.match(text[start - 1]) is not None
-    return glued and len(alias) == 2 and has_level_suffix(alias)
+    """True for a two-character name (范县, 丰镇) glued to a preceding Han character (示范县, 庆丰镇)."""
+    prev = text[start - 1] if start > 0 else ""
+    glued = HAN.match(prev) is not None and prev not in BREAK_BEFORE
+    return glued and len(alias) == 2 and (has_level_suffix(alias) or alias[-1] in TOWN_WORDS)
 
 
 def new_mention(text: str, start: int, end: int, codes: tuple[str, ...]) -> dict:
