@@ -7,6 +7,12 @@ chrome 0.1 — lines in the last 10% of the text or lines naming 地址/热线/�
 and the unit's ancestors. The level is the deepest unit holding at least half of its province's
 support, so an overview that names many counties of one province stays at province level;
 "我省/全省" and "我县/全县" add support to the province and to the leading county.
+A county also wins when the lead (title, source unit or first sentence: a byline such as
+"临翔区南美拉祜族乡") names it, the text names it again and it holds most county-level support of
+its province: provincial institutions (云南省农业科学院) then do not drown the county.
+An anonymised place in the title or opening (XX县, xx乡xx村, 中共X县委) means the real unit is
+hidden: the place is capped at the province, kept only when the title or opening names it,
+with lower confidence. Municipalities (北京/天津/上海/重庆) are repeated as the prefecture.
 Metadata (e.g. a CSV province column) wins; a disagreement with the text is flagged.
 """
 
@@ -18,7 +24,7 @@ import re
 from collections import Counter
 
 from pipeline.places.gazetteer import Gazetteer, Unit, has_level_suffix
-from pipeline.places.mentions import find_mentions
+from pipeline.places.mentions import PLACEHOLDER, SENTENCE_END, find_mentions
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +37,12 @@ COUNTY_CUE = re.compile(r"[我全本]县")
 CUE_WEIGHT = 0.5
 SUBJECT_BEFORE = "。\n!?;:：,，、"
 LEVEL_SHARE = 0.5
+LEAD_MIN_MENTIONS = 2
+# A placeholder unit of county level or above hides the real county (XX县, X市, 某区, but not 某市场).
+HIDDEN_COUNTY = re.compile(r"[XxＸｘ×＊*○〇某](?:省|市|州|县|区|旗|盟)(?![场域])")
+HIDDEN_PROVINCE = re.compile(r"[XxＸｘ×＊*○〇某]省(?!级)")
+PLACEHOLDER_CONFIDENCE = 0.5
+MUNICIPALITY_SUFFIX = "市"  # a province-level unit named …市 is a municipality (北京市, 重庆市)
 
 
 def line_starts(text: str) -> list[int]:
@@ -73,13 +85,13 @@ def add_support(support: Counter, code: str, weight: float, gaz: Gazetteer) -> N
         support[ancestor] += weight
 
 
-def collect_support(title: str, text: str, source_unit: str | None, mentions: list[dict], gaz: Gazetteer) -> Counter:
+def collect_support(titled: list[dict], sourced: list[dict], text: str, mentions: list[dict], gaz: Gazetteer) -> Counter:
     """Weighted support per adcode from title, source unit and body mentions."""
     support: Counter = Counter()
-    for m in find_mentions(title or "", gaz):
+    for m in titled:
         if m["resolved"]:
             add_support(support, m["adcode"], WEIGHT_TITLE, gaz)
-    for m in find_mentions(source_unit or "", gaz):
+    for m in sourced:
         if m["resolved"]:
             add_support(support, m["adcode"], WEIGHT_SOURCE, gaz)
     starts, body_end = line_starts(text), body_end_offset(text)
@@ -87,6 +99,29 @@ def collect_support(title: str, text: str, source_unit: str | None, mentions: li
         if m["resolved"]:
             add_support(support, m["adcode"], mention_weight(text, m, starts, body_end), gaz)
     return support
+
+
+def opening_end(text: str) -> int:
+    """Offset where the opening (the first few non-blank lines) ends."""
+    seen = 0
+    for start in line_starts(text):
+        if seen >= OPENING_LINES:
+            return start
+        line_end = text.find("\n", start)
+        seen += bool(text[start : line_end if line_end >= 0 else len(text)].strip())
+    return len(text)
+
+
+def lead_end(text: str) -> int:
+    """Offset where the first sentence (or first line) of the text ends."""
+    found = SENTENCE_END.search(text, len(text) - len(text.lstrip()))
+    return found.end() if found else len(text)
+
+
+def named_before(named: list[dict], mentions: list[dict], end: int, gaz: Gazetteer) -> set[str]:
+    """Resolved units (and their ancestors) among ``named`` and the text mentions before ``end``."""
+    codes = {m["adcode"] for m in named + [m for m in mentions if m["start"] < end] if m["resolved"]}
+    return codes | {a for c in codes for a in gaz.unit(c).ancestors()}
 
 
 def best(support: Counter, gaz: Gazetteer, level: str, within: str | None) -> str | None:
@@ -102,8 +137,20 @@ def apply_cues(support: Counter, cues: str, province: str, county: str | None) -
         support[county] += CUE_WEIGHT * len(COUNTY_CUE.findall(cues))
 
 
-def choose_unit(title: str, text: str, support: Counter, gaz: Gazetteer) -> tuple[str | None, float]:
-    """The document's unit (deepest one holding half its province's support) and a confidence."""
+def lead_county(
+    county: str | None, province: str, support: Counter, lead: set[str], counts: Counter, gaz: Gazetteer
+) -> bool:
+    """True when the lead names the county, it recurs, and it holds most county support of its province."""
+    if county is None or county not in lead or counts[county] < LEAD_MIN_MENTIONS:
+        return False
+    rivals = sum(v for c, v in support.items() if gaz.unit(c).level == "county" and gaz.is_within(c, province))
+    return support[county] >= LEVEL_SHARE * rivals
+
+
+def choose_unit(
+    title: str, text: str, support: Counter, lead: tuple[set[str], Counter], gaz: Gazetteer
+) -> tuple[str | None, float]:
+    """The document's unit (deepest one holding half its province's support, or a lead county), confidence."""
     province = best(support, gaz, "province", None)
     if province is None:
         return None, 0.0
@@ -111,6 +158,8 @@ def choose_unit(title: str, text: str, support: Counter, gaz: Gazetteer) -> tupl
     apply_cues(support, title + "\n" + text, province, county)
     prefecture = best(support, gaz, "prefecture", province)
     deep = [c for c in (county, prefecture) if c is not None and support[c] >= LEVEL_SHARE * support[province]]
+    if lead_county(county, province, support, *lead, gaz):
+        deep = [county]
     chosen = deep[0] if deep else province
     total = sum(support[c] for c in support if gaz.unit(c).level == "province")
     return chosen, round(min(1.0, support[chosen] / total), 3)
@@ -124,6 +173,8 @@ def place_fields(unit: Unit | None, gaz: Gazetteer) -> dict:
     out.update(adcode=unit.adcode, place_level=unit.level, province=gaz.unit(unit.province_code).name)
     if unit.prefecture_code:
         out["prefecture"] = gaz.unit(unit.prefecture_code).name
+    elif out["province"].endswith(MUNICIPALITY_SUFFIX):
+        out["prefecture"] = out["province"]
     if unit.level != "province":
         out[unit.level] = unit.name
     return out
@@ -149,6 +200,40 @@ def conflict(meta: Unit, text_unit: Unit | None, gaz: Gazetteer) -> str | None:
     return f"metadata says {meta.name} ({meta.adcode}), text says {text_unit.name} ({text_unit.adcode})"
 
 
+def hidden_level(title: str, text: str) -> str | None:
+    """'province' when the title/opening names an anonymised county (XX县), 'none' for XX省, else None."""
+    head = title + "\n" + text[: opening_end(text)]
+    spans = [m.group() for m in PLACEHOLDER.finditer(head)]
+    if any(HIDDEN_PROVINCE.search(s) for s in spans):
+        return "none"
+    return "province" if any(HIDDEN_COUNTY.search(s) for s in spans) else None
+
+
+def cap_hidden(
+    code: str | None, confidence: float, cap: str | None, head: set[str], gaz: Gazetteer
+) -> tuple[str | None, float]:
+    """Cap a place at its province (when the head names it) for a document about an anonymised unit."""
+    if code is None or cap is None:
+        return code, confidence
+    province = gaz.unit(code).province_code
+    if cap == "none" or province not in head:
+        return None, 0.0
+    return province, round(confidence * PLACEHOLDER_CONFIDENCE, 3)
+
+
+def text_place(
+    title: str, text: str, source_unit: str | None, mentions: list[dict], gaz: Gazetteer
+) -> tuple[str | None, float]:
+    """The unit the text is about and a confidence, from mentions alone."""
+    titled, sourced = find_mentions(title, gaz), find_mentions(source_unit or "", gaz)
+    support = collect_support(titled, sourced, text, mentions, gaz)
+    lead = named_before(titled + sourced, mentions, lead_end(text), gaz)
+    counts = Counter(m["adcode"] for m in titled + mentions if m["resolved"])
+    code, confidence = choose_unit(title, text, support, (lead, counts), gaz)
+    head = named_before(titled + sourced, mentions, opening_end(text), gaz)
+    return cap_hidden(code, confidence, hidden_level(title, text), head, gaz)
+
+
 def document_place(
     title: str,
     text: str,
@@ -158,8 +243,7 @@ def document_place(
     metadata: dict | None = None,
 ) -> dict:
     """The place a document is about: names, adcode, level, confidence and metadata conflict."""
-    support = collect_support(title, text, source_unit, mentions, gazetteer)
-    code, confidence = choose_unit(title or "", text, support, gazetteer)
+    code, confidence = text_place(title or "", text, source_unit, mentions, gazetteer)
     text_unit = gazetteer.unit(code) if code else None
     meta = metadata_unit(metadata, gazetteer)
     if meta is None:

@@ -1,0 +1,62 @@
+"""The analyze stage on the default corpus: model recurrence counted by reading the seeds, determinism."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline.analyze import TABLE_NAMES, analysis_tables, load_analyze_resources
+from pipeline.io import to_list
+from pipeline.runner import ANALYZE_INPUTS
+
+# Counted by reading the seeds (canonical forms through pipeline/data/model_synonyms.tsv):
+# 000 镇宁: 支部+公司+农户, 支部+合作社; 001 江华: 支部+企业, 支部+车间, 支部+基地(项目); 002 巍山: 党支部+X+贫困户;
+# 004 article 2 (夏县) and article 4 (临翔区, reposted verbatim as article 26, counted once): 支部+合作社+农户;
+# article 5 (巧家县): 支部+基地+农户; article 24 (平坝区): 党总支+合作社+公司+农户;
+# article 14 (宝鸡市, no county named): 社会组织党组织+村党支部+X.
+EXPECTED = {
+    "党支部+合作社+农户": (2, {"夏县", "临翔区"}),
+    "党支部+合作社": (1, {"镇宁布依族苗族自治县"}),
+    "党支部+企业+农户": (1, {"镇宁布依族苗族自治县"}),
+    "党支部+企业": (1, {"江华瑶族自治县"}),
+    "党支部+车间": (1, {"江华瑶族自治县"}),
+    "党支部+基地": (1, {"江华瑶族自治县"}),
+    "党支部+X+贫困户": (1, {"巍山彝族回族自治县"}),
+    "党支部+基地+农户": (1, {"巧家县"}),
+    "党支部+合作社+企业+农户": (1, {"平坝区"}),
+    "社会组织党组织+党支部+X": (1, set()),
+}
+
+
+@pytest.fixture(scope="module")
+def recurrence(pipeline_out) -> pd.DataFrame:
+    return pd.read_parquet(pipeline_out / "model_recurrence.parquet").set_index("canonical")
+
+
+@pytest.mark.parametrize("canonical", sorted(EXPECTED))
+def test_branch_model_family_recurrence(recurrence, canonical):
+    n_documents, counties = EXPECTED[canonical]
+    row = recurrence.loc[canonical]
+    assert row["n_documents"] == n_documents
+    assert row["n_counties"] == len(counties)
+    assert set(to_list(row["counties"])) == counties
+
+
+def test_branch_family_is_complete(recurrence):
+    family = {c for c in recurrence.index if c.startswith("党支部+") or "+党支部" in c}
+    assert family == set(EXPECTED)
+
+
+def test_two_runs_give_identical_tables(pipeline_out):
+    inputs = {name: pd.read_parquet(pipeline_out / f"{name}.parquet") for name in ANALYZE_INPUTS}
+    again = analysis_tables(inputs, load_analyze_resources())
+    for name in TABLE_NAMES:
+        written = pd.read_parquet(pipeline_out / f"{name}.parquet")
+        pd.testing.assert_frame_equal(written, again[name].reset_index(drop=True), check_dtype=False, obj=name)
+
+
+def test_every_figure_exists_as_png_and_svg(pipeline_out):
+    figures = pipeline_out / "figures"
+    names = {"model_county_heatmap", "models_by_counties", "region_clusters", "clusters", "model_timeline"}
+    assert {p.stem for p in figures.glob("*.png")} >= names
+    assert {p.stem for p in figures.glob("*.svg")} >= names
