@@ -22,6 +22,7 @@ class Resources:
 
     data_dir: Path
     boilerplate: Any
+    split_cues: Any
     converter: Any
     units: frozenset[str]
     model_synonyms: dict[str, str]
@@ -41,6 +42,7 @@ def load_resources(data_dir: Path | None = None) -> Resources:
     """Load every resource file from `data_dir` (the package's data/ folder by default)."""
     from pipeline.ingest.boilerplate import load_boilerplate
     from pipeline.ingest.script import make_converter, protected_terms
+    from pipeline.ingest.split import load_split_cues
     from pipeline.places import load_gazetteer
     from pipeline.segment.models import load_model_synonyms
     from pipeline.segment.sections import load_section_kinds
@@ -52,6 +54,7 @@ def load_resources(data_dir: Path | None = None) -> Resources:
     return Resources(
         data_dir=data,
         boilerplate=load_boilerplate(_require(data / "boilerplate.txt")),
+        split_cues=load_split_cues(_require(data / "split_cues.tsv")),
         converter=converter,
         units=load_units(_require(data / "stat_units.txt")),
         model_synonyms=load_model_synonyms(_require(data / "model_synonyms.tsv")),

@@ -45,7 +45,7 @@ def ingest(corpus: Path, resources, progress: bool = False) -> IngestTables:
     docs, failures = [], {}
     for page in pages:
         try:
-            docs.extend(clean_page(page, resources.boilerplate, recurring))
+            docs.extend(clean_page(page, resources.boilerplate, recurring, resources.split_cues))
         except Exception as exc:  # a bad document must never stop the run
             log.warning("cleaning %s failed: %s", page.source, exc)
             failures[page.source] = f"cleaning failed: {type(exc).__name__}: {exc}"

@@ -13,7 +13,7 @@ from .mojibake import mojibake_spans
 from .pinyin import remove_pinyin
 from .readers import RawRecord
 from .script import NOTHING, Protected, Script, detect_script, to_simplified
-from .split import split_compilation
+from .split import SplitCues, split_compilation
 
 PAGINATION = re.compile(r"^(\d{1,2}|下一页|下页|共\s*\d+\s*页|第\s*\d+\s*页|\d+\s*/\s*\d+)$")
 DATE_VALUE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -60,10 +60,10 @@ def _is_paginated(lines: list[str]) -> bool:
     return bool(bounds) and any(PAGINATION.match(line) for line in lines[bounds[1] + 1:])
 
 
-def clean_page(page: Page, boilerplate: Boilerplate, recurring: frozenset[str]) -> list[dict]:
+def clean_page(page: Page, boilerplate: Boilerplate, recurring: frozenset[str], cues: SplitCues | None = None) -> list[dict]:
     """Clean documents of a page: one, or one per article of a compilation."""
     lines = drop_chrome(page.lines, boilerplate, recurring)
-    parts = split_compilation("\n".join(lines))
+    parts = split_compilation("\n".join(lines), cues)
     if len(parts) > 1:
         text = "\n".join(lines)
         bodies = [text[p.start:p.end].strip() for p in parts]

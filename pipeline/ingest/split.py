@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import logging
 import re
 from dataclasses import dataclass
@@ -52,25 +54,6 @@ class SplitCues:
     strong: tuple[str, ...]
     weak: tuple[str, ...]
     intro: tuple[str, ...]
-
-
-# Defaults; researchers can override them with a file read by load_split_cues.
-DEFAULT_CUES = SplitCues(
-    strong=(
-        r"^(近年来|近年|今年以来|去年以来|近期|近日|日前|目前为止)[,，]",
-        r"^(今年|去年|\d{4}年)?[^,，。]{0,6}以来[,，]",
-        r"^\d{4}年[,，]",
-        r"^自[^。]{2,30}以来",
-        r"^为(深入|认真|全面|进一步|切实)(贯彻|落实|推进)",
-        r"^根据[^。]{2,60}(精神|要求|部署)",
-    ),
-    weak=(
-        r"^习近平总书记[^。]{0,4}(强调|指出)",
-        r"^党的[^,，。]{2,10}(提出|指出|强调)",
-        r"如下[:：。]$",
-    ),
-    intro=(r"^[^,，。、]{2,16}(是|成立于|位于|地处|坐落于)",),
-)
 
 
 @dataclass(frozen=True)
@@ -476,8 +459,15 @@ def assign_starts(
 # --- public entry point ------------------------------------------------------------------------
 
 
-def split_compilation(text: str, cues: SplitCues = DEFAULT_CUES) -> list[Part]:
+@functools.cache
+def default_cues() -> SplitCues:
+    """The cues of the package's data file (loaded on first use)."""
+    return load_split_cues(Path(__file__).resolve().parent.parent / "data" / "split_cues.tsv")
+
+
+def split_compilation(text: str, cues: SplitCues | None = None) -> list[Part]:
     """Article spans of a compilation; [] when the text is not one."""
+    cues = cues or default_cues()
     lines = split_lines(text)
     toc = find_toc(lines)
     if toc is None:

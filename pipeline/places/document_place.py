@@ -85,7 +85,9 @@ def add_support(support: Counter, code: str, weight: float, gaz: Gazetteer) -> N
         support[ancestor] += weight
 
 
-def collect_support(titled: list[dict], sourced: list[dict], text: str, mentions: list[dict], gaz: Gazetteer) -> Counter:
+def collect_support(
+    titled: list[dict], sourced: list[dict], text: str, mentions: list[dict], gaz: Gazetteer
+) -> Counter:
     """Weighted support per adcode from title, source unit and body mentions."""
     support: Counter = Counter()
     for m in titled:
