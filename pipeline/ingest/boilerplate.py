@@ -69,11 +69,23 @@ def body_bounds(lines: list[str]) -> tuple[int, int] | None:
 
 
 def recurring_lines(pages: list[list[str]], min_pages: int) -> frozenset[str]:
-    """Short non-prose lines found on at least `min_pages` different pages of a corpus."""
+    """Short non-prose lines found on at least `min_pages` pages that carry different articles."""
     counts: Counter[str] = Counter()
+    seen: set[tuple[str, str]] = set()
     for lines in pages:
-        counts.update({line for line in lines if _could_be_chrome(line)})
+        article = _article_signature(lines)
+        for line in {line for line in lines if _could_be_chrome(line)}:
+            # Reposts of one article share its title and headings; count such a line once per article.
+            if (line, article) not in seen:
+                seen.add((line, article))
+                counts[line] += 1
     return frozenset(line for line, n in counts.items() if n >= min_pages)
+
+
+def _article_signature(lines: list[str]) -> str:
+    """The longest prose line: the same for copies of one article, different across articles."""
+    prose = [line for line in lines if is_body_line(line)]
+    return max(prose, key=len) if prose else ""
 
 
 def _could_be_chrome(line: str) -> bool:

@@ -71,3 +71,9 @@ def test_pattern_file_rejects_a_pattern_without_section(tmp_path: Path):
     bad.write_text("# header\n^关灯$\n", encoding="utf-8")
     with pytest.raises(ValueError, match="before a"):
         load_boilerplate(bad)
+
+
+def test_reposts_of_one_article_do_not_make_its_title_chrome():
+    article = ["抓党建促脱贫的实践与探索", PARAGRAPH]
+    pages = [[f"转载{i}", *article] for i in range(5)] + [["网站首页", f"另一篇文章第{i}段。" * 8] for i in range(3)]
+    assert recurring_lines(pages, min_pages=3) == frozenset({"网站首页"})
