@@ -10,15 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 RAW = CORPUS / "raw"
 GOLD = Path(__file__).resolve().parent / "gold"
-
-
-def seed_path(prefix: str) -> Path:
-    """The seed page whose file name starts with `prefix` (e.g. '000')."""
-    return next(RAW.glob(f"{prefix}_*.txt"))
 
 
 @functools.cache

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from pipeline.ingest import CorpusError, ingest
-from tests.conftest import GOLD, RAW, ROOT, seed_path
+from tests.conftest import GOLD, RAW, ROOT
+from tests.seeds import seed_path
 
 PINYIN_NOTE = re.compile(r"[\u4e00-\u9fff][(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+[)）]")
 

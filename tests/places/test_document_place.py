@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 from pipeline.places.document_place import document_place
-from pipeline.places.gazetteer import load_gazetteer
 from pipeline.places.mentions import find_mentions
+from tests.seeds import simplified_seed
 
 TESTS = Path(__file__).resolve().parents[1]
-RAW = TESTS.parent / "corpus" / "raw"
-PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\)")
 
 # the body names 三穗县 twice; the footer names 福建省/泉州市 five times (raw counts favour 福建)
 BODY = "三穗县坚持党建引领。\n" + "".join(f"第{i}段,合作社带动群众增收。\n" for i in range(12)) + "三穗县将继续努力。\n"
@@ -49,18 +46,6 @@ SEEDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def gaz():
-    """The shipped gazetteer."""
-    return load_gazetteer()
-
-
-def simplified_seed(prefix: str) -> str:
-    """A seed page without inserted pinyin, in simplified script."""
-    import opencc
-
-    text = next(RAW.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
-    return opencc.OpenCC("t2s").convert(PINYIN.sub("", text))
 
 
 def place_of(title: str, text: str, gaz, source_unit: str | None = None, metadata: dict | None = None) -> dict:

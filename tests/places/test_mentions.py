@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.places.gazetteer import load_gazetteer
 from pipeline.places.mentions import find_mentions
+from tests.seeds import simplified_seed
 
-RAW = Path(__file__).resolve().parents[2] / "corpus" / "raw"
-PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\)")
 
 # text, expected [(surface, official name)] — read off the sentences
 RESOLVED = [
@@ -46,18 +42,6 @@ NO_MENTIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def gaz():
-    """The shipped gazetteer."""
-    return load_gazetteer()
-
-
-def simplified_seed(prefix: str) -> str:
-    """A seed page without inserted pinyin, converted to simplified script."""
-    import opencc
-
-    text = next(RAW.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
-    return opencc.OpenCC("t2s").convert(PINYIN.sub("", text))
 
 
 @pytest.mark.parametrize(("text", "expected"), RESOLVED)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.segment.models import extract_models, load_model_synonyms
+from tests.seeds import body_000
 
 ROOT = Path(__file__).resolve().parents[2]
 SYNONYMS_PATH = ROOT / "pipeline" / "data" / "model_synonyms.tsv"
@@ -79,19 +80,12 @@ def test_several_quoted_models(synonyms: dict[str, str]) -> None:
     assert [m["canonical"] for m in extract_models(text, synonyms)] == ["党支部+企业", "党支部+车间"]
 
 
-def _body_000() -> str:
-    """Seed 000's body: from 党的十九大报告指出 to …有力保障。, stripped lines joined by \\n."""
-    lines = [ln.strip() for ln in RAW_000.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    first = next(i for i, ln in enumerate(lines) if ln.startswith("党的十九大报告指出"))
-    last = next(i for i, ln in enumerate(lines) if ln.endswith("为决战脱贫攻坚提供了有力保障。"))
-    return "\n".join(lines[first : last + 1])
-
 
 @pytest.mark.skipif(not RAW_000.exists(), reason="seed page 000 not present")
 def test_gold_000(synonyms: dict[str, str]) -> None:
     """Seed 000: exactly the three gold models, components as written."""
     gold = [list(m) for m in json.loads(GOLD_PATH.read_text(encoding="utf-8"))["models"]]
-    assert [m["components"] for m in extract_models(_body_000(), synonyms)] == gold
+    assert [m["components"] for m in extract_models(body_000(), synonyms)] == gold
 
 
 @settings(max_examples=150, deadline=None)

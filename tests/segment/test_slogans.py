@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.segment.slogans import extract_slogans
+from tests.seeds import body_000
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_PATH = ROOT / "tests" / "gold" / "000_1dce443f4ac0a06b.json"
@@ -67,19 +68,12 @@ def test_not_slogans(sentence: str) -> None:
     assert extract_slogans(sentence) == []
 
 
-def _body_000() -> str:
-    """Seed 000's body: from 党的十九大报告指出 to …有力保障。, stripped lines joined by \\n."""
-    lines = [ln.strip() for ln in RAW_000.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    first = next(i for i, ln in enumerate(lines) if ln.startswith("党的十九大报告指出"))
-    last = next(i for i, ln in enumerate(lines) if ln.endswith("为决战脱贫攻坚提供了有力保障。"))
-    return "\n".join(lines[first : last + 1])
-
 
 @pytest.mark.skipif(not RAW_000.exists(), reason="seed page 000 not present")
 def test_gold_000() -> None:
     """Seed 000: every gold slogan is found (recall 1.0) and nothing else (distinct texts)."""
     gold = set(json.loads(GOLD_PATH.read_text(encoding="utf-8"))["slogans"])
-    found = {s["text"] for s in extract_slogans(_body_000())}
+    found = {s["text"] for s in extract_slogans(body_000())}
     assert gold <= found
     assert found == gold
 

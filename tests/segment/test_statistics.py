@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.segment.statistics import extract_statistics, load_units
+from tests.seeds import body_000
 
 ROOT = Path(__file__).resolve().parents[2]
 UNITS_PATH = ROOT / "pipeline" / "data" / "stat_units.txt"
@@ -158,14 +159,6 @@ def test_subject(sentence: str, subject: str, units: frozenset[str]) -> None:
     assert extract_statistics(sentence, units)[0]["subject"] == subject
 
 
-def _body_000() -> str:
-    """Seed 000's body: from 党的十九大报告指出 to …有力保障。, stripped lines joined by \\n."""
-    lines = [ln.strip() for ln in RAW_000.read_text(encoding="utf-8").splitlines()]
-    lines = [ln for ln in lines if ln]
-    first = next(i for i, ln in enumerate(lines) if ln.startswith("党的十九大报告指出"))
-    last = next(i for i, ln in enumerate(lines) if ln.endswith("为决战脱贫攻坚提供了有力保障。"))
-    return "\n".join(lines[first : last + 1])
-
 
 def _key(text: str, value: object, unit: str | None) -> tuple:
     """Match key: surface, low value, unit."""
@@ -178,7 +171,7 @@ def test_gold_000_precision_recall(units: frozenset[str]) -> None:
     """Seed 000 against its reference annotation: precision and recall ≥ 0.97 (text+value+unit)."""
     gold = Counter(_key(s["text"], s["value"], s.get("unit"))
                    for s in json.loads(GOLD_PATH.read_text(encoding="utf-8"))["statistics"])
-    found = Counter(_key(s["text"], s["value"], s["unit"]) for s in extract_statistics(_body_000(), units))
+    found = Counter(_key(s["text"], s["value"], s["unit"]) for s in extract_statistics(body_000(), units))
     matched = sum((gold & found).values())
     assert matched / sum(found.values()) >= 0.97
     assert matched / sum(gold.values()) >= 0.97
