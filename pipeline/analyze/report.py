@@ -184,6 +184,14 @@ def models_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) ->
     return section("models", "组织模式的复现", body)
 
 
+LEVEL_NAMES = {"province": "省级", "prefecture": "地市级"}
+
+
+def region_levels(regions: pd.DataFrame) -> pd.DataFrame:
+    """Regions with their level written in Chinese for readers of the report."""
+    return regions.assign(level=regions["level"].map(lambda v: LEVEL_NAMES.get(v, v))) if not regions.empty else regions
+
+
 def region_rows(regions: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame:
     """Ranked regions with their top z-score terms as 'term (z)' strings."""
     ranked = regions[regions["status"] == "ranked"]
@@ -192,7 +200,7 @@ def region_rows(regions: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame:
     top = terms[terms["rank"] <= TOP_TERMS].sort_values("rank") if not terms.empty else terms
     labels = {(lvl, reg): [f"{t}（z={z:.1f}）" for t, z in zip(g["term"], g["z"])]
               for (lvl, reg), g in (top.groupby(["level", "region"]) if not top.empty else [])}
-    return ranked.assign(top_terms=[labels.get((r.level, r.region), []) for r in ranked.itertuples()])
+    return region_levels(ranked.assign(top_terms=[labels.get((r.level, r.region), []) for r in ranked.itertuples()]))
 
 
 def regions_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
@@ -203,7 +211,7 @@ def regions_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -
     body = "<h3>各地区最具区分度的词（按 z 值）</h3>" + html_table(
         region_rows(regions, terms), {"level": "层级", "region": "地区", "n_documents": "文档数",
                                       "n_chars": "字数", "top_terms": "特征词"}, ["n_documents", "n_chars"])
-    thin = regions[regions["status"] != "ranked"]
+    thin = region_levels(regions[regions["status"] != "ranked"])
     body += "<h3>文本太少、未参与排序的地区</h3>" + html_table(
         thin, {"level": "层级", "region": "地区", "n_documents": "文档数", "n_chars": "字数"},
         ["n_documents", "n_chars"])
