@@ -73,6 +73,23 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def default_corpus_time() -> None:
+    """Time the whole analyze stage (tables, figures, report) on the default corpus after ingest and segment."""
+    import tempfile
+
+    from pipeline import runner
+    from pipeline.resources import load_resources
+
+    with tempfile.TemporaryDirectory() as out:
+        args = argparse.Namespace(corpus=ROOT / "corpus", out=Path(out), data=None)
+        stage_resources = load_resources()
+        for stage in ("ingest", "segment"):
+            runner.run_stage(stage, args, stage_resources, progress=False)
+        t0 = time.perf_counter()
+        summary = runner.run_stage("analyze", args, stage_resources, progress=False)
+        print(f"default corpus, analyze stage with figures and report: {time.perf_counter() - t0:.2f} s ({summary})")
+
+
 def main() -> None:
     """Build the corpus, time the analysis tables, print throughput and memory."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -90,6 +107,7 @@ def main() -> None:
     print(f"small input (tests/analyze synthetic, {len(small['practice_clusters'])} practice measures): "
           f"{time.perf_counter() - t0:.2f} s")
 
+    default_corpus_time()
     tables = build_corpus(args.measures, args.seed)
     n_chars = int(tables["documents"]["chars"].sum())
     print(f"corpus: {len(tables['documents'])} documents, {len(tables['measures'])} measures, {n_chars:,} chars; "
