@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.io import table, to_list
+
 log = logging.getLogger(__name__)
 
 KWIC_COLUMNS = ["doc_id", "title", "left", "keyword", "right", "start"]
@@ -24,12 +26,6 @@ SPAN_SOURCES = {"statistics": ("数据", "text"), "models": ("模式", "surface"
 HEADING_LABEL = "举措"
 COLORS = {"举措": "#f2c14e", "数据": "#7fc8f8", "模式": "#f78154", "口号": "#b4a7d6", "地名": "#9bd18b"}
 NEWLINE_MARK = "⏎"  # one character, so context strings keep their length
-
-
-def table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
-    """A table by name, or an empty frame when the run produced none."""
-    frame = tables.get(name)
-    return frame if frame is not None else pd.DataFrame()
 
 
 def load_tables(out_dir: Path | str = "outputs") -> dict[str, pd.DataFrame]:
@@ -237,12 +233,11 @@ def quality_flags(documents: pd.DataFrame) -> pd.DataFrame:
 
 def cluster_examples(clusters: pd.DataFrame) -> pd.DataFrame:
     """One row per cited example of each practice cluster (title, heading, source sentence)."""
-    from pipeline.analyze.report import as_list
 
     columns = ["cluster", "label", "doc_id", "title", "heading", "sentence"]
     rows = [{"cluster": row.get("cluster"), "label": row.get("label"), **example}
             for row in clusters.to_dict("records")
-            for example in as_list(row.get("examples", row.get("examples_json")))]
+            for example in to_list(row.get("examples", row.get("examples_json")))]
     return pd.DataFrame(rows).reindex(columns=columns)
 
 

@@ -52,11 +52,19 @@ def read_table(out_dir: Path, name: str) -> pd.DataFrame:
 
 
 def to_list(value: object) -> list:
-    """A list from a Parquet cell that may come back as an array, list or None."""
-    if value is None:
+    """A list cell as a Python list: a list, tuple, array, JSON-list string (CSV copies) or missing value."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
         return []
+    if isinstance(value, str):
+        return json.loads(value) if value.startswith("[") else [value]
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, (list, tuple)):
         return list(value)
     return [value]
+
+
+def table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """A table by name, or an empty frame when the run produced none."""
+    frame = tables.get(name)
+    return frame if frame is not None else pd.DataFrame()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.analyze.sentences import unique_documents
+from pipeline.io import table as _table
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +51,6 @@ def cjk_rc(family: str) -> dict[str, object]:
     """rcParams that draw Chinese text with the given family (glyphs as paths in SVG)."""
     return {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"],
             "axes.unicode_minus": False, "svg.fonttype": "path"}
-
-
-def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
-    """A table by name, or an empty frame when it is absent."""
-    frame = tables.get(name)
-    return frame if frame is not None else pd.DataFrame()
 
 
 def counted_documents(documents: pd.DataFrame) -> pd.DataFrame:

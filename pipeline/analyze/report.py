@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import logging
 import math
 from collections.abc import Iterable
@@ -14,6 +13,7 @@ import pandas as pd
 
 from pipeline.analyze.figures import counted_documents
 from pipeline.analyze.sentences import source_sentence
+from pipeline.io import table, to_list
 
 log = logging.getLogger(__name__)
 
@@ -52,21 +52,6 @@ def esc(value: object) -> str:
     if not isinstance(value, str) and isinstance(value, Iterable):
         return "、".join(esc(item) for item in value)
     return html.escape(str(value), quote=True)
-
-
-def as_list(value: object) -> list:
-    """A list cell as a Python list, whether it is a list, an array, a JSON string or missing."""
-    if isinstance(value, str):
-        return json.loads(value) if value.startswith("[") else [value]
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return []
-    return list(value) if isinstance(value, Iterable) else [value]
-
-
-def table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
-    """A table by name, or an empty frame when it is absent."""
-    frame = tables.get(name)
-    return frame if frame is not None else pd.DataFrame()
 
 
 def html_table(frame: pd.DataFrame, headers: dict[str, str], numeric: Iterable[str] = ()) -> str:
@@ -136,11 +121,11 @@ def corpus_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) ->
 
 def cluster_block(row: dict) -> str:
     """One practice cluster: label, sizes, terms and quoted examples."""
-    examples = as_list(row.get("examples", row.get("examples_json")))
+    examples = to_list(row.get("examples", row.get("examples_json")))
     quotes = "".join(quote(ex.get("sentence"), ex.get("title"), ex.get("heading")) for ex in examples)
     return (f"<h3>{esc(row.get('cluster'))}. {esc(row.get('label'))}</h3>"
             f"<p>{esc(row.get('size'))} 条举措，{esc(row.get('n_documents'))} 篇文档，"
-            f"{esc(row.get('n_counties'))} 个县。关键词：{esc(as_list(row.get('terms')))}</p>"
+            f"{esc(row.get('n_counties'))} 个县。关键词：{esc(to_list(row.get('terms')))}</p>"
             + (quotes or '<p class="note">无例句</p>'))
 
 
@@ -237,7 +222,7 @@ def mojibake_counts(documents: pd.DataFrame) -> pd.DataFrame:
     """Documents with mojibake spans and how many each has."""
     if "mojibake_spans" not in documents.columns or documents.empty:
         return pd.DataFrame(columns=["doc_id", "title", "n_spans"])
-    counts = documents.assign(n_spans=[len(as_list(v)) for v in documents["mojibake_spans"]])
+    counts = documents.assign(n_spans=[len(to_list(v)) for v in documents["mojibake_spans"]])
     return counts[counts["n_spans"] > 0]
 
 

@@ -13,6 +13,7 @@ import pytest
 import _synthetic
 from pipeline.analyze import report
 from pipeline.analyze.figures import make_figures
+from pipeline.io import to_list
 
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
@@ -102,8 +103,8 @@ def test_esc(value: object, expected: str) -> None:
 @pytest.mark.parametrize("value, expected", [
     ('["组织", "支部"]', ["组织", "支部"]), (None, []), (float("nan"), []), (("甲",), ["甲"]),
 ])
-def test_as_list(value: object, expected: list) -> None:
-    assert report.as_list(value) == expected
+def test_list_cells(value: object, expected: list) -> None:
+    assert to_list(value) == expected
 
 
 def test_examples_as_json_column(tmp_path: Path) -> None:
