@@ -50,10 +50,11 @@ def segment_document(doc_id: str, title: str, text: str, resources) -> tuple[dic
 
     measures = _globalise(extract_measures(text, resources.section_kinds), doc_id)
     locate = measure_locator(measures)
+    slogans = extract_slogans(text)
     found = {
         "measures": measures,
-        "statistics": extract_statistics(text, resources.units),
-        "slogans": extract_slogans(text),
+        "statistics": extract_statistics(text, resources.units, slogans),
+        "slogans": slogans,
         "models": extract_models(text, resources.model_synonyms),
     }
     for name in ("statistics", "slogans", "models"):

@@ -340,9 +340,9 @@ def _as_dict(text: str, q: Quantity, change: tuple[int, str] | None) -> dict:
     }
 
 
-def extract_statistics(text: str, units: frozenset[str]) -> list[dict]:
-    """Statistics of `text` (see the module docstring), in text order."""
-    slogans = [(s["start"], s["end"]) for s in extract_slogans(text)]
+def extract_statistics(text: str, units: frozenset[str], slogans: list[dict] | None = None) -> list[dict]:
+    """Statistics of `text` (see the module docstring), in text order; pass `slogans` if already found."""
+    slogans = [(s["start"], s["end"]) for s in (extract_slogans(text) if slogans is None else slogans)]
     found = _outside(_quantities(text, units), slogans)
     changes = _change_groups(text, found)
     return [_as_dict(text, q, changes.get(i)) for i, q in enumerate(found)]

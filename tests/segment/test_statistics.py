@@ -189,3 +189,13 @@ def test_any_text_gives_valid_spans(text: str) -> None:
         assert text[stat["start"] : stat["end"]] == stat["text"]
         assert isinstance(stat["value"], float)
         assert stat["value_high"] is None or stat["value_high"] > stat["value"]
+
+
+
+def test_slogans_found_elsewhere_give_the_same_statistics(units: frozenset[str]) -> None:
+    from pipeline.segment.slogans import extract_slogans
+
+    text = "深化“五心工程”,全县593个党组织开展“两学一做”,培训22期5000余人次。"
+    given = extract_statistics(text, units, extract_slogans(text))
+    assert [s["text"] for s in given] == ["593个", "22期", "5000余人次"]
+    assert given == extract_statistics(text, units)
