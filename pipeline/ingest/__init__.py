@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.progress import progress as progress_bar
 from pipeline.schema import check_table, empty_table
 
 from .boilerplate import recurring_lines
@@ -39,8 +40,8 @@ class IngestTables:
 def ingest(corpus: Path, resources, progress: bool = False) -> IngestTables:
     """Read every file under `corpus` and return the manifest, documents and place mentions."""
     files = corpus_files(corpus)
-    records = [r for path in _progress(files, progress, "read") for r in read_path(path, corpus)]
-    pages = [prepare_page(r, resources.converter, resources.protected) for r in _progress(records, progress, "clean") if r.reason is None]
+    records = [r for path in progress_bar(files, progress, "read", "file") for r in read_path(path, corpus)]
+    pages = [prepare_page(r, resources.converter, resources.protected) for r in progress_bar(records, progress, "clean") if r.reason is None]
     recurring = recurring_lines([p.lines for p in pages], _recurring_threshold(len(pages)))
     docs, failures = [], {}
     for page in pages:
@@ -68,14 +69,6 @@ def _recurring_threshold(n_pages: int) -> int:
     """How many pages a line must appear on to count as chrome."""
     return max(RECURRING_MIN_PAGES, int(n_pages * RECURRING_SHARE))
 
-
-def _progress(items: list, enabled: bool, desc: str):
-    """A tqdm progress bar on a terminal, the plain list otherwise."""
-    if not enabled:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc=desc, unit="file" if desc == "read" else "doc")
 
 
 def mark_duplicates(docs: list[dict]) -> list[dict]:

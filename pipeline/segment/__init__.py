@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipeline.progress import progress as progress_bar
 from pipeline.schema import check_table, empty_table
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def segment(documents: pd.DataFrame, resources, progress: bool = False) -> Segme
     rows: dict[str, list[dict]] = {name: [] for name in SPAN_TABLES}
     flags = []
     originals = documents[documents["duplicate_of"].isna()]
-    for doc in _progress(originals.to_dict("records"), progress):
+    for doc in progress_bar(originals.to_dict("records"), progress, "segment"):
         found, flag = _safe_segment(doc, resources)
         flags.append(flag)
         for name in SPAN_TABLES:
@@ -108,12 +109,3 @@ def _with_flags(documents: pd.DataFrame, flags: list[dict]) -> pd.DataFrame:
     if "count_mismatch" in merged:
         merged["count_mismatch"] = merged["count_mismatch"].fillna(False).astype(bool)
     return merged
-
-
-def _progress(items: list, enabled: bool):
-    """A tqdm bar on a terminal."""
-    if not enabled:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc="segment", unit="doc")

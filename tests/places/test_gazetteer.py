@@ -27,11 +27,6 @@ RENAMED = [("平泉县", "130881"), ("盘县", "520281"), ("宜宾县", "511504"
 ALIAS_FILE = "# test\nalias\taction\tadcode\tnote\n渠县\tblock\t\t\n三穗\tweak\t\t\n穗县\tadd\t522624\t\n"
 
 
-@pytest.fixture(scope="module")
-def gaz():
-    """The shipped gazetteer."""
-    return load_gazetteer()
-
 
 def test_levels_and_sizes(gaz):
     """31 provinces, ~333 prefectures and ~2,850 county-level units with 6-digit codes."""

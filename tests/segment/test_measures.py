@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 from pipeline.segment.measures import count_check, extract_measures, promised_count
 from pipeline.segment.sections import load_section_kinds
+from tests.seeds import simplified_seed
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "pipeline" / "data" / "section_kinds.tsv"
-PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\)")
 
 NESTED = (
     "一、基本情况\n全县辖15个乡镇。\n二、主要做法\n"
@@ -201,10 +201,8 @@ def test_unmarked_parallel_paragraphs(kinds):
 
 def seed_001_body() -> str:
     """Clean body of seed 001 built as the brief describes (pinyin removed, t2s, images dropped)."""
-    opencc = pytest.importorskip("opencc")
-    raw = next((ROOT / "corpus" / "raw").glob("001_*.txt")).read_text(encoding="utf-8")
-    lines = opencc.OpenCC("t2s").convert(PINYIN.sub("", raw)).splitlines()
-    lines = [ln.strip() for ln in lines if ln.strip() and not re.fullmatch(r"\d+\.jpg", ln.strip())]
+    lines = [ln.strip() for ln in simplified_seed("001").splitlines()]
+    lines = [ln for ln in lines if ln and not re.fullmatch(r"\d+\.jpg", ln)]
     first = next(i for i, ln in enumerate(lines) if ln.startswith("永州江华"))
     last = next(i for i, ln in enumerate(lines) if ln.endswith("带动5000人脱贫。"))
     return "\n".join(lines[first:last + 1])
