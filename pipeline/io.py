@@ -64,6 +64,11 @@ def to_list(value: object) -> list:
     return [value]
 
 
+def text_cell(value: object) -> str:
+    """A text cell as a string: missing values (None, NaN, pd.NA) become ""."""
+    return value if isinstance(value, str) else ""
+
+
 def table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
     """A table by name, or an empty frame when the run produced none."""
     frame = tables.get(name)

@@ -44,7 +44,9 @@ def run_segment(args, resources, progress: bool) -> str:
     write_table(tables.documents, args.out, "documents")
     for name in SEGMENT_TABLES:
         write_table(getattr(tables, name), args.out, name)
-    return ", ".join(f"{len(getattr(tables, n))} {n}" for n in SEGMENT_TABLES)
+    summary = ", ".join(f"{len(getattr(tables, n))} {n}" for n in SEGMENT_TABLES)
+    failed = int(tables.documents["segment_error"].notna().sum()) if "segment_error" in tables.documents else 0
+    return summary + (f"; {failed} documents could not be segmented (documents.segment_error says why)" if failed else "")
 
 
 def run_analyze(args, resources, progress: bool) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipeline.io import text_cell
 from pipeline.progress import progress as progress_bar
 from pipeline.schema import check_table, empty_table
 
@@ -60,14 +61,14 @@ def segment_document(doc_id: str, title: str, text: str, resources) -> tuple[dic
     }
     for name in ("statistics", "slogans", "models"):
         found[name] = [{"doc_id": doc_id, "measure_id": locate(r["start"], r["end"]), **r} for r in found[name]]
-    flag = {"doc_id": doc_id, **count_check(title, measures)}
+    flag = {"doc_id": doc_id, **count_check(title, measures), "segment_error": None}
     return found, flag
 
 
 def _safe_segment(doc: dict, resources) -> tuple[dict, dict]:
     """segment_document, with a failure recorded on the document instead of raised."""
     try:
-        return segment_document(doc["doc_id"], doc.get("title") or "", doc["text"], resources)
+        return segment_document(doc["doc_id"], text_cell(doc.get("title")), text_cell(doc["text"]), resources)
     except Exception as exc:  # a bad document must never stop the run
         log.warning("segmenting %s failed: %s", doc["doc_id"], exc)
         return {}, {"doc_id": doc["doc_id"], "segment_error": f"{type(exc).__name__}: {exc}"}

@@ -68,10 +68,20 @@ def test_locator_picks_the_innermost_measure():
     assert [locate(12, 20), locate(60, 61), locate(5, 8), locate(150, 155)] == ["b", "c", "a", None]
 
 
-def test_a_failing_document_is_flagged_and_the_run_goes_on(resources):
+def test_a_failing_document_is_flagged_and_the_run_goes_on(resources, monkeypatch):
+    from pipeline.segment import measures as measures_module
+
+    real = measures_module.extract_measures
+
+    def fragile(text, kinds):
+        if "坏" in text:
+            raise RuntimeError("boom")
+        return real(text, kinds)
+
+    monkeypatch.setattr(measures_module, "extract_measures", fragile)
     documents = pd.DataFrame([
         {"doc_id": "ok", "title": "标题", "text": "一、主要做法\n(一)抓组织建设。成立专业合作社478个。", "duplicate_of": None},
-        {"doc_id": "bad", "title": "标题", "text": None, "duplicate_of": None},
+        {"doc_id": "bad", "title": "标题", "text": "一、坏的文档", "duplicate_of": None},
     ])
     for column in ("source", "part", "date", "source_unit", "url", "script", "chars", "province", "prefecture",
                    "county", "adcode", "place_confidence", "mojibake_spans", "truncated"):
@@ -79,5 +89,27 @@ def test_a_failing_document_is_flagged_and_the_run_goes_on(resources):
     tables = segment(documents, resources)
     assert set(tables.measures["doc_id"]) == {"ok"}
     flagged = tables.documents.set_index("doc_id")
-    assert isinstance(flagged.loc["bad", "segment_error"], str)
+    assert flagged.loc["bad", "segment_error"] == "RuntimeError: boom"
+    assert pd.isna(flagged.loc["ok", "segment_error"])
     assert 478.0 in tables.statistics["value"].tolist()
+
+
+def test_a_document_without_a_title_keeps_its_spans(resources, tmp_path):
+    """Under pandas 3 a missing title read back from Parquet is NaN, not None: it must not stop segmenting."""
+    from pipeline.io import read_table, write_table
+
+    text = "近年来，全县坚持抓党建促脱贫。\n一、主要做法\n（一）强化组织领导。建立“支部+合作社+农户”模式，带动120户增收。"
+    documents = pd.DataFrame([
+        {"doc_id": "titled", "title": "标题", "text": "一、主要做法\n（一）抓组织建设。成立合作社478个。"},
+        {"doc_id": "untitled", "title": None, "text": text},
+    ])
+    for column in ("source", "part", "date", "source_unit", "url", "script", "chars", "province", "prefecture",
+                   "county", "adcode", "place_confidence", "mojibake_spans", "truncated", "duplicate_of"):
+        documents[column] = None
+    write_table(documents, tmp_path, "documents")
+    tables = segment(read_table(tmp_path, "documents"), resources)
+    mine = tables.measures[tables.measures["doc_id"] == "untitled"]
+    assert mine["heading"].tolist() == ["主要做法", "强化组织领导"]
+    assert tables.models.loc[tables.models["doc_id"] == "untitled", "canonical"].tolist() == ["党支部+合作社+农户"]
+    assert 120.0 in tables.statistics.loc[tables.statistics["doc_id"] == "untitled", "value"].tolist()
+    assert tables.documents.set_index("doc_id")["segment_error"].isna().all()
