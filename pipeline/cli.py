@@ -102,5 +102,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     if not args.gold.is_dir():
         print(f"error: gold folder {args.gold} does not exist", file=sys.stderr)
         return EXIT_USAGE
-    print(format_scores(evaluate_folder(args.out, args.gold)))
+    scores = evaluate_folder(args.out, args.gold)
+    print(format_scores(scores))
+    path = args.out / "evaluation.csv"
+    scores.to_csv(path, index=False, encoding="utf-8-sig")
+    print(f"\nwritten to {path}")
     return 0

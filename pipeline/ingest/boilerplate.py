@@ -13,6 +13,8 @@ CAPTION_MAX_CHARS = 40
 FOOTER_KEEP_MIN_CHARS = 40
 INNER_SPACE = re.compile(r"[ \t\u3000\xa0]{2,}")
 IMAGE_LINE = re.compile(r"^[\w\-]+\.(jpg|jpeg|png|gif|bmp|webp)$", re.I)
+# A sub- or superscript that a converter put on a line of its own: PM\n2.5\n）, M\n2\n和, m\n2\n。
+BROKEN_SCRIPT = re.compile(r"(?<=[A-Za-z])[ \t]*\n[ \t]*([0-9.]{1,4})[ \t]*\n[ \t]*(?=\S)")
 MARKER_LINE = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+)")
 
 
@@ -52,7 +54,8 @@ def load_boilerplate(path: Path) -> Boilerplate:
 
 
 def split_lines(text: str) -> list[str]:
-    """Non-empty lines, stripped of ASCII, full-width and non-breaking spaces."""
+    """Non-empty lines, stripped of ASCII, full-width and non-breaking spaces (broken subscripts rejoined)."""
+    text = BROKEN_SCRIPT.sub(r"\1", text)
     lines = (INNER_SPACE.sub(" ", line).strip(" \t\r\f\v\u3000\xa0\u200b\ufeff") for line in text.splitlines())
     return [line for line in lines if line]
 

@@ -14,7 +14,7 @@ CN_NUM = "[一二两三四五六七八九十]{1,3}"
 
 # Paragraph-start markers: kind, regex. Order matters only for kinds sharing a prefix.
 BLOCK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("cn_dun", re.compile(rf"({CN_NUM})[、．.](?![0-9])")),
+    ("cn_dun", re.compile(rf"({CN_NUM})(?:、|[．.](?![0-9]))")),  # 二、2026年… is a heading; 三.5 is not
     ("cn_paren", re.compile(rf"[（(]({CN_NUM})[)）]")),
     ("num_paren", re.compile(r"[（(]([0-9]{1,2})[)）]")),
     ("num_dot", re.compile(r"([0-9]{1,2})[.．](?![0-9])")),

@@ -1,8 +1,7 @@
-"""Measures as a tree: marked and unmarked enumerated items of a document, with spans and section kinds.
+"""Measures: marked and unmarked enumerated items of a document, with spans, headings and section kinds.
 
-Levels follow the nesting order in which marker kinds appear (a document may start at (一)):
-a marker whose kind is already open closes everything below it and becomes a sibling; a new kind
-becomes a child of the innermost open item. Inline enumerations (一是 …) close with their paragraph.
+Where each item sits in the tree is decided in pipeline/segment/tree.py (rank of official numbering);
+this module finds the markers, cuts each item's span and heading, and names the sections.
 """
 
 from __future__ import annotations
@@ -11,9 +10,10 @@ import logging
 import re
 from dataclasses import dataclass
 
-from pipeline.segment.markers import Marker, cn_to_int, find_markers, int_to_cn
-from pipeline.segment.parallel import inline_leads, paragraph_leads
+from pipeline.segment.leads import heading_lines, inline_leads, paragraph_leads
+from pipeline.segment.markers import Marker, cn_to_int, find_markers, int_to_cn, paragraphs
 from pipeline.segment.sections import SectionKind, SectionKinds, top_level_kinds
+from pipeline.segment.tree import Node, build_tree
 
 logger = logging.getLogger(__name__)
 
@@ -30,53 +30,34 @@ PROMISE_PATTERNS = (
 MAX_PROMISE = 10  # 十九大 is a party congress, not a promise of nineteen items
 
 
-@dataclass(frozen=True)
-class Node:
-    """A marker placed in the tree: index of its parent (or None) and depth (1 = top)."""
-
-    marker: Marker
-    parent: int | None
-    level: int
-
-
-def place(nodes: list[Node], stack: list[int], marker: Marker) -> None:
-    """Append `marker` as a node, closing open items it ends (updates `stack` in place)."""
-    kinds = [nodes[i].marker.kind for i in stack]
-    if marker.kind in kinds:
-        del stack[kinds.index(marker.kind):]
-    elif marker.block:
-        while stack and not nodes[stack[-1]].marker.block:
-            stack.pop()
-    parent = stack[-1] if stack else None
-    nodes.append(Node(marker, parent, len(stack) + 1))
-    stack.append(len(nodes) - 1)
-
-
-def build_tree(markers: list[Marker]) -> list[Node]:
-    """Nodes in text order with parents and levels."""
-    nodes: list[Node] = []
-    stack: list[int] = []
-    for marker in sorted(markers, key=lambda m: (m.start, not m.block)):
-        place(nodes, stack, marker)
-    return nodes
-
-
 def all_markers(text: str) -> list[Marker]:
-    """Explicit markers plus unmarked parallel leads, de-duplicated by position."""
+    """Explicit markers plus unmarked heading lines and parallel leads, de-duplicated by position."""
     explicit = find_markers(text)
+    spans = list(paragraphs(text))
     block_starts = {m.start for m in explicit if m.block}
-    leads = paragraph_leads(text, block_starts)
-    inline = inline_leads(text, {m.start for m in explicit})
-    return explicit + leads + inline
+    headings = [] if any(m.kind == "cn_dun" for m in explicit) else heading_lines(text, spans, block_starts)
+    block_starts |= {m.start for m in headings}
+    leads = paragraph_leads(text, spans, block_starts)
+    inline = inline_leads(text, spans, block_starts | {m.start for m in leads} | {m.start for m in explicit})
+    return explicit + headings + leads + inline
 
 
-def item_ends(text: str, nodes: list[Node]) -> list[int]:
-    """End of each item: start of the next item at its level or above, minus trailing space."""
-    ends = []
+def item_ends(text: str, nodes: list[Node], scoped: list[bool]) -> list[int]:
+    """End of each item: the next item at its level or above (its paragraph's end for inline items)."""
+    raw = [len(text)] * len(nodes)
+    open_items: list[int] = []
     for i, node in enumerate(nodes):
-        later = (n.marker.start for n in nodes[i + 1:] if n.level <= node.level)
-        raw_end = next(later, len(text))
-        ends.append(len(text[:raw_end].rstrip()))
+        while open_items and nodes[open_items[-1]].level >= node.level:
+            raw[open_items.pop()] = node.marker.start
+        open_items.append(i)
+    ends = []
+    for node, end, in_paragraph in zip(nodes, raw, scoped):
+        if in_paragraph:
+            newline = text.find("\n", node.marker.start, end)
+            end = newline if newline >= 0 else end
+        while end > node.marker.start and text[end - 1].isspace():
+            end -= 1
+        ends.append(end)
     return ends
 
 
@@ -131,8 +112,8 @@ def section_kinds_of(nodes: list[Node], headings: list[str], kinds: SectionKinds
 
 def extract_measures(text: str, section_kinds: SectionKinds) -> list[dict]:
     """Measures of one clean document text, in text order (see measures table in DESIGN.md)."""
-    nodes = build_tree(all_markers(text))
-    ends = item_ends(text, nodes)
+    nodes, scoped = build_tree(text, all_markers(text))
+    ends = item_ends(text, nodes, scoped)
     headings = [heading_of(text, n.marker, e) for n, e in zip(nodes, ends)]
     paths = full_paths(nodes, path_parts(nodes))
     kinds = section_kinds_of(nodes, headings, section_kinds)

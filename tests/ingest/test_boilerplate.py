@@ -77,3 +77,15 @@ def test_reposts_of_one_article_do_not_make_its_title_chrome():
     article = ["抓党建促脱贫的实践与探索", PARAGRAPH]
     pages = [[f"转载{i}", *article] for i in range(5)] + [["网站首页", f"另一篇文章第{i}段。" * 8] for i in range(3)]
     assert recurring_lines(pages, min_pages=3) == frozenset({"网站首页"})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("细颗粒物（PM\n2.5\n）浓度继续下降。", ["细颗粒物（PM2.5）浓度继续下降。"]),
+        ("广义货币M\n2\n和社会融资规模增速要相匹配。", ["广义货币M2和社会融资规模增速要相匹配。"]),
+        ("一、工作回顾\n2\n下一页", ["一、工作回顾", "2", "下一页"]),  # a page number after Chinese text stays a line
+    ],
+)
+def test_broken_subscripts_are_rejoined(text, expected):
+    assert split_lines(text) == expected

@@ -84,7 +84,7 @@ def test_several_quoted_models(synonyms: dict[str, str]) -> None:
 @pytest.mark.skipif(not RAW_000.exists(), reason="seed page 000 not present")
 def test_gold_000(synonyms: dict[str, str]) -> None:
     """Seed 000: exactly the three gold models, components as written."""
-    gold = [list(m) for m in json.loads(GOLD_PATH.read_text(encoding="utf-8"))["models"]]
+    gold = [m["components"] for m in json.loads(GOLD_PATH.read_text(encoding="utf-8"))["models"]]
     assert [m["components"] for m in extract_models(body_000(), synonyms)] == gold
 
 

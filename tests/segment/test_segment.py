@@ -31,25 +31,19 @@ def test_duplicates_are_segmented_once(pipeline_out):
     assert not set(measures["doc_id"]) & duplicates
 
 
-@pytest.mark.parametrize(
-    ("item", "field", "floor"),
-    [
-        ("measures (all levels)", "f1", 1.0),
-        ("measures level 1", "f1", 1.0),
-        ("measures level 2", "f1", 1.0),
-        ("measures level 3", "f1", 1.0),
-        ("statistics (value, unit)", "f1", 0.97),
-        ("models", "recall", 1.0),
-        ("slogans (distinct)", "recall", 1.0),
-        ("slogans (distinct)", "precision", 1.0),
-        ("statistics (value, unit)", "precision", 0.97),
-        ("statistics (value, unit)", "recall", 0.97),
-        ("body: chrome removed", "recall", 1.0),
-        ("section kinds (top level)", "f1", 1.0),
-    ],
-)
-def test_seed_000_accuracy_floors(scores, item, field, floor):
-    assert scores.loc[("000_1dce443f4ac0a06b.txt", item), field] >= floor
+# Pooled over every reference document (tests/gold/*.json, annotated by reading): a change that
+# lowers one of these fails here instead of drifting. Floors are the targets of the accuracy issue.
+POOLED_FLOORS = [
+    ("measures (all levels)", 0.90),
+    ("section kinds", 0.90),
+    ("statistics (value, unit)", 0.95),
+    ("slogans (distinct)", 0.85),
+]
+
+
+@pytest.mark.parametrize(("item", "floor"), POOLED_FLOORS)
+def test_pooled_accuracy_floors(scores, item, floor):
+    assert scores.loc[("ALL", item), "f1"] >= floor
 
 
 def test_seed_001_count_mismatch_is_flagged(pipeline_out):
