@@ -27,6 +27,7 @@ class Resources:
     units: frozenset[str]
     model_synonyms: dict[str, str]
     section_kinds: Any
+    lead_openers: tuple[str, ...]
     gazetteer: Any
     protected: Any
 
@@ -59,9 +60,16 @@ def load_resources(data_dir: Path | None = None) -> Resources:
         units=load_units(_require(data / "stat_units.txt")),
         model_synonyms=load_model_synonyms(_require(data / "model_synonyms.tsv")),
         section_kinds=load_section_kinds(_require(data / "section_kinds.tsv")),
+        lead_openers=tuple(read_word_list(_require(data / "lead_openers.txt"))),
         gazetteer=gazetteer,
         protected=protected_terms(place_names(gazetteer), converter),
     )
+
+
+def read_word_list(path: Path) -> list[str]:
+    """Entries of a one-per-line word list: blank lines and lines starting with '#' are skipped."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [entry for entry in (line.strip() for line in lines) if entry and not entry.startswith("#")]
 
 
 def place_names(gazetteer) -> set[str]:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.resources import read_word_list
+
 if TYPE_CHECKING:
     import jieba
 
@@ -36,15 +38,9 @@ class AnalyzeResources:
         return make_tokenizer(self.userdict)
 
 
-def _data_lines(path: Path) -> list[str]:
-    """Non-empty, non-comment lines of a curated data file."""
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
-
-
 def load_stopwords(path: Path) -> frozenset[str]:
     """Load a stopword file (one word per line, # comments)."""
-    return frozenset(_data_lines(path))
+    return frozenset(read_word_list(path))
 
 
 def load_analyze_resources(data_dir: Path | None = None) -> AnalyzeResources:
@@ -62,7 +58,7 @@ def make_tokenizer(userdict: Path) -> "jieba.Tokenizer":
 
     tokenizer = jieba.Tokenizer()
     # jieba's own parser would read our "#" header lines as words, so feed it the data lines only.
-    body = io.StringIO("\n".join(_data_lines(userdict)))
+    body = io.StringIO("\n".join(read_word_list(userdict)))
     body.name = str(userdict)
     tokenizer.load_userdict(body)
     logger.debug("jieba tokenizer ready with user dictionary %s", userdict)

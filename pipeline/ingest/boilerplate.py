@@ -92,8 +92,11 @@ def _article_signature(lines: list[str]) -> str:
 
 
 def _could_be_chrome(line: str) -> bool:
-    """Reposted articles share prose and numbered headings; chrome is neither."""
-    return not is_body_line(line) and not MARKER_LINE.match(line) and len(line) <= 60
+    """Reposted articles share prose and numbered headings; chrome is neither.
+
+    Nor is a short line that ends a sentence: the address 各位代表！ recurs in every work report.
+    """
+    return not is_body_line(line) and not MARKER_LINE.match(line) and len(line) <= 60 and not line.endswith(("。", "！", "？", "!", "?"))
 
 
 def drop_chrome(lines: list[str], patterns: Boilerplate, recurring: frozenset[str]) -> list[str]:

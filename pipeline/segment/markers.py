@@ -28,7 +28,7 @@ BLOCK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 INLINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cn_shi", re.compile(rf"({CN_NUM})是(?![的否])")),
     ("cn_yao", re.compile(rf"({CN_NUM})要(?![求素点])")),
-    ("di", re.compile(rf"第({CN_NUM})[,，、：:]")),
+    ("di", re.compile(rf"第({CN_NUM})[,，、：:](?![一二两三四五六七八九十])")),  # 第一、二轮 is an ordinal pair
     ("first", re.compile(r"(首先|其次|再次|最后)(?=[,，、：:])")),
     ("circled", re.compile(r"([①-⑳])")),
     ("num_paren", re.compile(r"[（(]([0-9]{1,2})[)）]")),

@@ -30,15 +30,15 @@ PROMISE_PATTERNS = (
 MAX_PROMISE = 10  # 十九大 is a party congress, not a promise of nineteen items
 
 
-def all_markers(text: str) -> list[Marker]:
+def all_markers(text: str, openers: tuple[str, ...] = ()) -> list[Marker]:
     """Explicit markers plus unmarked heading lines and parallel leads, de-duplicated by position."""
     explicit = find_markers(text)
     spans = list(paragraphs(text))
     block_starts = {m.start for m in explicit if m.block}
     headings = [] if any(m.kind == "cn_dun" for m in explicit) else heading_lines(text, spans, block_starts)
     block_starts |= {m.start for m in headings}
-    leads = paragraph_leads(text, spans, block_starts)
-    inline = inline_leads(text, spans, block_starts | {m.start for m in leads} | {m.start for m in explicit})
+    leads = paragraph_leads(text, spans, block_starts, openers)
+    inline = inline_leads(text, spans, block_starts | {m.start for m in leads} | {m.start for m in explicit}, openers)
     return explicit + headings + leads + inline
 
 
@@ -110,9 +110,12 @@ def section_kinds_of(nodes: list[Node], headings: list[str], kinds: SectionKinds
     return result
 
 
-def extract_measures(text: str, section_kinds: SectionKinds) -> list[dict]:
-    """Measures of one clean document text, in text order (see measures table in DESIGN.md)."""
-    nodes, scoped = build_tree(text, all_markers(text))
+def extract_measures(text: str, section_kinds: SectionKinds, openers: tuple[str, ...] = ()) -> list[dict]:
+    """Measures of one clean document text, in text order (see measures table in DESIGN.md).
+
+    `openers`: sentence openings that never head an item (pipeline/data/lead_openers.txt).
+    """
+    nodes, scoped = build_tree(text, all_markers(text, openers))
     ends = item_ends(text, nodes, scoped)
     headings = [heading_of(text, n.marker, e) for n, e in zip(nodes, ends)]
     paths = full_paths(nodes, path_parts(nodes))

@@ -77,8 +77,9 @@ class Quantity:
 
 def load_units(path: Path) -> frozenset[str]:
     """Units from a one-per-line file; `#` lines and blank lines are skipped."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return frozenset(s for s in (ln.strip() for ln in lines) if s and not s.startswith("#"))
+    from pipeline.resources import read_word_list
+
+    return frozenset(read_word_list(path))
 
 
 def _cn_value(numeral: str) -> float | None:

@@ -227,13 +227,22 @@ def test_seed_001_four_unmarked_top_level(seed_001):
 
 def test_seed_001_inline_parallel_leads(seed_001):
     _, ms = seed_001
-    children = [m["heading"] for m in ms if m["parent_id"] == "m4"]
+    fourth = [m for m in ms if m["level"] == 1][3]
+    children = [m["heading"] for m in ms if m["parent_id"] == fourth["measure_id"]]
     assert children == [
         "区域党建联动,规模企业进园区",
         "组织引领驱动,小微企业进乡村",
         "党员示范带动,农业产业建基地",
         "干群合力推动,旅游产业谋全域",
     ]
+
+
+def test_seed_001_parallel_lead_clauses(seed_001):
+    """Lead clauses that open sentences alike (建强…, 派强…, 训强…) are the items of their paragraph."""
+    _, ms = seed_001
+    second = [m for m in ms if m["level"] == 1][1]
+    children = [m["heading"] for m in ms if m["parent_id"] == second["measure_id"]]
+    assert children == ["建强骨干队伍", "派强帮扶力量", "训强攻坚本领"]
 
 
 def test_seed_001_count_mismatch(seed_001):

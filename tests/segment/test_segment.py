@@ -67,10 +67,10 @@ def test_a_failing_document_is_flagged_and_the_run_goes_on(resources, monkeypatc
 
     real = measures_module.extract_measures
 
-    def fragile(text, kinds):
+    def fragile(text, kinds, *rest):
         if "坏" in text:
             raise RuntimeError("boom")
-        return real(text, kinds)
+        return real(text, kinds, *rest)
 
     monkeypatch.setattr(measures_module, "extract_measures", fragile)
     documents = pd.DataFrame([
