@@ -210,11 +210,11 @@ def level_bucket(level: int) -> str:
 def section_kind_score(gold: list[dict], measures: pd.DataFrame) -> dict:
     """Gold items with a section kind: found by heading (precision side) and given the same kind."""
     kinds: dict[str, set[str]] = {}
-    for heading, kind in zip(measures["heading"], measures["section_kind"]):
-        kinds.setdefault(heading_key(heading), set()).add(kind)
+    for heading, marker, kind in zip(measures["heading"], measures["marker"], measures["section_kind"]):
+        kinds.setdefault(heading_key(heading, marker), set()).add(kind)
     labelled = [m for m in gold if m.get("section_kind")]
-    found = [m for m in labelled if heading_key(m["heading"]) in kinds]
-    right = [m for m in found if m["section_kind"] in kinds[heading_key(m["heading"])]]
+    found = [m for m in labelled if heading_key(m["heading"], m["marker"]) in kinds]
+    right = [m for m in found if m["section_kind"] in kinds[heading_key(m["heading"], m["marker"])]]
     return counts_score(len(labelled), len(found), len(right))
 
 

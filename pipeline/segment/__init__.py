@@ -50,7 +50,7 @@ def segment_document(doc_id: str, title: str, text: str, resources) -> tuple[dic
     from .slogans import extract_slogans
     from .statistics import extract_statistics
 
-    measures = _globalise(extract_measures(text, resources.section_kinds, resources.lead_openers), doc_id)
+    measures = _globalise(extract_measures(text, resources.section_kinds, resources.lead_openers, title), doc_id)
     locate = measure_locator(measures)
     slogans = extract_slogans(text)
     found = {

@@ -22,6 +22,7 @@ HEADING_STOP = re.compile(r"[。！？；;!?\n]")
 CLAUSE_STOP = re.compile(r"[,，：:]")
 HEADING_SKIP = " \t,，、：:"
 COUNTED_SECTION_KINDS = ("practices", "tasks")
+OBLIGATION_MARKERS = frozenset({"cn_yao"})  # 一要/二要: items of what must be done
 CN_COUNT = "[二两三四五六七八九十]"
 PROMISE_PATTERNS = (
     re.compile(rf"({CN_COUNT})([\u4e00-\u9fff])\1([\u4e00-\u9fff])"),  # 五抓五强, 三亮三比
@@ -100,26 +101,28 @@ def full_paths(nodes: list[Node], parts: list[str]) -> list[str]:
     return paths
 
 
-def section_kinds_of(nodes: list[Node], headings: list[str], kinds: SectionKinds) -> list[str]:
+def section_kinds_of(nodes: list[Node], headings: list[str], kinds: SectionKinds, title: str = "") -> list[str]:
     """Top-level nodes get a kind from their heading; children inherit their root's kind."""
     tops = [i for i, n in enumerate(nodes) if n.parent is None]
-    top_kind = dict(zip(tops, top_level_kinds([headings[i] for i in tops], kinds)))
+    obligations = bool(tops) and all(nodes[i].marker.kind in OBLIGATION_MARKERS for i in tops)
+    top_kind = dict(zip(tops, top_level_kinds([headings[i] for i in tops], kinds, title, obligations)))
     result: list[str] = []
     for i, node in enumerate(nodes):
         result.append(top_kind[i] if node.parent is None else result[node.parent])
     return result
 
 
-def extract_measures(text: str, section_kinds: SectionKinds, openers: tuple[str, ...] = ()) -> list[dict]:
+def extract_measures(text: str, section_kinds: SectionKinds, openers: tuple[str, ...] = (), title: str = "") -> list[dict]:
     """Measures of one clean document text, in text order (see measures table in DESIGN.md).
 
-    `openers`: sentence openings that never head an item (pipeline/data/lead_openers.txt).
+    `openers`: sentence openings that never head an item (pipeline/data/lead_openers.txt);
+    `title`: the document's title (a plan's unnamed sections are tasks).
     """
     nodes, scoped = build_tree(text, all_markers(text, openers))
     ends = item_ends(text, nodes, scoped)
     headings = [heading_of(text, n.marker, e) for n, e in zip(nodes, ends)]
     paths = full_paths(nodes, path_parts(nodes))
-    kinds = section_kinds_of(nodes, headings, section_kinds)
+    kinds = section_kinds_of(nodes, headings, section_kinds, title)
     logger.debug("%d measures, %d top-level", len(nodes), sum(n.parent is None for n in nodes))
     return [
         {

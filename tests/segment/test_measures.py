@@ -114,7 +114,7 @@ def test_yao_markers_as_heading_lines(kinds):
         ("三", "三要", "打造精品示范“人文社区”", 1),
     ]
     assert ms[0]["text"] == "一要坚强干部队伍建设\n强化干部作风建设。"
-    assert {m["section_kind"] for m in ms} == {"practices"}
+    assert {m["section_kind"] for m in ms} == {"tasks"}  # 一要/二要 say what must be done
 
 
 def test_di_markers_with_inline_children(kinds):

@@ -31,6 +31,13 @@ HEADINGS = [
     ("总体目标", "goals"),
     ("主要任务", "tasks"),
     ("保障措施", "tasks"),
+    ("2018年工作回顾", "results"),
+    ("一、2025年工作总结和“十四五”发展成就", "results"),
+    ("2019年经济社会发展总体要求和政策取向", "goals"),
+    ("2026年工作安排", "tasks"),
+    ("2026年重点工作", "tasks"),
+    ("下一步打算", "tasks"),
+    ("产出(总分30分,自评得分30分", "results"),
     # practice headings that merely contain a section word are not sections
     ("找准关键问题,有的放矢整治", "other"),
     ("始终坚持以人民为中心的发展思想,以变化见成效", "other"),
@@ -58,9 +65,17 @@ def test_no_section_headings_means_practices(kinds):
     assert top_level_kinds(headings, kinds) == ["practices", "practices"]
 
 
-def test_unmatched_heading_among_sections_is_other(kinds):
-    headings = ["基本情况", "主要做法", "下一步打算"]
-    assert top_level_kinds(headings, kinds) == ["background", "practices", "other"]
+def test_unnamed_sections_follow_the_orientation(kinds):
+    """Unnamed sections tell work done, until a goals or tasks section turns the report to the future."""
+    headings = ["2025年工作回顾", "抓党建促振兴", "“十五五”时期主要目标任务", "全面提升政府治理效能"]
+    assert top_level_kinds(headings, kinds) == ["results", "practices", "goals", "tasks"]
+
+
+def test_a_plan_title_or_obligation_markers_make_unnamed_sections_tasks(kinds):
+    headings = ["夯实基层基础,筑牢战斗堡垒", "强化队伍建设,配强骨干力量"]
+    assert top_level_kinds(headings, kinds, title="关于抓党建促脱贫攻坚的实施意见") == ["tasks", "tasks"]
+    assert top_level_kinds(headings, kinds, obligations=True) == ["tasks", "tasks"]
+    assert top_level_kinds(headings, kinds, title="抓党建促脱贫的实践与探索") == ["practices", "practices"]
 
 
 def test_loader_rejects_unknown_kind(tmp_path):
