@@ -34,8 +34,19 @@ SLOGAN_SUFFIXES: tuple[str, ...] = (
 )
 # Only 工程 turns an unquoted single numbered noun into a slogan (五心工程); others are too loose.
 SINGLE_SUFFIX = "工程"
-# First characters of an item that make "numeral + item" a plain count (三大工程, 十个工程).
-COUNT_ONLY = frozenset("大个项批类种名位次年天级")
+# First characters of an item that make "numeral + item" a plain count (三大工程, 十个工程, 三期工程).
+COUNT_ONLY = frozenset("大个项批类种名位次年天级期")
+# In quotes, a numeral + one of these alone counts tiers, kinds or time (“五级”, “二类”), not a formula.
+QUOTED_COUNT = frozenset("级类名位批种次年月日天期号时届")
+QUOTED_BODY = frozenset("委院会")  # 村“两委”, 两院, 两会 name bodies, not formulas
+LONG_AFTER = frozenset("个大项")  # 两个毫不动摇, 五大体系: the noun after 个/大/项 may be longer
+NUMBERED_NOUN_MAX = 5
+NUMBERED_NOUN_LONG = 7
+PROGRAMME_MAX = 8
+QUOTED_LAST_PART_MAX = 6  # “三亮三比争先锋”: in quotes a formula may close with a longer part
+FORMULA_CHUNK_MAX = 6
+LIST_SPLIT = re.compile(r"[、，,]")
+LIST_LEADS = NUMERAL_SET | {"多"}  # 一核三带、多点支撑: 多 opens a part like a numeral
 # First characters of an item that make a repeated shape a date or session (四届四次全会, 三年两).
 TIME_ONLY = frozenset("届次年月日天期号时")
 
@@ -68,26 +79,59 @@ def _split_parts(s: str) -> list[str] | None:
     return parts
 
 
-def _valid_part(part: str) -> bool:
+def _valid_part(part: str, longest: int = 4) -> bool:
     """True for a formula part: numeral + 1..3 characters not opening a date or session."""
-    return 2 <= len(part) <= 4 and part[1] not in TIME_ONLY
+    return 2 <= len(part) <= longest and part[1] not in TIME_ONLY
 
 
-def _is_formula(s: str, min_parts: int = 2) -> bool:
-    """True when `s` is entirely a formula: ≥ min_parts parts, each numeral + 1..3 characters."""
+def _is_formula(s: str, min_parts: int = 2, last_max: int = 4) -> bool:
+    """True when `s` is entirely a formula: ≥ min_parts parts, each numeral + 1..3 characters
+    (the last part up to `last_max` characters: 三亮三比争先锋)."""
     parts = _split_parts(s)
     if parts is None or len(parts) < min_parts:
         return False
-    return all(_valid_part(p) for p in parts)
+    return all(_valid_part(p) for p in parts[:-1]) and _valid_part(parts[-1], last_max)
 
 
-def _is_numbered_noun(s: str) -> bool:
-    """True when `s` is one numeral + a 2..4-character noun (三保障, 五心工程, 四个意识)."""
-    if len(s) < 3 or len(s) > 5 or s[0] not in NUMERAL_SET or not _is_cjk(s):
+def _is_numbered_noun(s: str, allow_one: bool = False) -> bool:
+    """True when quoted `s` is one numeral + a short noun (三保, 三保障, 五心工程, 四个意识, 两个毫不动摇, 四个1).
+
+    The noun may be one character (“三资”, “双拥”) unless it counts tiers, kinds or time (“五级”, “二类”);
+    after 个/大/项 it may run to five characters (两个毫不动摇, 六个集中整治).
+    """
+    limit = NUMBERED_NOUN_LONG if len(s) > 1 and s[1] in LONG_AFTER else NUMBERED_NOUN_MAX
+    if not 2 <= len(s) <= limit or s[0] not in NUMERAL_SET or not _is_cjk(s.rstrip("1")):
+        return False
+    if s[1] in QUOTED_COUNT or len(s) == 2 and s[1] in QUOTED_BODY:
         return False
     # "One X" names a single thing (一把手, 一号工程), not a numbered list; 三三制 and 两三个 are
     # numbers; a particle inside (二线的心态) means a phrase, not a name.
-    return s[0] != "一" and s[1] not in NUMERAL_SET and "的" not in s
+    return (allow_one or s[0] != "一") and s[1] not in NUMERAL_SET and "的" not in s
+
+
+def _is_programme(s: str) -> bool:
+    """A quoted numbered name of a programme or method: 五微党建工作法, 四位一体工作机制."""
+    suffix = next((x for x in SLOGAN_SUFFIXES if s.endswith(x)), None)
+    head = s[: len(s) - len(suffix)] if suffix else ""
+    return bool(head) and len(s) <= PROGRAMME_MAX and head[0] in NUMERAL_SET and head[0] != "一" and _is_cjk(s)
+
+
+def _is_formula_list(s: str) -> bool:
+    """A quoted list whose every part is numeral-led: 双随机、一公开 / 一核三带、多点支撑 / 一个指引、两手硬."""
+    chunks = LIST_SPLIT.split(s)
+    if len(chunks) < 2 or any(not c or len(c) > FORMULA_CHUNK_MAX or c[0] not in LIST_LEADS for c in chunks):
+        return False
+    return any(_is_formula(c) or _is_numbered_noun(c, allow_one=True) for c in chunks)
+
+
+def _formula_chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Formula parts of a quoted list that is not a slogan as a whole (“省市共建、一室一策” → 一室一策)."""
+    spans, pos = [], start
+    for chunk in LIST_SPLIT.split(text[start:end]):
+        if _is_formula(chunk):
+            spans.append((pos, pos + len(chunk)))
+        pos += len(chunk) + 1
+    return spans
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -97,9 +141,17 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 def _quoted_slogans(text: str) -> list[tuple[int, int]]:
     """Spans of quote contents that are, as a whole, a formula or a numbered noun."""
-    return [
-        (s, e) for s, e in quote_spans(text) if _is_formula(text[s:e]) or _is_numbered_noun(text[s:e])
-    ]
+    spans = []
+    for s, e in quote_spans(text):
+        spans.extend([(s, e)] if _is_quoted_slogan(text[s:e]) else _formula_chunks(text, s, e))
+    return spans
+
+
+def _is_quoted_slogan(s: str) -> bool:
+    """Whether the whole content of a quotation is a numbered formula or name."""
+    return (
+        _is_formula(s, last_max=QUOTED_LAST_PART_MAX) or _is_numbered_noun(s) or _is_programme(s) or _is_formula_list(s)
+    )
 
 
 def _suffix_at(text: str, pos: int) -> str | None:
