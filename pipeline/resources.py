@@ -25,6 +25,7 @@ class Resources:
     split_cues: Any
     converter: Any
     units: frozenset[str]
+    number_names: tuple
     model_synonyms: dict[str, str]
     section_kinds: Any
     lead_openers: tuple[str, ...]
@@ -47,7 +48,7 @@ def load_resources(data_dir: Path | None = None) -> Resources:
     from pipeline.places import load_gazetteer
     from pipeline.segment.models import load_model_synonyms
     from pipeline.segment.sections import load_section_kinds
-    from pipeline.segment.statistics import load_units
+    from pipeline.segment.statistics import load_number_names, load_units
 
     data = Path(data_dir) if data_dir else DATA_DIR
     converter = make_converter("t2s")
@@ -58,6 +59,7 @@ def load_resources(data_dir: Path | None = None) -> Resources:
         split_cues=load_split_cues(_require(data / "split_cues.tsv")),
         converter=converter,
         units=load_units(_require(data / "stat_units.txt")),
+        number_names=load_number_names(_require(data / "number_names.txt")),
         model_synonyms=load_model_synonyms(_require(data / "model_synonyms.tsv")),
         section_kinds=load_section_kinds(_require(data / "section_kinds.tsv")),
         lead_openers=tuple(read_word_list(_require(data / "lead_openers.txt"))),

@@ -55,7 +55,7 @@ def segment_document(doc_id: str, title: str, text: str, resources) -> tuple[dic
     slogans = extract_slogans(text)
     found = {
         "measures": measures,
-        "statistics": extract_statistics(text, resources.units, slogans),
+        "statistics": extract_statistics(text, resources.units, slogans, resources.number_names),
         "slogans": slogans,
         "models": extract_models(text, resources.model_synonyms),
     }

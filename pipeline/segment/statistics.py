@@ -20,11 +20,12 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.segment.numbers import CN_CHARS as CN_NUMERAL_CHARS
+from pipeline.segment.numbers import START, Numeral, numeral_end, parse_numeral, scaled
 from pipeline.segment.slogans import extract_slogans, quote_spans
 
 if TYPE_CHECKING:
@@ -32,13 +33,19 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ARABIC = r"[0-9０-９]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9０-９]+(?:[.．][0-9０-９]+)?"
-CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
-CORE = re.compile(rf"百分之(?:{ARABIC}|[{CN_CHARS}]+)|{ARABIC}|[{CN_CHARS}]+")
-
 # Closed grammar of Chinese quantity phrases (not curated vocabulary, hence constants).
-MAGNITUDES = {"万": 1e4, "亿": 1e8, "千": 1e3}
 APPROX = frozenset("余多")
+BIG_ALONE = frozenset({"万", "亿", "万亿"})  # 亿元以上: a magnitude alone before a unit
+# Words that report a duration as the figure (连续45年); without one, N年 only frames another figure.
+DURATION_BEFORE = ("连续", "为期", "任期", "期限", "长达", "延长", "历时", "满", "达")
+SCORE_UNIT = "分"
+SCORE_CONTEXT = re.compile(r"总分|得分|满分|最高分|扣|加分|低于|高于|自评|评分|打分|测评|考核")
+SCORE_WINDOW = 8
+RANK_UNITS = frozenset({"位", "名"})
+RANK_CONTEXT = re.compile(r"(?:排名|排位|位次|位居|跃居|居于|居|列|排在|升至|降至|上升到|下降到)")
+RANK_WINDOW = 8
+# Plain classifiers: after a one-character Chinese numeral they make a set phrase (两个方面, 抓两头).
+SET_CLASSIFIERS = frozenset("个种项条次头支类位届期档批道轮方场遍")
 PRE_QUALIFIERS = (
     "不少于", "不低于", "不超过", "不高于", "超过", "不足", "不到", "将近", "接近", "大约", "至少",
     "多达", "高达", "近", "约", "逾", "超",
@@ -82,33 +89,6 @@ def load_units(path: Path) -> frozenset[str]:
     return frozenset(read_word_list(path))
 
 
-def _cn_value(numeral: str) -> float | None:
-    """Value of an isolated Chinese numeral, or None for approximations, years and bare magnitudes."""
-    digits = "〇一二两三四五六七八九"
-    if not any(ch in digits or ch == "十" for ch in numeral) or "〇" in numeral:
-        return None
-    if any(a in digits and b in digits for a, b in zip(numeral, numeral[1:])):
-        return None  # 两三个, 十五六, 十三五: ranges and plan names, not one number
-    import cn2an  # lazy: heavy-ish import, only needed when Chinese numerals occur
-
-    try:
-        return float(cn2an.cn2an(numeral, "normal"))
-    except (ValueError, KeyError, IndexError):
-        return None
-
-
-def _core_value(core: str) -> tuple[float, bool] | None:
-    """(value, is_chinese) of a matched number core, without any magnitude that follows it."""
-    body = core.removeprefix("百分之")
-    if body[0] in CN_CHARS:
-        value = _cn_value(body)
-        return None if value is None else (value, True)
-    try:
-        return float(unicodedata.normalize("NFKC", body).replace(",", "")), False
-    except ValueError:
-        return None
-
-
 def _unit_at(text: str, pos: int, units: frozenset[str], longest: int) -> str | None:
     """The longest unit starting at `pos`."""
     for size in range(min(longest, len(text) - pos), 0, -1):
@@ -117,27 +97,24 @@ def _unit_at(text: str, pos: int, units: frozenset[str], longest: int) -> str | 
     return None
 
 
-def _scaled(value: float, scale: float) -> float:
-    """value × scale without binary noise (2.03万 → 20300.0, not 20299.999999999996)."""
-    return round(value * scale, 6)
-
-
 def _tail(text: str, q: Quantity, units: frozenset[str], longest: int) -> Quantity:
-    """Extend a bare number with approximation, magnitude and unit (1.5亿余元, 1580余万人次)."""
-    pos, scale, approx = q.end, 1.0, None
-    for _ in range(5):
-        unit = _unit_at(text, pos, units, longest)
-        if unit is not None:
-            pos, unit = _compound_unit(text, pos + len(unit), unit, units, longest)
-            return replace(q, end=pos, value=_scaled(q.value, scale), unit=unit, approx=approx, scale=scale)
-        ch = text[pos] if pos < len(text) else ""
-        if ch in MAGNITUDES:
-            scale, pos = scale * MAGNITUDES[ch], pos + 1
-        elif ch in APPROX and approx is None:
-            approx, pos = ch, pos + 1
-        else:
-            break
-    return replace(q, end=pos, value=_scaled(q.value, scale), approx=approx, scale=scale)
+    """Extend a numeral with an approximation and a unit (300余人, 1.5亿余元, 5000余人次)."""
+    pos, approx = q.end, q.approx
+    if pos < len(text) and text[pos] in APPROX and approx is None:
+        approx, pos = text[pos], pos + 1
+    unit = _unit_at(text, pos, units, longest) or _score_unit(text, q.start, pos)
+    if unit is None:
+        return replace(q, end=pos, approx=approx)
+    end, unit = _compound_unit(text, pos + len(unit), unit, units, longest)
+    return replace(q, end=end, unit=unit, approx=approx)
+
+
+def _score_unit(text: str, start: int, pos: int) -> str | None:
+    """分 as points where the sentence speaks of scores (自评得分15分, 总分120分); elsewhere it is minutes."""
+    if not text.startswith(SCORE_UNIT, pos):
+        return None
+    before = text[max(0, start - SCORE_WINDOW) : start]
+    return SCORE_UNIT if SCORE_CONTEXT.search(before) else None
 
 
 def _compound_unit(text: str, pos: int, unit: str, units: frozenset[str], longest: int) -> tuple[int, str]:
@@ -149,30 +126,35 @@ def _compound_unit(text: str, pos: int, unit: str, units: frozenset[str], longes
     return pos, unit
 
 
-def _parse_at(text: str, match: re.Match[str], units: frozenset[str], longest: int) -> Quantity | None:
-    """Parse the quantity whose number core is `match` (no qualifiers, no range)."""
-    parsed = _core_value(match.group())
-    if parsed is None:
+def _parse_at(text: str, pos: int, units: frozenset[str], longest: int, stops: frozenset[str]) -> Quantity | None:
+    """Parse the quantity whose numeral starts at `pos` (no qualifiers, no range)."""
+    end = numeral_end(text, pos, stops, longest)
+    numeral = parse_numeral(text[pos:end])
+    if numeral is None or numeral.sequence or not _counts(text[pos:end], numeral, text, end):
         return None
-    value, chinese = parsed
-    q = Quantity(start=match.start(), end=match.end(), value=value, chinese=chinese, core_start=match.start())
-    if match.group().startswith("百分之"):
-        return replace(q, unit="%")
-    return _tail(text, q, units, longest)
+    q = Quantity(start=pos, end=end, value=numeral.value, chinese=numeral.chinese, core_start=pos,
+                 unit=numeral.unit, approx=numeral.approx, scale=float(numeral.scale))
+    return q if numeral.unit else _tail(text, q, units, longest)
 
 
-def _with_range(text: str, q: Quantity, units: frozenset[str], longest: int) -> Quantity:
+def _counts(written: str, numeral: Numeral, text: str, end: int) -> bool:
+    """A bare magnitude needs an approximation or a unit after it (千余家, 亿元以上), not 千方百计."""
+    if any(ch.isdigit() or ch in "〇零一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾" for ch in written):
+        return True
+    return end < len(text) and (text[end] in APPROX or written in BIG_ALONE)
+
+
+def _with_range(text: str, q: Quantity, units: frozenset[str], longest: int, stops: frozenset[str]) -> Quantity:
     """Join `q` with a following "至/到/-" number into one range (5至7天, 3至5万元)."""
     if q.end >= len(text) or text[q.end] not in RANGE_LINKS or q.approx:
         return q
-    m = CORE.match(text, q.end + 1)
-    high = _parse_at(text, m, units, longest) if m else None
+    high = _parse_at(text, q.end + 1, units, longest, stops) if START.match(text, q.end + 1) else None
     if high is None or (high.unit is None and high.scale == 1.0):
         return q
     if q.unit is not None and high.unit != q.unit:
         return q
     # 3至5万元: the magnitude written once applies to both ends.
-    low = _scaled(q.value, high.scale) if q.scale == 1.0 and q.unit is None else q.value
+    low = scaled(q.value, high.scale) if q.scale == 1.0 and q.unit is None else q.value
     if low >= high.value:
         return q
     return replace(q, end=high.end, value=low, value_high=high.value, unit=high.unit,
@@ -221,29 +203,54 @@ def _rejected(text: str, q: Quantity, quotes: list[tuple[int, int]]) -> bool:
         return True
     if _in_code(text, q.core_start, q.end) or text.endswith("第", 0, q.core_start):
         return True
-    if _is_year(q) or _year_frame(text, q):
+    if _is_year(q) or _year_frame(text, q) or _time_frame(text, q) or _rank(text, q):
         return True
     if q.chinese:
         inside_quotes = any(s <= q.core_start < e for s, e in quotes)
         counted_before = any(text.endswith(w, 0, q.core_start) for w in CN_NO_COUNT_BEFORE)
         # Counts before a measure word use 两; a lone 二 there is a class or an order (二类, 二次创业).
         ordinal_er = text[q.core_start] == "二" and q.value == 2.0
-        return q.value == 1.0 or inside_quotes or counted_before or ordinal_er
+        doubling = q.unit == "番" and text.endswith("翻", 0, q.core_start)  # 翻一番
+        return (q.value == 1.0 and not doubling) or inside_quotes or counted_before or ordinal_er or _set_phrase(text, q)
     return False
+
+
+def _time_frame(text: str, q: Quantity) -> bool:
+    """N年 that only dates another figure (近3年提升…, 这五年, 两年时间): a duration is a statistic
+    only when the text reports it as one (连续45年, 任期2年, 为期三年)."""
+    if q.unit != "年" or q.value_high is not None:
+        return False
+    return not any(text.endswith(w, 0, q.start) for w in DURATION_BEFORE)
+
+
+def _rank(text: str, q: Quantity) -> bool:
+    """A rank, not a count: 居全国前10位, 排名由369位上升到235位."""
+    if q.unit not in RANK_UNITS:
+        return False
+    before = text[max(0, q.start - RANK_WINDOW) : q.start]
+    return text.endswith("前", 0, q.start) or RANK_CONTEXT.search(before) is not None
+
+
+def _set_phrase(text: str, q: Quantity) -> bool:
+    """A one-character Chinese numeral with a plain classifier (两个, 六种, 两头, 九条): a set phrase, not a figure."""
+    written = text[q.core_start : q.core_start + 1]
+    single = q.end - q.core_start <= 1 + len(q.unit or "") + len(q.approx or "") and written in CN_NUMERAL_CHARS
+    return single and q.unit in SET_CLASSIFIERS
 
 
 def _quantities(text: str, units: frozenset[str]) -> list[Quantity]:
     """All accepted quantities of `text`, left to right, without overlaps."""
     longest = max((len(u) for u in units), default=0)
+    stops = frozenset(u for u in units if u[0] in CN_NUMERAL_CHARS)  # 千瓦, 千米: not 千 + 瓦
     quotes = quote_spans(text)
     found: list[Quantity] = []
     pos = 0
-    while (m := CORE.search(text, pos)) is not None:
-        q = _parse_at(text, m, units, longest)
+    while (m := START.search(text, pos)) is not None:
+        q = _parse_at(text, m.start(), units, longest, stops)
         if q is None:
-            pos = m.end()
+            pos = max(m.end(), numeral_end(text, m.start(), stops, longest))
             continue
-        q = _with_qualifiers(text, _with_range(text, q, units, longest))
+        q = _with_qualifiers(text, _with_range(text, q, units, longest, stops))
         if not _rejected(text, q, quotes):
             found.append(q)
         pos = max(q.end, m.end())
@@ -341,9 +348,26 @@ def _as_dict(text: str, q: Quantity, change: tuple[int, str] | None) -> dict:
     }
 
 
-def extract_statistics(text: str, units: frozenset[str], slogans: list[dict] | None = None) -> list[dict]:
-    """Statistics of `text` (see the module docstring), in text order; pass `slogans` if already found."""
-    slogans = [(s["start"], s["end"]) for s in (extract_slogans(text) if slogans is None else slogans)]
-    found = _outside(_quantities(text, units), slogans)
+def load_number_names(path: Path) -> tuple[re.Pattern[str], ...]:
+    """Patterns of names holding numbers (八项规定, 80周年, 三年行动), one regex per line."""
+    from pipeline.resources import read_word_list
+
+    return tuple(re.compile(pattern) for pattern in read_word_list(path))
+
+
+def name_spans(text: str, names: tuple[re.Pattern[str], ...]) -> list[tuple[int, int]]:
+    """Spans of names holding numbers."""
+    return [m.span() for pattern in names for m in pattern.finditer(text)]
+
+
+def extract_statistics(
+    text: str, units: frozenset[str], slogans: list[dict] | None = None, names: tuple[re.Pattern[str], ...] = ()
+) -> list[dict]:
+    """Statistics of `text` (see the module docstring), in text order; pass `slogans` if already found.
+
+    `names`: patterns of names holding numbers (pipeline/data/number_names.txt), never statistics.
+    """
+    masked = [(s["start"], s["end"]) for s in (extract_slogans(text) if slogans is None else slogans)]
+    found = _outside(_quantities(text, units), masked + name_spans(text, names))
     changes = _change_groups(text, found)
     return [_as_dict(text, q, changes.get(i)) for i, q in enumerate(found)]

@@ -11,11 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.segment.statistics import extract_statistics, load_units
+from pipeline.segment.statistics import extract_statistics, load_number_names, load_units
 from tests.seeds import body_000
 
 ROOT = Path(__file__).resolve().parents[2]
 UNITS_PATH = ROOT / "pipeline" / "data" / "stat_units.txt"
+NAMES = load_number_names(ROOT / "pipeline" / "data" / "number_names.txt")
 GOLD_PATH = ROOT / "tests" / "gold" / "000_1dce443f4ac0a06b.json"
 RAW_000 = ROOT / "corpus" / "raw" / "000_1dce443f4ac0a06b.txt"
 
@@ -38,7 +39,6 @@ QUANTITIES = [
     ("带动三百余人就业", "三百余人", 300.0, None, "人", "余"),
     ("县财政投入两千万元用于", "两千万元", 20000000.0, None, "元", None),
     ("建成十二个服务站", "十二个", 12.0, None, "个", None),
-    ("将原有三个村党支部合并", "三个", 3.0, None, "个", None),
     ("贫困户占百分之二十以上", "百分之二十以上", 20.0, None, "%", "以上"),
     ("人均年增收1.2万元/亩", "1.2万元/亩", 12000.0, None, "元/亩", None),
     ("每户补助3至5万元", "3至5万元", 30000.0, 50000.0, "元", None),
@@ -46,7 +46,22 @@ QUANTITIES = [
     ("重点培养35岁以下优秀村民小组长", "35岁以下", 35.0, None, "岁", "以下"),
     ("每村确定1-2名后备力量", "1-2名", 1.0, 2.0, "名", None),
     ("全县1,246人参加", "1,246人", 1246.0, None, "人", None),
-    ("近3年累计投入", "近3年", 3.0, None, "年", "近"),
+    ("全社会用电量突破1000亿千瓦时", "1000亿千瓦时", 1e11, None, "千瓦时", None),
+    ("拉动消费285.6亿元", "285.6亿元", 28560000000.0, None, "元", None),
+    ("新增开发装机超过600万千瓦", "超过600万千瓦", 6000000.0, None, "千瓦", "超过"),
+    ("带动上下游千余家企业", "千余家", 1000.0, None, "家", "余"),
+    ("营业收入翻一番", "一番", 1.0, None, "番", None),
+    ("自评得分15分", "15分", 15.0, None, "分", None),
+    ("年满18周岁的村民", "18周岁", 18.0, None, "周岁", None),
+    ("年输水2000多亿方", "2000多亿方", 2e11, None, "方", "多"),
+    ("运送旅客500余车次", "500余车次", 500.0, None, "车次", "余"),
+    ("总投资1亿3千多万元", "1亿3千多万元", 130000000.0, None, "元", "多"),
+    ("捐款壹百萬零四元", "壹百萬零四元", 1000004.0, None, "元", None),
+    ("吸纳兩千三百五人就业", "兩千三百五人", 2350.0, None, "人", None),
+    ("增速回落0.4个百分点", "0.4个百分点", 0.4, None, "个百分点", None),
+    ("参加培训１５０人", "１５０人", 150.0, None, "人", None),
+    ("出生率为千分之一百一十一", "千分之一百一十一", 111.0, None, "‰", None),
+    ("连续45年无重大森林火灾", "45年", 45.0, None, "年", None),
 ]
 
 # Sentences without any statistic: years, dates, times, codes, grades, ordinals, slogans, idioms.
@@ -86,6 +101,19 @@ NOT_STATISTICS = [
     "县委十四届四次全会",
     "2016—2020年",
     "增长2018%",
+    "自觉把中央八项规定精神贯穿工作全过程",
+    "纪念抗战胜利80周年",
+    "实施国企改革三年行动",
+    "编制第十五个五年规划纲要",
+    "兴起于二十世纪六十年代",
+    "近3年累计投入",
+    "这五年，发展质效持续提升",
+    "增速居全国前10位",
+    "更好发挥中央和地方两个积极性",
+    "按照省委十二届七次、八次全会部署",
+    "抓好龙嘉机场三期扩建",
+    "鲜食玉米产值保持两位数增长",
+    "千方百计促进就业",
 ]
 
 
@@ -97,7 +125,7 @@ def units() -> frozenset[str]:
 
 def _single(sentence: str, units: frozenset[str]) -> dict:
     """The one statistic of a sentence."""
-    found = extract_statistics(sentence, units)
+    found = extract_statistics(sentence, units, names=NAMES)
     assert len(found) == 1, found
     return found[0]
 
@@ -122,7 +150,7 @@ def test_quantity(sentence: str, surface: str, value: float, high: float | None,
 @pytest.mark.parametrize("sentence", NOT_STATISTICS)
 def test_not_statistics(sentence: str, units: frozenset[str]) -> None:
     """Years, dates, codes, grades, ordinals and slogan numerals are not statistics."""
-    assert extract_statistics(sentence, units) == []
+    assert extract_statistics(sentence, units, names=NAMES) == []
 
 
 def test_two_adjacent_quantities(units: frozenset[str]) -> None:
