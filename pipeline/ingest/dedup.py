@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 
 SHINGLE = 5
 NUM_PERM = 128
 THRESHOLD = 0.7
+MIN_NEAR_CHARS = 100
+NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 NOISE = re.compile(r"[\s\d,，。、:：;；!！?？“”\"'()（）《》【】\-—…·]+")
 
 
@@ -24,6 +27,16 @@ def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
     return {core[i:i + k].encode("utf-8") for i in range(len(core) - k + 1)}
 
 
+def figures(text: str) -> Counter:
+    """The numbers written in a text, as a multiset."""
+    return Counter(NUMBER.findall(text))
+
+
+def same_figures(a: Counter, b: Counter) -> bool:
+    """Whether the figures of one text all appear in the other."""
+    return not (a - b) or not (b - a)
+
+
 def find_duplicates(texts: list[str], threshold: float = THRESHOLD, seed: int = 1) -> list[int | None]:
     """For each text, the index of the earlier text it duplicates (exactly or nearly), else None."""
     from datasketch import MinHash, MinHashLSH
@@ -31,6 +44,7 @@ def find_duplicates(texts: list[str], threshold: float = THRESHOLD, seed: int = 
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     exact: dict[str, int] = {}
     hashes: dict[int, MinHash] = {}
+    numbers: dict[int, Counter] = {}
     result: list[int | None] = []
     for i, text in enumerate(texts):
         key = doc_hash(text)
@@ -39,14 +53,17 @@ def find_duplicates(texts: list[str], threshold: float = THRESHOLD, seed: int = 
             continue
         exact[key] = i
         grams = shingles(text)
+        if len(NOISE.sub("", text)) < MIN_NEAR_CHARS:
+            result.append(None)
+            continue
         minhash = MinHash(num_perm=NUM_PERM, seed=seed)
         minhash.update_batch(list(grams))
-        hits = [int(h) for h in lsh.query(minhash)] if grams else []
+        numbers[i] = figures(text)
+        hits = [int(h) for h in lsh.query(minhash)]
         # LSH returns candidates; keep those whose estimated Jaccard really passes the threshold.
-        hits = [h for h in hits if minhash.jaccard(hashes[h]) >= threshold]
+        hits = [h for h in hits if minhash.jaccard(hashes[h]) >= threshold and same_figures(numbers[h], numbers[i])]
         first = min(hits) if hits else None
         result.append(result[first] if first is not None and result[first] is not None else first)
-        if grams:
-            lsh.insert(str(i), minhash)
-            hashes[i] = minhash
+        lsh.insert(str(i), minhash)
+        hashes[i] = minhash
     return result

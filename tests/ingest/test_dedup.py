@@ -31,3 +31,16 @@ def test_duplicate_of_a_duplicate_points_to_the_first():
 def test_doc_hash_is_stable():
     assert doc_hash("党建引领") == doc_hash("党建引领") != doc_hash("党建引领。")
     assert len(doc_hash("x")) == 16
+
+
+def test_texts_that_differ_in_their_figures_are_not_merged():
+    """Shingles ignore digits; the figures must still agree for two texts to be one report."""
+    other = ARTICLE.replace("194个村", "87个村").replace("60个深度贫困村", "25个深度贫困村")
+    assert find_duplicates([ARTICLE, other]) == [None, None]
+
+
+SHORT = "全县贫困发生率下降75个百分点,群众满意度明显提升。"
+
+
+def test_short_texts_are_duplicates_only_when_identical():
+    assert find_duplicates([SHORT, SHORT.replace("明显", "大幅"), SHORT]) == [None, None, 0]
