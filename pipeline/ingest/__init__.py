@@ -90,11 +90,11 @@ PLACE_COLUMNS = ("province", "prefecture", "county", "adcode", "place_level", "p
 
 def attach_places(docs: list[dict], gazetteer) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Documents with the place they are about, and every place mention with its span."""
-    from pipeline.places import document_place, find_mentions
+    from pipeline.places import document_place, find_mentions, known_units
 
     rows, mentions = [], []
     for doc in docs:
-        found = find_mentions(doc["text"], gazetteer)
+        found = find_mentions(doc["text"], gazetteer, known_units(doc["title"] or "", doc["metadata"], gazetteer))
         place = document_place(doc["title"] or "", doc["text"], doc["source_unit"], found, gazetteer, doc["metadata"])
         rows.append({**doc, **{c: place.get(c) for c in PLACE_COLUMNS}, "metadata": json.dumps(doc["metadata"], ensure_ascii=False)})
         mentions.extend({"doc_id": doc["doc_id"], **m} for m in found)

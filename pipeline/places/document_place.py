@@ -4,7 +4,7 @@ Weights: title 5, source unit 4, opening (first lines / first 10% of the text) 2
 starts a sentence with a level suffix ("镇宁自治县始终…") 1.5, other body mentions 1, and page
 chrome 0.1 — lines in the last 10% of the text or lines naming 地址/热线/主办/技术支持 …
 (a company address in a footer is not what the text is about). Each mention supports its unit
-and the unit's ancestors. The level is the deepest unit holding at least half of its province's
+and the unit's ancestors. The level is the deepest unit holding more than half of its province's
 support, so an overview that names many counties of one province stays at province level;
 "我省/全省" and "我县/全县" add support to the province and to the leading county.
 A county also wins when the lead (title, source unit or first sentence: a byline such as
@@ -14,6 +14,9 @@ An anonymised place in the title or opening (XX县, xx乡xx村, 中共X县委) m
 hidden: the place is capped at the province, kept only when the title or opening names it,
 with lower confidence. Municipalities (北京/天津/上海/重庆) are repeated as the prefecture.
 Metadata (e.g. a CSV province column) wins; a disagreement with the text is flagged.
+A document about the whole country gets level "national" and no province: its title names the
+State Council (国务院) or the text speaks for the country (我国, 国务院, 党中央) at least
+NATIONAL_RATIO times as often as for one place (我省, 全县 …); the places it names are examples.
 """
 
 from __future__ import annotations
@@ -42,6 +45,11 @@ LEAD_MIN_MENTIONS = 2
 HIDDEN_COUNTY = re.compile(r"[XxＸｘ×＊*○〇某](?:省|市|州|县|区|旗|盟)(?![场域])")
 HIDDEN_PROVINCE = re.compile(r"[XxＸｘ×＊*○〇某]省(?!级)")
 PLACEHOLDER_CONFIDENCE = 0.5
+NATIONAL_TITLE = re.compile(r"国务院|中华人民共和国政府|全国人民代表大会")
+NATIONAL_CUE = re.compile(r"我国|国务院|党中央|全国人民")
+LOCAL_CUE = re.compile(r"[我全本](?:省|区|市|州|县|旗|乡|镇|村)")
+NATIONAL_MIN_CUES = 4
+NATIONAL_RATIO = 3
 MUNICIPALITY_SUFFIX = "市"  # a province-level unit named …市 is a municipality (北京市, 重庆市)
 
 
@@ -90,17 +98,28 @@ def collect_support(
 ) -> Counter:
     """Weighted support per adcode from title, source unit and body mentions."""
     support: Counter = Counter()
-    for m in titled:
-        if m["resolved"]:
-            add_support(support, m["adcode"], WEIGHT_TITLE, gaz)
-    for m in sourced:
-        if m["resolved"]:
-            add_support(support, m["adcode"], WEIGHT_SOURCE, gaz)
+    for m in addressed(titled, gaz):
+        add_support(support, m["adcode"], WEIGHT_TITLE, gaz)
+    for m in addressed(sourced, gaz):
+        add_support(support, m["adcode"], WEIGHT_SOURCE, gaz)
     starts, body_end = line_starts(text), body_end_offset(text)
-    for m in mentions:
-        if m["resolved"]:
-            add_support(support, m["adcode"], mention_weight(text, m, starts, body_end), gaz)
+    for m in addressed(mentions, gaz):
+        add_support(support, m["adcode"], mention_weight(text, m, starts, body_end), gaz)
     return support
+
+
+def addressed(mentions: list[dict], gaz: Gazetteer) -> list[dict]:
+    """Resolved mentions, without a parent written as the address of the unit after it (甘肃省|白银市):
+    the child already credits its parent, a second credit would make the parent look like a rival."""
+    kept = []
+    for m, following in zip(mentions, mentions[1:] + [None]):
+        if not m["resolved"]:
+            continue
+        if following is not None and following["resolved"] and following["start"] == m["end"] \
+                and following["adcode"] != m["adcode"] and gaz.is_within(following["adcode"], m["adcode"]):
+            continue
+        kept.append(m)
+    return kept
 
 
 def opening_end(text: str) -> int:
@@ -159,7 +178,8 @@ def choose_unit(
     county = best(support, gaz, "county", province)
     apply_cues(support, title + "\n" + text, province, county)
     prefecture = best(support, gaz, "prefecture", province)
-    deep = [c for c in (county, prefecture) if c is not None and support[c] >= LEVEL_SHARE * support[province]]
+    # A strict majority of the province's support: two units named once each are examples, not the subject.
+    deep = [c for c in (county, prefecture) if c is not None and support[c] > LEVEL_SHARE * support[province]]
     if lead_county(county, province, support, *lead, gaz):
         deep = [county]
     chosen = deep[0] if deep else province
@@ -191,6 +211,13 @@ def metadata_unit(metadata: dict | None, gaz: Gazetteer) -> Unit | None:
             unit = gaz.lookup(name.strip(), found.adcode if found else None)
             found = unit or found
     return found
+
+
+def known_units(title: str, metadata: dict | None, gaz: Gazetteer) -> frozenset[str]:
+    """Units a document is known to be about before its text is read: its title's places, its metadata's."""
+    codes = {m["adcode"] for m in find_mentions(title, gaz) if m["resolved"]}
+    meta = metadata_unit(metadata, gaz)
+    return frozenset(codes | ({meta.adcode} if meta else set()))
 
 
 def conflict(meta: Unit, text_unit: Unit | None, gaz: Gazetteer) -> str | None:
@@ -236,6 +263,22 @@ def text_place(
     return cap_hidden(code, confidence, hidden_level(title, text), head, gaz)
 
 
+def national_scope(title: str, text: str) -> float | None:
+    """A confidence that the document is about the whole country, or None when it is not."""
+    if NATIONAL_TITLE.search(title):
+        return 1.0
+    national, local = len(NATIONAL_CUE.findall(text)), len(LOCAL_CUE.findall(text))
+    if national >= NATIONAL_MIN_CUES and national >= NATIONAL_RATIO * local:
+        return round(national / (national + local), 3)
+    return None
+
+
+def national_fields(confidence: float) -> dict:
+    """Place columns of a document about the whole country."""
+    return {"province": None, "prefecture": None, "county": None, "adcode": None, "place_level": "national",
+            "place_confidence": confidence, "place_conflict": None}
+
+
 def document_place(
     title: str,
     text: str,
@@ -245,9 +288,12 @@ def document_place(
     metadata: dict | None = None,
 ) -> dict:
     """The place a document is about: names, adcode, level, confidence and metadata conflict."""
+    meta = metadata_unit(metadata, gazetteer)
+    national = national_scope(title or "", text) if meta is None else None
+    if national is not None:
+        return national_fields(national)
     code, confidence = text_place(title or "", text, source_unit, mentions, gazetteer)
     text_unit = gazetteer.unit(code) if code else None
-    meta = metadata_unit(metadata, gazetteer)
     if meta is None:
         return {**place_fields(text_unit, gazetteer), "place_confidence": confidence, "place_conflict": None}
     note = conflict(meta, text_unit, gazetteer)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipeline.places.words import WordBoundaries
+
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +49,7 @@ class Gazetteer:
     weak: frozenset[str] = field(repr=False)
     max_alias_len: int
     first_chars: frozenset[str] = field(repr=False)
+    words: WordBoundaries = field(default_factory=WordBoundaries, repr=False, compare=False)
 
     def unit(self, adcode: str) -> Unit:
         """The unit with this adcode (KeyError if unknown)."""

@@ -12,7 +12,12 @@ Matching rule (why it avoids false hits):
   after the name of one of their parents (甘南合作, 齐齐哈尔富裕); so do two-character names
   (范县, 和县, 渠县) glued to a preceding Han character (示范县, 省市和县), but 四川渠县 counts,
   and so does a name after a preposition that ends the previous word (在渠县, 到新乡);
-- spam lists of names separated by ``|`` and placeholders (XX县, xx乡xx村, ××县) are masked.
+- spam lists of names separated by ``|`` and placeholders (XX县, xx乡xx村, ××县) are masked;
+- a short form without a level suffix must be a whole word of its sentence (创新和完善 does not hold
+  新和县, 均衡水平 not 衡水市: see pipeline/places/words.py), and a county's short form also needs its
+  own context: a parent unit named right before it or in the same sentence, a unit it lies in named
+  in full elsewhere in the text or known to be the document's (title, metadata) — 江华 counts in a
+  text about 江华瑶族自治县, 瑞丽 in 云南's report, neither 新和 in 大新型城镇化 nor 八步 in 甘肃's.
 Ambiguous aliases (朝阳, 鼓楼 …) are resolved by, in order: a parent named right before; all
 candidates nested in each other (大理 → 大理州, not 大理市); parents or the same unit named in the
 same sentence; the other resolved places of the document. Otherwise they stay unresolved.
@@ -155,6 +160,8 @@ def raw_mentions(text: str, gaz: Gazetteer) -> list[dict]:
     for start, end, alias in scan(text, gaz):
         if names_something_else(text, end, alias):
             continue
+        if not has_level_suffix(alias) and not gaz.words.whole(text, start, end):
+            continue  # 创新和完善, 均衡水平, 一视同仁: the letters of a place inside other words
         mention = new_mention(text, start, end, gaz.candidates(alias))
         previous = mentions[-1] if mentions else None
         if len(mention["candidates"]) == 1:
@@ -199,9 +206,42 @@ def resolve_by_context(text: str, mentions: list[dict], gaz: Gazetteer) -> None:
             mention["level"] = levels.pop() if len(levels) == 1 else None
 
 
-def find_mentions(text: str, gazetteer: Gazetteer) -> list[dict]:
-    """Mentions of administrative units in text, with offsets into text and resolved adcodes."""
-    mentions = raw_mentions(text, gazetteer)
+def is_county_short_form(mention: dict, gaz: Gazetteer) -> bool:
+    """A bare county name (江华, 新和): every candidate is a county and no level suffix was written."""
+    return not has_level_suffix(mention["surface"]) and all(gaz.unit(c).level == "county" for c in mention["candidates"])
+
+
+def with_own_context(text: str, mentions: list[dict], gaz: Gazetteer, context: frozenset[str] = frozenset()) -> list[dict]:
+    """Drop county short forms that nothing in the text supports (see the module docstring)."""
+    sids = sentence_ids(text, mentions)
+    full = {m["adcode"] for m in mentions if m["resolved"] and not is_county_short_form(m, gaz)} | set(context)
+    kept = []
+    for i, mention in enumerate(mentions):
+        if is_county_short_form(mention, gaz) and not county_supported(mention, i, mentions, sids, full, gaz):
+            continue
+        kept.append(mention)
+    return kept
+
+
+def county_supported(mention: dict, i: int, mentions: list[dict], sids: list[int], full: set[str], gaz: Gazetteer) -> bool:
+    """A parent right before or in the same sentence, or the county named in full in the text."""
+    previous = mentions[i - 1] if i else None
+    if previous is not None and previous["end"] == mention["start"] and previous["resolved"]:
+        if any(gaz.is_within(c, previous["adcode"]) for c in mention["candidates"]):
+            return True
+    if any(gaz.is_within(c, f) for c in mention["candidates"] for f in full):
+        return True
+    parents = {m["adcode"] for m, s in zip(mentions, sids) if s == sids[i] and m["resolved"] and m is not mention}
+    return any(gaz.is_within(c, p) and c != p for c in mention["candidates"] for p in parents)
+
+
+def find_mentions(text: str, gazetteer: Gazetteer, context: frozenset[str] = frozenset()) -> list[dict]:
+    """Mentions of administrative units in text, with offsets into text and resolved adcodes.
+
+    `context`: adcodes the document is known to be about (its title's places, a metadata province):
+    a county short form inside one of them needs no further support (瑞丽 in 云南's report).
+    """
+    mentions = with_own_context(text, raw_mentions(text, gazetteer), gazetteer, context)
     resolve_by_context(text, mentions, gazetteer)
     logger.debug("%d place mentions, %d unresolved", len(mentions), sum(not m["resolved"] for m in mentions))
     return mentions
