@@ -7,7 +7,8 @@ Matching rules, chosen so that one slip does not cascade:
   parent's heading): a missed sibling does not shift the others, as a path key would;
 - statistics are aligned in text order on their value (longest common subsequence); value+unit
   P/R/F1 counts aligned pairs with the same unit; unit, qualifier, indicator, level, period and kind
-  are then scored as accuracies over the aligned pairs (precision = recall = accuracy);
+  are then scored as accuracies over the aligned pairs (precision = recall = accuracy); an indicator
+  is right when it names the same head as the gold one (see indicator_right);
 - slogans as distinct texts, models as component lists, places and dates as exact values.
 """
 
@@ -257,6 +258,9 @@ def statistics_scores(gold: list[dict], stats: pd.DataFrame) -> dict:
         judged = [(g, p) for g, p in same_unit if field in g and (g[field] is not None or field == "qualifier")]
         right = sum(field_right(field, g[field], p.get(field)) for g, p in judged)
         scores[f"statistics: {field} right"] = counts_score(len(judged), len(judged), right)
+        if field == "indicator":
+            exact = sum(str(p.get(field)) in str(g[field]).split("|") for g, p in judged)
+            scores["statistics: indicator exact"] = counts_score(len(judged), len(judged), exact)
     return scores
 
 
@@ -275,9 +279,12 @@ def field_right(field: str, expected: object, got: object) -> bool:
 
 
 def indicator_right(expected: str, got: str) -> bool:
-    """Equal, or one contains the other and the shorter covers at least half of the longer."""
-    short, long = sorted((expected.strip(), got.strip()), key=len)
-    return short == long or (len(short) >= 2 and short in long and len(short) >= INDICATOR_MIN_OVERLAP * len(long))
+    """Equal; or the shorter ends the longer (the same head noun: 利润 / 省属企业利润); or the shorter lies
+    inside the longer and covers at least half of it (高标准农田 / 新建高标准农田)."""
+    short, long = sorted((expected.strip().strip("“”"), got.strip().strip("“”")), key=len)
+    if short == long:
+        return True
+    return len(short) >= 2 and (long.endswith(short) or (short in long and len(short) >= INDICATOR_MIN_OVERLAP * len(long)))
 
 
 def model_scores(gold: list, models: pd.DataFrame) -> dict:

@@ -26,6 +26,7 @@ class Resources:
     converter: Any
     units: frozenset[str]
     number_names: tuple
+    statistic_frames: Any
     model_synonyms: dict[str, str]
     section_kinds: Any
     lead_openers: tuple[str, ...]
@@ -48,6 +49,7 @@ def load_resources(data_dir: Path | None = None) -> Resources:
     from pipeline.places import load_gazetteer
     from pipeline.segment.models import load_model_synonyms
     from pipeline.segment.sections import load_section_kinds
+    from pipeline.segment.indicators import load_frames
     from pipeline.segment.statistics import load_number_names, load_units
 
     data = Path(data_dir) if data_dir else DATA_DIR
@@ -60,6 +62,7 @@ def load_resources(data_dir: Path | None = None) -> Resources:
         converter=converter,
         units=load_units(_require(data / "stat_units.txt")),
         number_names=load_number_names(_require(data / "number_names.txt")),
+        statistic_frames=load_frames(_require(data / "statistic_frames.tsv"), _require(data / "indicators.tsv")),
         model_synonyms=load_model_synonyms(_require(data / "model_synonyms.tsv")),
         section_kinds=load_section_kinds(_require(data / "section_kinds.tsv")),
         lead_openers=tuple(read_word_list(_require(data / "lead_openers.txt"))),

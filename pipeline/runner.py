@@ -40,7 +40,7 @@ def run_segment(args, resources, progress: bool) -> str:
     """documents → measures, statistics, slogans, models (+ count flags on documents)."""
     from pipeline.segment import segment
 
-    tables = segment(read_table(args.out, "documents"), resources, progress=progress)
+    tables = segment(read_table(args.out, "documents"), resources, progress=progress, places=read_table(args.out, "places"))
     write_table(tables.documents, args.out, "documents")
     for name in SEGMENT_TABLES:
         write_table(getattr(tables, name), args.out, name)

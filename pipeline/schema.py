@@ -16,8 +16,8 @@ TABLES: dict[str, tuple[str, ...]] = {
         "start", "end", "section_kind",
     ),
     "statistics": (
-        "doc_id", "measure_id", "text", "value", "value_high", "unit", "qualifier", "subject",
-        "start", "end",
+        "doc_id", "measure_id", "text", "value", "value_high", "unit", "qualifier", "indicator",
+        "indicator_norm", "level", "period", "kind", "start", "end",
     ),
     "slogans": ("doc_id", "measure_id", "text", "start", "end"),
     "models": ("doc_id", "measure_id", "surface", "components", "canonical", "start", "end"),

@@ -1,4 +1,11 @@
-"""County statistics: comparable quantities (same subject and unit in ≥2 documents) reported by counties."""
+"""County statistics: the same quantity, reported by several counties about themselves, side by side.
+
+Only like is compared with like: a row is a figure of a county-scope document whose level is the
+county itself (not a village's, a firm's or a rule's threshold), grouped by what it counts
+(`indicator_norm`, else the indicator as written), its unit, level and kind (targets apart from
+results, changes apart from levels). A group is kept when at least `min_documents` documents report
+it; every row carries its period and the group's n.
+"""
 from __future__ import annotations
 
 import logging
@@ -9,13 +16,11 @@ from pipeline.analyze.sentences import source_sentence
 
 logger = logging.getLogger(__name__)
 
-COUNTY_STAT_COLUMNS = ["county", "adcode", "province", "subject", "unit", "value", "value_high", "qualifier",
-                       "doc_id", "title", "text", "sentence", "start", "end", "n_documents"]
-
-
-def _group_key(stats: pd.DataFrame) -> pd.Series:
-    """(subject, unit) key; a missing unit is its own value, so 万 without unit is not merged with 人."""
-    return stats["subject"].astype(str).str.strip() + "\x1f" + stats["unit"].fillna("").astype(str)
+COUNTY_STAT_COLUMNS = ["county", "adcode", "province", "indicator", "indicator_norm", "unit", "level", "kind",
+                       "period", "value", "value_high", "qualifier", "doc_id", "title", "text", "sentence",
+                       "start", "end", "n_documents", "n_counties"]
+COUNTY_LEVEL = "county"
+GROUP = ["quantity", "unit_key", "level", "kind"]
 
 
 def _sentence(text: str | None, start: object, end: object) -> str:
@@ -25,19 +30,27 @@ def _sentence(text: str | None, start: object, end: object) -> str:
     return source_sentence(text, int(start), int(end))
 
 
+def comparable(documents: pd.DataFrame, statistics: pd.DataFrame) -> pd.DataFrame:
+    """Statistics of county-scope documents that describe the county itself, with their documents."""
+    docs = documents[["doc_id", "title", "text", "county", "adcode", "province", "place_level"]]
+    docs = docs[(docs["place_level"] == COUNTY_LEVEL) & docs["county"].notna()]
+    stats = statistics.merge(docs, on="doc_id", how="inner", suffixes=("", "_doc"))
+    stats = stats[stats["level"] == COUNTY_LEVEL]
+    quantity = stats["indicator_norm"].where(stats["indicator_norm"].notna(), stats["indicator"])
+    stats = stats.assign(quantity=quantity, unit_key=stats["unit"].fillna(""))
+    return stats[stats["quantity"].notna() & (stats["quantity"].astype(str).str.strip() != "")]
+
+
 def county_statistics(documents: pd.DataFrame, statistics: pd.DataFrame, min_documents: int = 2) -> pd.DataFrame:
-    """Statistics of county documents whose (subject, unit) occurs in ≥ `min_documents` documents."""
-    docs = documents[["doc_id", "title", "text", "county", "adcode", "province"]]
-    stats = statistics.merge(docs, on="doc_id", how="inner")
-    stats = stats[stats["subject"].notna() & (stats["subject"].astype(str).str.strip() != "")]
+    """Comparable county figures whose quantity occurs in ≥ `min_documents` documents (see the module docstring)."""
+    stats = comparable(documents, statistics)
     if stats.empty:
         return pd.DataFrame(columns=COUNTY_STAT_COLUMNS)
-    stats = stats.assign(key=_group_key(stats))
-    # Counted corpus-wide (all non-duplicate documents), before restricting to documents with a county.
-    n_docs = stats.groupby("key")["doc_id"].nunique()
-    stats = stats.assign(n_documents=stats["key"].map(n_docs).astype(int))
-    stats = stats[(stats["n_documents"] >= min_documents) & stats["county"].notna()]
-    sentences = [_sentence(t, s, e) for t, s, e in zip(stats["text_y"], stats["start"], stats["end"])]
-    table = stats.rename(columns={"text_x": "text"}).assign(sentence=sentences)
-    table = table.sort_values(["subject", "unit", "county", "doc_id", "start"], na_position="first", kind="stable")
+    grouped = stats.groupby(GROUP, dropna=False)
+    stats = stats.assign(n_documents=grouped["doc_id"].transform("nunique").astype(int),
+                         n_counties=grouped["county"].transform("nunique").astype(int))
+    stats = stats[stats["n_documents"] >= min_documents]
+    sentences = [_sentence(t, s, e) for t, s, e in zip(stats["text_doc"], stats["start"], stats["end"])]
+    table = stats.assign(sentence=sentences)
+    table = table.sort_values(["quantity", "unit_key", "kind", "county", "doc_id", "start"], kind="stable")
     return table[COUNTY_STAT_COLUMNS].reset_index(drop=True)

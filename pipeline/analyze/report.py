@@ -206,9 +206,11 @@ def regions_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -
 def statistics_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
     """County statistics, each with its source sentence and document title."""
     stats = table(tables, "county_statistics")
-    headers = {"county": "县", "subject": "对象", "text": "数值", "qualifier": "限定", "sentence": "原句",
-               "title": "出处"}
-    return section("statistics", "各县数据", html_table(stats, headers))
+    headers = {"county": "县", "indicator": "指标", "kind": "类型", "period": "时期", "text": "数值",
+               "qualifier": "限定", "n_documents": "文档数", "sentence": "原句", "title": "出处"}
+    note = ("<p>只比较可比的数：县级文档中描述本县的数字，按指标、单位、层级和类型（结果、目标、变化、占比、门槛）分组；"
+            "村、企业或规则的数字不计入县的比较。</p>")
+    return section("statistics", "各县数据", note + html_table(stats, headers, ["n_documents"]))
 
 
 def flagged(documents: pd.DataFrame, column: str) -> pd.DataFrame:

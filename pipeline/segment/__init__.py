@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pandas as pd
 from pipeline.io import text_cell
 from pipeline.progress import progress as progress_bar
 from pipeline.schema import check_table, empty_table
+from pipeline.segment.indicators import DocumentContext, describe, subject_level
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +30,18 @@ class SegmentTables:
     models: pd.DataFrame
 
 
-def segment(documents: pd.DataFrame, resources, progress: bool = False) -> SegmentTables:
-    """Segment every non-duplicate document; a failing document is logged and flagged."""
+def segment(documents: pd.DataFrame, resources, progress: bool = False, places: pd.DataFrame | None = None) -> SegmentTables:
+    """Segment every non-duplicate document; a failing document is logged and flagged.
+
+    `places`: the place mentions of ingest, which tell whose figure a statistic is (巴中市已回引419名).
+    """
     check_table(documents, "documents")
     rows: dict[str, list[dict]] = {name: [] for name in SPAN_TABLES}
     flags = []
     originals = documents[documents["duplicate_of"].isna()]
+    mentions = mentions_by_document(places)
     for doc in progress_bar(originals.to_dict("records"), progress, "segment"):
-        found, flag = _safe_segment(doc, resources)
+        found, flag = _safe_segment(doc, resources, mentions.get(doc["doc_id"], ()))
         flags.append(flag)
         for name in SPAN_TABLES:
             rows[name].extend(found.get(name, []))
@@ -43,7 +49,9 @@ def segment(documents: pd.DataFrame, resources, progress: bool = False) -> Segme
     return SegmentTables(documents=_with_flags(documents, flags), **tables)
 
 
-def segment_document(doc_id: str, title: str, text: str, resources) -> tuple[dict[str, list[dict]], dict]:
+def segment_document(
+    doc_id: str, title: str, text: str, resources, context: DocumentContext | None = None
+) -> tuple[dict[str, list[dict]], dict]:
     """Spans of one document (pure: a function of the document and read-only resources)."""
     from .measures import count_check, extract_measures
     from .models import extract_models
@@ -53,9 +61,10 @@ def segment_document(doc_id: str, title: str, text: str, resources) -> tuple[dic
     measures = _globalise(extract_measures(text, resources.section_kinds, resources.lead_openers, title), doc_id)
     locate = measure_locator(measures)
     slogans = extract_slogans(text)
+    statistics = extract_statistics(text, resources.units, slogans, resources.number_names)
     found = {
         "measures": measures,
-        "statistics": extract_statistics(text, resources.units, slogans, resources.number_names),
+        "statistics": describe(text, statistics, resources.statistic_frames, context or DocumentContext(), section_lookup(measures, locate)),
         "slogans": slogans,
         "models": extract_models(text, resources.model_synonyms),
     }
@@ -65,13 +74,51 @@ def segment_document(doc_id: str, title: str, text: str, resources) -> tuple[dic
     return found, flag
 
 
-def _safe_segment(doc: dict, resources) -> tuple[dict, dict]:
+def mentions_by_document(places: pd.DataFrame | None) -> dict[str, tuple[tuple[int, int, str], ...]]:
+    """(start, end, level) of each document's resolved place mentions."""
+    if places is None or places.empty:
+        return {}
+    resolved = places[places["level"].notna()]
+    grouped: dict[str, list[tuple[int, int, str]]] = {}
+    for doc_id, start, end, level in zip(resolved["doc_id"], resolved["start"], resolved["end"], resolved["level"]):
+        grouped.setdefault(doc_id, []).append((int(start), int(end), str(level)))
+    return {doc_id: tuple(sorted(rows)) for doc_id, rows in grouped.items()}
+
+
+def _safe_segment(doc: dict, resources, places: tuple[tuple[int, int, str], ...] = ()) -> tuple[dict, dict]:
     """segment_document, with a failure recorded on the document instead of raised."""
     try:
-        return segment_document(doc["doc_id"], text_cell(doc.get("title")), text_cell(doc["text"]), resources)
+        text, title = text_cell(doc["text"]), text_cell(doc.get("title"))
+        subject = subject_level(title, text, resources.statistic_frames)
+        context = DocumentContext(text_cell(doc.get("place_level")) or None, year_of(doc.get("date")), subject, places)
+        return segment_document(doc["doc_id"], text_cell(doc.get("title")), text_cell(doc["text"]), resources, context)
     except Exception as exc:  # a bad document must never stop the run
         log.warning("segmenting %s failed: %s", doc["doc_id"], exc)
         return {}, {"doc_id": doc["doc_id"], "segment_error": f"{type(exc).__name__}: {exc}"}
+
+
+def year_of(date: object) -> int | None:
+    """The year of an ISO date cell (2019, 2019-03, 2019-03-05), else None."""
+    text = text_cell(date)
+    return int(text[:4]) if len(text) >= 4 and text[:4].isdigit() else None
+
+
+def section_lookup(measures: list[dict], locate) -> Callable[[int], tuple[str | None, int]]:
+    """A function offset → (section kind, start of the top-level measure) of the measure holding it."""
+    by_id = {m["measure_id"]: m for m in measures}
+
+    def root(measure: dict) -> dict:
+        while measure.get("parent_id") in by_id:
+            measure = by_id[measure["parent_id"]]
+        return measure
+
+    def section_of(start: int) -> tuple[str | None, int]:
+        found = locate(start, start)
+        if found is None:
+            return None, 0
+        return by_id[found]["section_kind"], root(by_id[found])["start"]
+
+    return section_of
 
 
 def _globalise(measures: list[dict], doc_id: str) -> list[dict]:

@@ -340,7 +340,6 @@ def _as_dict(text: str, q: Quantity, change: tuple[int, str] | None) -> dict:
         "value_high": q.value_high,
         "unit": "%" if q.unit == "％" else q.unit,
         "qualifier": q.qualifier,
-        "subject": _subject(text, q),
         "change_group": change[0] if change else None,
         "change_role": change[1] if change else None,
         "start": q.start,

@@ -91,9 +91,10 @@ def statistics() -> pd.DataFrame:
               "85个": (85, "个", None, "合作社")}
     for row in rows:
         surface = row.pop("surface")
-        value, unit, qualifier, subject = values[surface]
+        value, unit, qualifier, indicator = values[surface]
         row.update(text=surface, value=float(value), value_high=None, unit=unit, qualifier=qualifier,
-                   subject=subject, change_group=None, change_role=None)
+                   indicator=indicator, indicator_norm=None, level="county", period=None, kind="result",
+                   change_group=None, change_role=None)
     return pd.DataFrame(rows)
 
 
@@ -187,10 +188,10 @@ def region_terms() -> pd.DataFrame:
 def county_statistics() -> pd.DataFrame:
     """Statistics attached to counties with their source sentences."""
     return pd.DataFrame([
-        {"county": "镇宁布依族苗族自治县", "adcode": None, "province": "贵州省", "subject": "建档立卡贫困户",
-         "unit": "户", "value": 1200.0, "value_high": None, "qualifier": "余", "doc_id": "d1", "title": DOCS[0][1],
+        {"county": "镇宁布依族苗族自治县", "adcode": None, "province": "贵州省", "indicator": "建档立卡贫困户",
+         "indicator_norm": "贫困户", "unit": "户", "level": "county", "kind": "result", "period": "2018", "value": 1200.0, "value_high": None, "qualifier": "余", "doc_id": "d1", "title": DOCS[0][1],
          "text": "1200余户", "sentence": "镇宁县推行党支部+合作社+农户模式，带动建档立卡贫困户1200余户增收。",
-         "start": 36, "end": 42, "n_documents": 1},
+         "start": 36, "end": 42, "n_documents": 1, "n_counties": 1},
     ])
 
 

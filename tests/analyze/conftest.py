@@ -82,13 +82,13 @@ DOCUMENTS = [
              ("practices", "主要做法", [ORGANISATION[0], TRAINING[0], INDUSTRY[1]]),
              ("results", "成效", [("贫困村出列", "贫困发生率降至3.5%。")])]),
 ]
-# (document key, statistic surface, value, unit, subject)
+# (document key, statistic surface, value, unit, indicator, level)
 STATISTICS = [
-    ("zn", "1.9%", 1.9, "%", "贫困发生率"), ("zn", "15个", 15.0, "个", "合作社"),
-    ("zy", "2.3%", 2.3, "%", "贫困发生率"), ("zy", "8个", 8.0, "个", "合作社"),
-    ("zj", "0.8%", 0.8, "%", "贫困发生率"), ("zj", "120名", 120.0, "名", "生态护林员"),
-    ("zn_dup", "1.9%", 1.9, "%", "贫困发生率"), ("zn_dup", "15个", 15.0, "个", "合作社"),
-    ("xx", "3.5%", 3.5, "%", "贫困发生率"),
+    ("zn", "1.9%", 1.9, "%", "贫困发生率", "county"), ("zn", "15个", 15.0, "个", "合作社", "county"),
+    ("zy", "2.3%", 2.3, "%", "贫困发生率", "county"), ("zy", "8个", 8.0, "个", "合作社", "county"),
+    ("zj", "0.8%", 0.8, "%", "贫困发生率", "county"), ("zj", "120名", 120.0, "名", "生态护林员", "county"),
+    ("zn_dup", "1.9%", 1.9, "%", "贫困发生率", "county"), ("zn_dup", "15个", 15.0, "个", "合作社", "county"),
+    ("xx", "3.5%", 3.5, "%", "贫困发生率", "county"),
 ]
 MODEL_SURFACE = "支部+合作社+农户"
 CN = "一二三四五六七八九十"
@@ -129,7 +129,7 @@ def build_tables() -> dict[str, pd.DataFrame]:
         docs.append(dict(doc_id=did, source=f"{spec['key']}.txt", part=0, title=spec["title"], date=spec["date"],
                          text=text, chars=len(text), duplicate_of=doc_id(dup) if dup else None,
                          province=spec["province"], prefecture=spec["prefecture"], county=spec["county"],
-                         adcode=spec["adcode"]))
+                         adcode=spec["adcode"], place_level="county" if spec["county"] else None))
         measures += [dict(doc_id=did, text=text[r["start"]:r["end"]], **r) for r in rows]
         pos = text.find(MODEL_SURFACE)
         if pos >= 0:
@@ -137,10 +137,11 @@ def build_tables() -> dict[str, pd.DataFrame]:
                                components=["党支部", "合作社", "农户"], canonical="党支部+合作社+农户",
                                numeric=False, start=pos, end=pos + len(MODEL_SURFACE)))
     texts = {d["doc_id"]: d["text"] for d in docs}
-    for key, surface, value, unit, subject in STATISTICS:
+    for key, surface, value, unit, indicator, level in STATISTICS:
         start = texts[doc_id(key)].find(surface)
         stats.append(dict(doc_id=doc_id(key), measure_id=None, text=surface, value=value, value_high=None, unit=unit,
-                          qualifier=None, subject=subject, start=start, end=start + len(surface)))
+                          qualifier=None, indicator=indicator, indicator_norm=indicator, level=level, period=None,
+                          kind="share" if unit == "%" else "result", start=start, end=start + len(surface)))
     return {"documents": pd.DataFrame(docs), "measures": pd.DataFrame(measures),
             "statistics": pd.DataFrame(stats), "models": pd.DataFrame(models)}
 

@@ -23,8 +23,9 @@ CONTRACT_COLUMNS = {
     "regions": ["level", "region", "n_documents", "n_chars", "status"],
     "region_clusters": ["level", "region", "cluster", "n_measures", "share"],
     "region_terms": ["level", "region", "term", "count", "log_odds", "z", "rank"],
-    "county_statistics": ["county", "adcode", "province", "subject", "unit", "value", "value_high", "qualifier",
-                          "doc_id", "title", "text", "sentence", "start", "end", "n_documents"],
+    "county_statistics": ["county", "adcode", "province", "indicator", "indicator_norm", "unit", "level", "kind",
+                          "period", "value", "value_high", "qualifier", "doc_id", "title", "text", "sentence",
+                          "start", "end", "n_documents", "n_counties"],
 }
 TINY = [[], [["合作社", "产业"]], [["合作社", "产业"], ["第一书记", "驻村工作队"]], [[], []]]
 

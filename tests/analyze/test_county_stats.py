@@ -25,14 +25,14 @@ def test_source_sentence(text: str, surface: str, expected: str) -> None:
 def test_county_statistics_on_corpus(corpus_tables) -> None:
     docs = unique_documents(corpus_tables["documents"])
     table = county_statistics(docs, corpus_tables["statistics"])
-    # 贫困发生率 % in 镇宁, 紫云, 昭觉 (+ XX县 without county, counted corpus-wide); 合作社 个 in 镇宁 and 紫云;
+    # 贫困发生率 % in 镇宁, 紫云, 昭觉 (XX县 has no county: not compared); 合作社 个 in 镇宁 and 紫云;
     # 生态护林员 名 occurs in one document only; the duplicate 镇宁 copy is never counted.
-    assert sorted(zip(table["subject"], table["county"])) == [
+    assert sorted(zip(table["indicator"], table["county"])) == [
         ("合作社", "紫云苗族布依族自治县"), ("合作社", "镇宁布依族苗族自治县"),
         ("贫困发生率", "昭觉县"), ("贫困发生率", "紫云苗族布依族自治县"), ("贫困发生率", "镇宁布依族苗族自治县")]
-    n_docs = dict(zip(table["subject"], table["n_documents"]))
-    assert n_docs == {"合作社": 2, "贫困发生率": 4}
-    zn = table[(table["county"] == "镇宁布依族苗族自治县") & (table["subject"] == "合作社")].iloc[0]
+    n_docs = dict(zip(table["indicator"], table["n_documents"]))
+    assert n_docs == {"合作社": 2, "贫困发生率": 3}
+    zn = table[(table["county"] == "镇宁布依族苗族自治县") & (table["indicator"] == "合作社")].iloc[0]
     assert zn["sentence"] == "全县贫困发生率降至1.9%，发展合作社15个。"
     assert zn["title"] == "镇宁自治县抓党建促脱贫的实践与探索" and zn["text"] == "15个" and zn["value"] == 15.0
     assert zn["adcode"] == "520423" and zn["province"] == "贵州省"
@@ -41,8 +41,24 @@ def test_county_statistics_on_corpus(corpus_tables) -> None:
 def test_threshold_is_a_parameter(corpus_tables) -> None:
     docs = unique_documents(corpus_tables["documents"])
     table = county_statistics(docs, corpus_tables["statistics"], min_documents=1)
-    assert "生态护林员" in set(table["subject"])
+    assert "生态护林员" in set(table["indicator"])
     assert county_statistics(docs, corpus_tables["statistics"].iloc[0:0]).empty
+
+
+def test_only_like_is_compared_with_like(corpus_tables) -> None:
+    """A village's figure, a target and a figure of a provincial document never join a county comparison."""
+    stats = corpus_tables["statistics"].copy()
+    docs = unique_documents(corpus_tables["documents"]).copy()
+    base = county_statistics(docs, stats)
+    village = stats["doc_id"].eq("doc_zy") & stats["indicator"].eq("合作社")
+    stats.loc[village, "level"] = "village"
+    assert set(county_statistics(docs, stats)["indicator"]) == {"贫困发生率"}  # 合作社 left in one county
+    stats.loc[stats["doc_id"].eq("doc_zj") & stats["unit"].eq("%"), "kind"] = "target"
+    rates = county_statistics(docs, stats)
+    assert set(rates["county"]) == {"镇宁布依族苗族自治县", "紫云苗族布依族自治县"}  # the target stands apart
+    docs.loc[docs["doc_id"].eq("doc_zy"), "place_level"] = "province"
+    assert county_statistics(docs, stats).empty
+    assert len(base) == 5
 
 
 @given(st.text(alphabet="贫困户合作社。！？；\n，12% ", max_size=40), st.data())

@@ -1,0 +1,501 @@
+"""What a statistic counts, whose figure it is, when, and what kind of figure: read from its sentence.
+
+- `indicator`: the counted thing as written. Usually the noun phrase of the clause before the number,
+  once the verbs and comparators that join them are cut off (全社会用电量|突破|1000亿千瓦时, 地区生产总值
+  |增长|5%, 绿色电力占比|达|36%) and the opening verb and scope words too (建设|高标准农田|910万亩,
+  全省|…); when only a verb stands before the number, the noun after it (组建|20个|宣讲队); when nothing
+  stands there, the indicator of the figure before it in the sentence (达到1.5万亿元、增长19.8%).
+- `indicator_norm`: the canonical indicator of pipeline/data/indicators.tsv whose longest synonym the
+  indicator contains (建档立卡贫困人口 → 贫困人口), else empty.
+- `level`: a level word of the indicator (村集体经济 → village, 合作社 → organisation), else the nearest
+  scope word of the sentence before the number (全省 → province), else the document's own level.
+- `period`: the latest dating phrase in scope within the top-level section: a year (2025年是…), a plan
+  period (“十四五”时期 → 2021-2025, 这五年), last or this year (过去一年, 今年) read against the document's
+  date, a horizon (到2030年); a phrase opening a paragraph or a heading dates what follows it, one
+  inside a paragraph only the rest of that paragraph; without any, 累计 for a running total.
+- `kind`: the first of threshold (a bound followed by 的: 3人以上的村), target (a goal cue in the clause,
+  or a goals/tasks section of a report), change (an increase or decrease, or 个百分点), share (a rate or
+  proportion in %), result.
+Word lists: pipeline/data/statistic_frames.tsv; every rule here is a function of one sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.segment.statistics import pos_tags
+
+logger = logging.getLogger(__name__)
+
+CLAUSE_BREAK = re.compile(r"[，,。；;：:！!？?\n、（）()]")
+SENTENCE_BREAK = re.compile(r"[。；;！!？?\n]")
+CLAUSE_WINDOW = 40
+AFTER_WINDOW = 12
+INDICATOR_MAX = 16
+LONG_PHRASE = 8
+NOUN_RUN = re.compile(r"[\u4e00-\u9fff“”]+")
+FUNCTION_CHARS = frozenset("的了和与及或等在到对于以为是")
+AFTER_FLAGS = frozenset({"n", "ng", "nr", "ns", "nt", "nz", "nrt", "vn", "l", "j", "an", "eng", "b", "x", "r"})
+NOUN_FLAGS = frozenset({"n", "ng", "nr", "ns", "nt", "nz", "nrt", "vn", "l", "j", "an", "eng", "x"})
+VERB_FLAGS = frozenset({"v", "vd", "vi", "d", "p", "c", "u", "ul", "uj", "ug", "uz", "uv", "r", "m", "q", "f"})
+YEAR = re.compile(r"(?<![0-9到])(19[5-9][0-9]|20[0-9]{2})年(?!代)")
+PLAN = re.compile(r"“?([六七八九十]{1,2})五”?(?:时期|规划|期间)")
+FIVE_YEARS = re.compile(r"这五年|五年来|五年间|过去五年|过去的五年")
+LAST_YEAR = re.compile(r"过去一年|过去的一年|一年来|去年")
+THIS_YEAR = re.compile(r"今年")
+HORIZON = re.compile(r"到(20[0-9]{2})年")
+OPENING_CUE_CHARS = 12
+LEVELS = ("nation", "province", "prefecture", "county", "town", "village", "household", "person", "organisation")
+PLACE_LEVELS = {"national": "nation", "province": "province", "prefecture": "prefecture", "county": "county"}
+FUTURE_SECTIONS = frozenset({"goals", "tasks"})
+PAST_SECTIONS = frozenset({"results", "practices", "background"})
+SHARE_UNITS = frozenset({"%", "‰"})
+CHANGE_UNITS = frozenset({"个百分点", "百分点", "倍", "番"})
+TO_LEVEL = ("到", "至", "为")
+RATE_UNITS = frozenset({"%", "‰", "个百分点", "百分点", "倍", "番"})
+TIME_FRAME = re.compile(r"(?:近|这|过去|前)?[0-9一二两三四五六七八九十]+(?:个)?(?:年|个月|季度)(?:来|间|内|中)?$")
+FROM_FIGURE = re.compile(r"[从由][^从由]*[0-9][^从由]*$")  # 快递业务量从1.38亿件增加到|5.66亿件
+RESPECTIVELY = re.compile(r"分别")
+LIST_ITEM = re.compile(r"[、和与及]")
+DIGIT_TAIL = re.compile(r"[0-9０-９].*$")
+DIGIT = re.compile(r"[0-9０-９]")
+COMPARISON = ("较", "比", "相比", "同比")
+ENTITY_WINDOW = 5
+SUBJECT_CHARS = 8
+PER_UNIT = re.compile(r"(?:每(?:个|名|位)?|对)([\u4e00-\u9fff]{1,5})")
+PLACE_LIST_JOINS = frozenset({"、", "等", "和", "与", "及", ""})
+COUNT_UNITS = frozenset("户家个所支座项处名人批")
+LIST_ITEM_JOIN = re.compile(r"[、，,][\u4e00-\u9fff]{0,6}")
+LIST_JOINS = frozenset({"、", "，", ","})
+POST_BOUNDS = frozenset({"以上", "以下", "以内"})
+HAN = re.compile(r"[\u4e00-\u9fff]")
+COUNT_OBJECT_VERBS = frozenset({"提升", "扩大", "缩小", "高于", "低于", "快于", "优于"})
+LIST_BREAK = re.compile(r"[，,；;：:]")
+OPENING = re.compile(r"[^。！？\n]{1,80}")
+OPENING_CHARS = 80
+SUBJECT_MIN_CUES = 2
+VILLAGE = re.compile(r"(?<![农乡行政贫困本该每各全])[\u4e00-\u9fff]{2,3}村(?![民级委干])")
+ROLES = ("frame", "lead", "predicate", "scope", "level", "entity", "subject", "owner", "target", "change", "share", "bound", "rule", "cumulative")
+
+
+@dataclass(frozen=True)
+class StatisticFrames:
+    """Word lists of pipeline/data/statistic_frames.tsv, by role."""
+
+    frames: tuple[str, ...]
+    frame_patterns: tuple[re.Pattern[str], ...]
+    leads: tuple[str, ...]
+    predicates: tuple[str, ...]
+    scopes: dict[str, str]
+    levels: dict[str, str]
+    entities: dict[str, str]
+    subjects: dict[str, str]
+    owners: tuple[str, ...]
+    targets: tuple[re.Pattern[str], ...]
+    changes: tuple[str, ...]
+    shares: tuple[str, ...]
+    bounds: tuple[str, ...]
+    rules: tuple[str, ...]
+    cumulative: tuple[str, ...]
+    vocabulary: dict[str, str]  # synonym → canonical indicator
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """What the rules need to know about the document: its place level and year."""
+
+    place_level: str | None = None
+    year: int | None = None
+    subject_level: str | None = None
+    places: tuple[tuple[int, int, str], ...] = ()  # (start, end, level) of the place mentions of the text
+
+
+def load_frames(path: Path, vocabulary_path: Path) -> StatisticFrames:
+    """Read the role word lists and the indicator vocabulary, with file and line in every error."""
+    rows: dict[str, list[tuple[str, str]]] = {role: [] for role in ROLES}
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if cells[0] not in rows or len(cells) > 3 or not cells[1:] or not cells[1]:
+            raise ValueError(f"{path} line {number}: expected role<TAB>word[<TAB>value] with a role of {', '.join(ROLES)}")
+        value = cells[2] if len(cells) == 3 else ""
+        if cells[0] in ("scope", "level", "entity", "subject", "owner") and value not in LEVELS:
+            raise ValueError(f"{path} line {number}: unknown level {value!r}")
+        rows[cells[0]].append((cells[1], value))
+    frames = rows["frame"]
+    return StatisticFrames(
+        frames=tuple(sorted((w for w, v in frames if v != "re"), key=len, reverse=True)),
+        frame_patterns=tuple(re.compile(w) for w, v in frames if v == "re"),
+        leads=tuple(sorted((w for w, _ in rows["lead"]), key=len, reverse=True)),
+        predicates=tuple(w for w, _ in rows["predicate"]),
+        scopes=dict(rows["scope"]),
+        levels=dict(rows["level"]),
+        entities=dict(rows["entity"]),
+        subjects=dict(rows["subject"]),
+        owners=tuple(w for w, _ in rows["owner"]),
+        targets=tuple(re.compile(w if v == "re" else re.escape(w)) for w, v in rows["target"]),
+        changes=tuple(w for w, _ in rows["change"]),
+        shares=tuple(w for w, _ in rows["share"]),
+        bounds=tuple(w for w, _ in rows["bound"]),
+        rules=tuple(w for w, _ in rows["rule"]),
+        cumulative=tuple(w for w, _ in rows["cumulative"]),
+        vocabulary=load_vocabulary(vocabulary_path),
+    )
+
+
+def load_vocabulary(path: Path) -> dict[str, str]:
+    """synonym → canonical from canonical<TAB>syn|syn lines."""
+    table: dict[str, str] = {}
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        canonical, sep, synonyms = line.partition("\t")
+        if not sep or not canonical.strip():
+            raise ValueError(f"{path} line {number}: expected canonical<TAB>synonym|synonym")
+        for synonym in [canonical, *synonyms.split("|")]:
+            if synonym.strip():
+                table[synonym.strip()] = canonical.strip()
+    return table
+
+
+def clause_before(text: str, start: int, floor: int = 0) -> str:
+    """The clause that ends where the statistic starts (never reaching back past `floor`)."""
+    low = max(0, floor, start - CLAUSE_WINDOW)
+    breaks = [m.end() for m in CLAUSE_BREAK.finditer(text, low, start)]
+    return text[breaks[-1] if breaks else low : start]
+
+
+def sentence_before(text: str, start: int) -> str:
+    """The sentence up to the statistic."""
+    low = max(0, start - 4 * CLAUSE_WINDOW)
+    breaks = [m.end() for m in SENTENCE_BREAK.finditer(text, low, start)]
+    return text[breaks[-1] if breaks else low : start]
+
+
+def strip_end(phrase: str, frames: StatisticFrames) -> str:
+    """Cut the verbs, comparators and time frames that join an indicator to its number."""
+    while True:
+        cut = next((w for w in frames.frames if phrase.endswith(w)), None)
+        if cut is not None:
+            phrase = phrase[: -len(cut)]
+            continue
+        match = next((m for p in (*frames.frame_patterns, TIME_FRAME, FROM_FIGURE) if (m := p.search(phrase)) and m.end() == len(phrase) and m.start() < m.end()), None)
+        if match is None:
+            return phrase
+        phrase = phrase[: match.start()]
+
+
+def strip_start(phrase: str, frames: StatisticFrames) -> str:
+    """Cut opening scope words and verbs, as long as something is left."""
+    while True:
+        cut = next((w for w in (*frames.scopes, *frames.leads) if phrase.startswith(w) and len(phrase) > len(w)), None)
+        if cut is None:
+            return phrase
+        phrase = phrase[len(cut):]
+
+
+def noun_run(phrase: str, leading: bool) -> str:
+    """The leading (or trailing) run of noun-like words of a phrase."""
+    words = pos_tags(phrase)
+    if not leading:
+        words = words[::-1]
+    kept = []
+    for word, flag in words:
+        if flag not in NOUN_FLAGS or sum(map(len, kept)) + len(word) > INDICATOR_MAX:
+            break
+        kept.append(word)
+    return "".join(kept if leading else kept[::-1])
+
+
+def counted_after(text: str, stat: dict, frames: StatisticFrames) -> str:
+    """The noun that follows a counted figure (593个|党组织, 全省320家|食堂, 2万|贫困户): what is counted.
+
+    It runs from the figure to the clause's end or to the first verb of the predicate (2所|职业本科大学|获批),
+    and is empty when the figure is followed by a verb or a preposition (带动5000人|脱贫).
+    """
+    if stat.get("unit") in RATE_UNITS:
+        return ""
+    after = text[stat["end"] : stat["end"] + AFTER_WINDOW]
+    run = NOUN_RUN.match(after)
+    phrase = run.group() if run else ""
+    cuts = [phrase.find(p) for p in frames.predicates if phrase.find(p) >= 0]
+    phrase = phrase[: min(cuts)] if cuts else phrase
+    if not phrase or phrase.startswith(frames.leads) or phrase[0] in FUNCTION_CHARS:
+        return ""
+    words = pos_tags(phrase)
+    while words and words[-1][1] not in AFTER_FLAGS:
+        words.pop()
+    found = "".join(w for w, _ in words)
+    return found if len(found) >= 2 or (len(found) == 1 and words[0][1] in ("n", "ns", "ng")) else ""
+
+
+def indicator_before(text: str, stat: dict, frames: StatisticFrames, floor: int) -> str:
+    """The noun phrase of the clause before the number, without joining verbs, scope words and opening verbs."""
+    phrase = strip_end(clause_before(text, stat["start"], floor), frames)
+    if phrase in frames.scopes or phrase.startswith(COMPARISON):
+        return ""  # 全县 alone, 较“十三五”末的: the figure belongs to the indicator named before
+    phrase = strip_start(phrase, frames).rsplit("等", 1)[-1]
+    head = phrase.rsplit("的", 1)[-1]
+    phrase = head if len(head) >= 2 else phrase  # 贫困县开展专题培训的|经费
+    if not phrase or phrase in frames.leads:
+        return ""
+    if len(phrase) > LONG_PHRASE:  # 择优选派村干部参加|学历, 拥有国内最先进的|自动缫丝机
+        tail = noun_run(phrase, leading=False)
+        phrase = tail if len(tail) >= 2 else phrase
+    return phrase[-INDICATOR_MAX:]
+
+
+def indicator_of(text: str, stat: dict, frames: StatisticFrames, previous: str | None, floor: int) -> str | None:
+    """The indicator of one statistic (see the module docstring)."""
+    found = counted_after(text, stat, frames) or indicator_before(text, stat, frames, floor) or previous
+    return found or previous_clause(text, stat["start"], frames)
+
+
+def previous_clause(text: str, start: int, frames: StatisticFrames) -> str | None:
+    """The noun phrase closing the clause before this one (下调…缴费比例，各地可降至|16%)."""
+    clause_start = start - len(clause_before(text, start))
+    if clause_start <= 0 or text[clause_start - 1] not in "，,、":
+        return None
+    phrase = strip_start(strip_end(clause_before(text, clause_start - 1), frames), frames)
+    return phrase if phrase and not DIGIT.search(phrase) and len(phrase) <= INDICATOR_MAX else None
+
+
+def respectively(text: str, sentence_start: int, stats: list[dict], frames: StatisticFrames) -> dict[int, str]:
+    """Indicators of a 分别 list: 黄金、白银、镍产量分别增长544.4%、199.2%、… → the i-th item for the i-th figure."""
+    assigned: dict[int, str] = {}
+    for marker in RESPECTIVELY.finditer(text, sentence_start, stats[-1]["start"] if stats else sentence_start):
+        breaks = [m for m in LIST_BREAK.finditer(text, sentence_start, marker.start())]
+        low = breaks[-1].end() if breaks else sentence_start
+        if low == marker.start() and len(breaks) > 1:  # …旅游花费1.27万亿元，分别增长: the items are the clause before
+            low = breaks[-2].end()
+        items = [strip_start(DIGIT_TAIL.sub("", item), frames) for item in LIST_ITEM.split(text[low : marker.start()])]
+        following = [i for i, s in enumerate(stats) if s["start"] > marker.end()]
+        if len(items) >= 2:
+            for item, index in zip(items, following):
+                assigned.setdefault(index, strip_end(item, frames) or item)
+    return assigned
+
+
+def normalised(indicator: str | None, vocabulary: dict[str, str]) -> str | None:
+    """The canonical indicator whose longest synonym the indicator contains."""
+    if not indicator:
+        return None
+    hits = [synonym for synonym in vocabulary if synonym in indicator]
+    return vocabulary[max(hits, key=len)] if hits else None
+
+
+def level_of(text: str, stat: dict, indicator: str | None, clause: str, frames: StatisticFrames, doc: DocumentContext) -> str | None:
+    """Whose figure: a per-unit word of the clause (每户), an organisation it belongs to (白银集团|7万吨,
+    省属企业资产总额 — but not 培育…企业322户, a count of firms), a place named at the head of its clause
+    (巴中市已回引419名), else what the document is about."""
+    words = [w for w in frames.levels if w in clause]
+    if words:
+        return frames.levels[max(words, key=len)]
+    entity = per_unit(clause, indicator, frames) or bounded_entity(text, stat, frames)
+    if entity is not None:
+        return entity
+    counted = stat.get("unit") in COUNT_UNITS and indicator is not None
+    head = sentence_before(text, stat["start"])[:SUBJECT_CHARS]  # 省属企业完成…, 白银集团开…: the sentence's subject
+    head = "" if head.startswith(frames.leads) or head.startswith("共") else head  # 共成立专业合作社…: an object
+    if any(w in clause or w in head or (indicator and w in indicator) for w in frames.owners if not (counted and w in indicator)):
+        return "organisation"
+    head = subject_place(stat["start"] - len(clause), stat["start"], clause, doc)
+    if head is not None and PLACE_LEVELS[head] != PLACE_LEVELS.get(doc.place_level or ""):
+        return PLACE_LEVELS[head]
+    return doc.subject_level or PLACE_LEVELS.get(doc.place_level or "")
+
+
+def per_unit(clause: str, indicator: str | None, frames: StatisticFrames) -> str | None:
+    """The level of the unit a figure is per or about: 每个贫困村 → village, 对党员进行1次 → person,
+    a unit opening the clause as its subject (党小组开展活动…, 村干部岗位报酬…)."""
+    for match in PER_UNIT.finditer(clause):
+        words = match.group(1)
+        for size in range(1, len(words) + 1):
+            found = [w for w in frames.entities if words[:size].endswith(w)]
+            if found:
+                return frames.entities[max(found, key=len)]
+    opening = [w for w in frames.entities if len(w) > 1 and clause.startswith(w) and not (indicator and indicator.startswith(w))]
+    return frames.entities[max(opening, key=len)] if opening else None  # 党小组开展活动每月不少于1次
+
+
+def bounded_entity(text: str, stat: dict, frames: StatisticFrames) -> str | None:
+    """The level of what a bound applies to: 5万元以上的|村 → village, 超过30%的|村干部 → person."""
+    after = text[stat["end"] : stat["end"] + ENTITY_WINDOW]
+    if not after.startswith("的"):
+        return None
+    found = [w for w in frames.entities if after[1:].startswith(w)]
+    return frames.entities[max(found, key=len)] if found else None
+
+
+def subject_place(clause_start: int, end: int, clause: str, doc: DocumentContext) -> str | None:
+    """The level of a place opening the clause as its subject (巴中市已回引…), not one of a list (庆阳、张掖3个)."""
+    for start, stop, level in doc.places:
+        if clause_start <= start <= clause_start + 1 and stop < end and level in PLACE_LEVELS:
+            following = clause[stop - clause_start : stop - clause_start + 1]
+            return None if following in PLACE_LIST_JOINS else level
+    return None
+
+
+def subject_level(title: str, text: str, frames: StatisticFrames) -> str | None:
+    """What a document is about, as a level: an organisation opening it (昭通市长江丝绸有限公司是…), else its
+    most frequent scope word (全省, 全县, 全村 …, at least SUBJECT_MIN_CUES times), else a village its opening
+    names (平坝区塘约村共921户), else None (the document's place level then applies)."""
+    opening = OPENING.match(text)
+    first = opening.group() if opening else text[:OPENING_CHARS]
+    if any(first.split("，")[0].split(",")[0].endswith(w) or f"{w}是" in first for w in frames.owners):
+        return "organisation"
+    counts = {level: 0 for level in LEVELS}
+    for word, level in frames.subjects.items():
+        counts[level] += text.count(word)
+    level, n = max(counts.items(), key=lambda item: item[1])
+    if n >= SUBJECT_MIN_CUES:
+        return level
+    if VILLAGE.search(title + "\n" + first):
+        return "village"
+    return None
+
+
+def kind_of(text: str, stat: dict, clause: str, section: str | None, frames: StatisticFrames) -> str:
+    """threshold, target, change, share or result (the first that applies)."""
+    if bounded(text, stat, clause, frames):
+        return "threshold"
+    if section in FUTURE_SECTIONS or any(m.end() <= len(clause) - 2 for p in frames.targets for m in p.finditer(clause)):
+        return "target"
+    if stat.get("unit") in CHANGE_UNITS or changed(clause, stat.get("unit"), frames):
+        return "change"
+    if stat.get("unit") in SHARE_UNITS:
+        return "share"
+    return "result"
+
+
+def bounded(text: str, stat: dict, clause: str, frames: StatisticFrames) -> bool:
+    """A bound of a rule: 不少于5次, 总分15分, 3人以上的村, 60岁以上人口, 收入低于4000元的农户."""
+    if stat.get("qualifier") in frames.rules or any(w in clause for w in frames.rules):
+        return True
+    after = text[stat["end"] : stat["end"] + 1]
+    bound = stat.get("qualifier") in frames.bounds or any(clause.endswith(b) for b in frames.bounds)
+    return bound and (after == "的" or (stat.get("qualifier") in POST_BOUNDS and HAN.match(after) is not None))
+
+
+def changed(clause: str, unit: str | None, frames: StatisticFrames) -> bool:
+    """An increase or decrease verb right before the number (not 提高到…, which gives a level; a count
+    after 提升/扩大 is what was improved, 提升40所普通高中, not a change)."""
+    tail = clause.rstrip("近约超逾")
+    for verb in frames.changes:
+        if unit not in RATE_UNITS and verb in COUNT_OBJECT_VERBS:
+            continue
+        position = tail.rfind(verb)
+        if position >= 0 and not tail[position + len(verb) :].startswith(TO_LEVEL):
+            rest = tail[position + len(verb) :]
+            if len(rest) <= 4:
+                return True
+    return False
+
+
+def period_cues(text: str, doc: DocumentContext) -> list[tuple[int, int, str]]:
+    """(position, scope end, period) of every phrase that dates what follows it.
+
+    A cue opening a paragraph (2025年是…, 这五年，…, “十四五”时期是…) or a heading line dates the text
+    up to the next such cue; a cue inside a paragraph dates the rest of that paragraph only.
+    """
+    cues = []
+    for pattern, reading in cue_patterns(doc):
+        for match in pattern.finditer(text):
+            period = reading(match)
+            if period is None:
+                continue
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            line_end = text.find("\n", match.start())
+            opening = match.start() - line_start <= OPENING_CUE_CHARS
+            cues.append((match.start(), len(text) if opening else (line_end if line_end >= 0 else len(text)), period))
+    return sorted(cues)
+
+
+def cue_patterns(doc: DocumentContext) -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]]:
+    """Dating phrases and how each reads, given the document's year."""
+    year = doc.year
+    horizon = lambda m: f"{year}-{m.group(1)}" if year and year < int(m.group(1)) else m.group(1)  # noqa: E731
+    return [
+        (HORIZON, horizon),
+        (YEAR, lambda m: m.group(1)),
+        (PLAN, lambda m: plan_years(m.group(1))),
+        (FIVE_YEARS, lambda m: f"{year - 5}-{year - 1}" if year else None),
+        (LAST_YEAR, lambda m: str(year - 1) if year else None),
+        (THIS_YEAR, lambda m: str(year) if year else None),
+    ]
+
+
+def period_of(position: int, sentence: str, section_start: int, cues: list[tuple[int, int, str]], frames: StatisticFrames) -> str | None:
+    """The latest dating phrase of the section still in scope at `position`, else 累计 for a running total."""
+    active = [period for start, end, period in cues if section_start <= start < position <= end]
+    if active:
+        return active[-1]
+    if any(cue in sentence for cue in frames.cumulative):
+        return "累计"
+    return None
+
+
+def plan_years(numeral: str) -> str | None:
+    """The years of a five-year plan from the sixth on (“十四五” → 2021-2025)."""
+    from pipeline.segment.markers import cn_to_int
+
+    number = cn_to_int(numeral)
+    if number is None or number < 6:
+        return None
+    start = 1981 + 5 * (number - 6)
+    return f"{start}-{start + 4}"
+
+
+def describe(
+    text: str, stats: list[dict], frames: StatisticFrames, doc: DocumentContext,
+    section_of: Callable[[int], tuple[str | None, int]] = lambda start: (None, 0),
+) -> list[dict]:
+    """The statistics with indicator, indicator_norm, level, period and kind added."""
+    described = []
+    cues = period_cues(text, doc)
+    for group in sentence_groups(text, stats):
+        start = group[0]["start"] - len(sentence_before(text, group[0]["start"]))
+        listed = respectively(text, start, group, frames)
+        previous, floor = None, start
+        for index, stat in enumerate(group):
+            indicator = listed.get(index) or indicator_of(text, stat, frames, previous, floor)
+            fields = with_fields(text, stat, indicator, frames, doc, section_of, cues)
+            if described and index and text[floor : stat["start"]] in LIST_JOINS:
+                fields["kind"] = described[-1]["kind"]  # 分别增长7.5%、11.5%: a list shares its first figure's kind
+            if described and index and LIST_ITEM_JOIN.fullmatch(text[floor : stat["start"]]):
+                fields["level"] = described[-1]["level"]  # 巴中市已回引…经济实体85家、专合组织114个: one subject
+            previous, floor = indicator or previous, stat["end"]
+            described.append(fields)
+    return described
+
+
+def sentence_groups(text: str, stats: list[dict]) -> list[list[dict]]:
+    """Consecutive statistics of one sentence, grouped."""
+    groups: list[list[dict]] = []
+    for stat in stats:
+        if groups and not SENTENCE_BREAK.search(text, groups[-1][-1]["end"], stat["start"]):
+            groups[-1].append(stat)
+        else:
+            groups.append([stat])
+    return groups
+
+
+def with_fields(text: str, stat: dict, indicator: str | None, frames: StatisticFrames, doc: DocumentContext,
+                section_of: Callable[[int], tuple[str | None, int]], cues: list[tuple[int, int, str]]) -> dict:
+    """One statistic with its descriptive fields."""
+    sentence = sentence_before(text, stat["start"])
+    section, section_start = section_of(stat["start"])
+    clause = clause_before(text, stat["start"])
+    return {
+        **stat,
+        "indicator": indicator,
+        "indicator_norm": normalised(indicator, frames.vocabulary),
+        "level": level_of(text, stat, indicator, clause, frames, doc),
+        "period": period_of(stat["start"], sentence, section_start, cues, frames),
+        "kind": kind_of(text, stat, clause, section, frames),
+    }

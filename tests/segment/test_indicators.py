@@ -1,0 +1,95 @@
+"""What each statistic counts, whose figure it is, when, and what kind: read off sentences by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.segment.indicators import DocumentContext, describe, plan_years
+from pipeline.segment.statistics import extract_statistics
+from tests.conftest import package_resources
+
+PROVINCE_2026 = DocumentContext(place_level="province", year=2026, subject_level="province")
+COUNTY_2018 = DocumentContext(place_level="county", year=2018, subject_level="county")
+
+
+def described(text: str, doc: DocumentContext = PROVINCE_2026, section=lambda start: (None, 0)) -> list[dict]:
+    resources = package_resources()
+    stats = extract_statistics(text, resources.units, names=resources.number_names)
+    return describe(text, stats, resources.statistic_frames, doc, section)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "indicator"),
+    [
+        ("全省绿色电力占比达36%。", "36%", "绿色电力占比"),
+        ("粮食产量稳定在1000亿斤。", "1000亿斤", "粮食产量"),
+        ("改造提升全省320家食堂。", "320家", "食堂"),
+        ("全社会用电量突破1000亿千瓦时，铁路货物发送量增长14.9%。", "1000亿千瓦时", "全社会用电量"),
+        ("全社会用电量突破1000亿千瓦时，铁路货物发送量增长14.9%。", "14.9%", "铁路货物发送量"),
+        ("全县593个党组织、11724名党员参加。", "593个", "党组织"),
+        ("现有建档立卡贫困人口36804人,贫困发生率10.39%。", "36804人", "建档立卡贫困人口"),
+        ("建设高标准农田910万亩。", "910万亩", "高标准农田"),
+        ("组建20个宣讲队,深入宣讲。", "20个", "宣讲队"),
+        ("地区生产总值达到1.5万亿元、增长19.8%。", "19.8%", "地区生产总值"),
+        ("黄金、白银、镍产量分别增长544.4%、199.2%、32.2%。", "199.2%", "白银"),
+    ],
+)
+def test_indicator_is_the_counted_thing(text, figure, indicator):
+    found = {s["text"]: s for s in described(text)}
+    assert found[figure]["indicator"] == indicator
+
+
+def test_indicator_norm_from_the_vocabulary():
+    found = described("现有建档立卡贫困人口36804人。")[0]
+    assert found["indicator_norm"] == "贫困人口"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("地区生产总值增长5%。", "change"),
+        ("民间投资占比34%。", "share"),
+        ("力争新增开发装机1000万千瓦。", "target"),
+        ("正式党员3人以上的全部设立党小组。", "threshold"),
+        ("党小组开展活动每月不少于1次。", "threshold"),
+        ("建成助老餐厅413个。", "result"),
+        ("发生率下降5个百分点。", "change"),
+    ],
+)
+def test_kind(text, kind):
+    assert described(text)[0]["kind"] == kind
+
+
+def test_a_goals_section_makes_targets():
+    assert described("粮食产量达到800亿斤。", section=lambda start: ("goals", 0))[0]["kind"] == "target"
+
+
+@pytest.mark.parametrize(
+    ("text", "doc", "level"),
+    [
+        ("每户补助3000元。", COUNTY_2018, "household"),
+        ("每个贫困村至少发展1名党员。", COUNTY_2018, "village"),
+        ("粮食总产量达到871.6亿斤。", PROVINCE_2026, "province"),
+        ("白银集团开工建设7万吨锌基合金项目。", PROVINCE_2026, "organisation"),
+        ("全县新建扶贫车间12个。", COUNTY_2018, "county"),
+    ],
+)
+def test_level(text, doc, level):
+    assert described(text, doc)[0]["level"] == level
+
+
+def test_period_follows_the_dating_phrase_of_the_paragraph():
+    text = ("2025年是收官之年。地区生产总值增长5%。\n"
+            "这五年，发展质效持续提升。财政收入达到1350亿元。\n"
+            "今年主要预期目标是：地区生产总值增长5%左右。")
+    periods = [s["period"] for s in described(text)]
+    assert periods == ["2025", "2021-2025", "2026"]
+
+
+def test_running_totals_are_cumulative():
+    assert described("截至目前,累计发展党员420名。", COUNTY_2018)[0]["period"] == "累计"
+
+
+@pytest.mark.parametrize(("numeral", "years"), [("十三", "2016-2020"), ("十四", "2021-2025"), ("十五", "2026-2030"), ("三", None)])
+def test_plan_years(numeral, years):
+    assert plan_years(numeral) == years
