@@ -7,7 +7,7 @@ import pandas as pd
 TABLES: dict[str, tuple[str, ...]] = {
     "manifest": ("source", "status", "reason", "doc_ids", "encoding", "bytes"),
     "documents": (
-        "doc_id", "source", "part", "title", "date", "source_unit", "url", "script", "text",
+        "doc_id", "source", "part", "title", "date", "date_source", "date_precision", "source_unit", "url", "script", "text",
         "chars", "duplicate_of", "province", "prefecture", "county", "adcode",
         "place_confidence", "mojibake_spans", "truncated",
     ),

@@ -12,6 +12,8 @@ BODY_MIN_CHARS = 30
 CAPTION_MAX_CHARS = 40
 FOOTER_KEEP_MIN_CHARS = 40
 INNER_SPACE = re.compile(r"[ \t\u3000\xa0]{2,}")
+CELL_GAP = re.compile(r"\t[ \t\u3000\xa0]*|[ \u3000\xa0]{2,}")
+FIGURE_CELL = re.compile(r"[-+]?[0-9][0-9,.]*\s*(?:%|‰|[\u4e00-\u9fff]{1,3})?")
 IMAGE_LINE = re.compile(r"^[\w\-]+\.(jpg|jpeg|png|gif|bmp|webp)$", re.I)
 # A sub- or superscript that a converter put on a line of its own: PM\n2.5\n）, M\n2\n和, m\n2\n。
 BROKEN_SCRIPT = re.compile(r"(?<=[A-Za-z])[ \t]*\n[ \t]*([0-9.]{1,4})[ \t]*\n[ \t]*(?=\S)")
@@ -54,10 +56,30 @@ def load_boilerplate(path: Path) -> Boilerplate:
 
 
 def split_lines(text: str) -> list[str]:
-    """Non-empty lines, stripped of ASCII, full-width and non-breaking spaces (broken subscripts rejoined)."""
+    """Non-empty lines, stripped of ASCII, full-width and non-breaking spaces (broken subscripts rejoined).
+
+    A table row keeps its cells apart with one tab (村名<TAB>户数 …): cells already separated by tabs,
+    or by runs of spaces in a row that holds a figure (and the header row above such rows).
+    """
     text = BROKEN_SCRIPT.sub(r"\1", text)
-    lines = (INNER_SPACE.sub(" ", line).strip(" \t\r\f\v\u3000\xa0\u200b\ufeff") for line in text.splitlines())
+    raw = [line.strip(" \t\r\f\v\u3000\xa0\u200b\ufeff") for line in text.splitlines()]
+    rows = [table_cells(line) for line in raw]
+    lines = []
+    for i, (line, cells) in enumerate(zip(raw, rows)):
+        header = cells is None and i + 1 < len(rows) and rows[i + 1] is not None and len(CELL_GAP.split(line)) == len(rows[i + 1])
+        if cells is not None or header:
+            lines.append("\t".join(cells if cells is not None else CELL_GAP.split(line)))
+        else:
+            lines.append(INNER_SPACE.sub(" ", line))
     return [line for line in lines if line]
+
+
+def table_cells(line: str) -> list[str] | None:
+    """The cells of a table row: tab-separated, or three or more space-separated cells, one a figure."""
+    cells = [c for c in CELL_GAP.split(line) if c]
+    if "\t" in line and len(cells) >= 2:
+        return cells
+    return cells if len(cells) >= 3 and any(FIGURE_CELL.fullmatch(c) for c in cells) else None
 
 
 def is_body_line(line: str) -> bool:

@@ -20,19 +20,10 @@ NOT_TITLE_END = re.compile(r"[。，,；;:：、]$")
 
 @dataclass(frozen=True)
 class PageMetadata:
-    """What the page says about itself."""
+    """What the page says about itself (its date is read by pipeline/ingest/dates.py)."""
 
-    date: str | None = None
     source_unit: str | None = None
     url: str | None = None
-
-
-def iso_date(year: str, month: str, day: str) -> str | None:
-    """YYYY-MM-DD, or None for impossible dates."""
-    y, m, d = int(year), int(month), int(day)
-    if not (1949 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{m:02d}-{d:02d}"
 
 
 def is_metadata_line(line: str) -> bool:
@@ -43,18 +34,16 @@ def is_metadata_line(line: str) -> bool:
 
 
 def page_metadata(lines: list[str]) -> PageMetadata:
-    """Date, source unit and url from the metadata lines of a page (first found wins)."""
-    date = source = url = None
+    """Source unit and url from the metadata lines of a page (first found wins)."""
+    source = url = None
     for line in lines:
         if not is_metadata_line(line):
             continue
-        if date is None and (m := DATE.search(line)):
-            date = iso_date(*m.groups())
         if source is None and (m := SOURCE.search(line)):
             source = m.group(1)
         if url is None and (m := URL.search(line)):
             url = m.group(1)
-    return PageMetadata(date, source, url)
+    return PageMetadata(source, url)
 
 
 def is_title_like(line: str) -> bool:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from .boilerplate import Boilerplate, body_bounds, drop_chrome, split_lines, trim_footer
 from .dedup import doc_hash
 from .html import extract_html
-from .metadata import PageMetadata, iso_date, page_metadata, trim_header
+from .dates import document_date
+from .metadata import PageMetadata, page_metadata, trim_header
 from .mojibake import mojibake_spans
 from .pinyin import remove_pinyin
 from .readers import RawRecord
@@ -16,7 +17,6 @@ from .script import NOTHING, Protected, Script, detect_script, to_simplified
 from .split import SplitCues, split_compilation
 
 PAGINATION = re.compile(r"^(\d{1,2}|下一页|下页|共\s*\d+\s*页|第\s*\d+\s*页|\d+\s*/\s*\d+)$")
-DATE_VALUE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
 @dataclass(frozen=True)
@@ -68,21 +68,25 @@ def clean_page(page: Page, boilerplate: Boilerplate, recurring: frozenset[str], 
         text = "\n".join(lines)
         bodies = [text[p.start:p.end].strip() for p in parts]
         # An article of a compilation carries its own date and source lines, not the page's.
-        docs = [_document(page, body, p.title, i, page_metadata(body.splitlines())) for i, (p, body) in enumerate(zip(parts, bodies))]
+        docs = [_document(page, body, p.title, i, page_metadata(body.splitlines()), body.splitlines())
+                for i, (p, body) in enumerate(zip(parts, bodies))]
     else:
         title, lines = trim_header(lines)
-        docs = [_document(page, "\n".join(trim_footer(lines)), page.given.get("title") or title, 0, page.metadata)]
+        docs = [_document(page, "\n".join(trim_footer(lines)), page.given.get("title") or title, 0, page.metadata, page.lines)]
     return [d for d in docs if d["text"]]
 
 
-def _document(page: Page, text: str, title: str | None, part: int, meta: PageMetadata) -> dict:
+def _document(page: Page, text: str, title: str | None, part: int, meta: PageMetadata, header: list[str]) -> dict:
     """A documents row (place columns and duplicate_of are filled later)."""
+    dated = document_date(page.given.get("date"), header, title, body=text.splitlines())
     return {
         "doc_id": doc_hash(text),
         "source": page.source,
         "part": part,
         "title": title,
-        "date": _given_date(page.given.get("date")) or meta.date,
+        "date": dated.value,
+        "date_source": dated.source,
+        "date_precision": dated.precision,
         "source_unit": page.given.get("source_unit") or meta.source_unit,
         "url": page.given.get("url") or meta.url,
         "script": page.script.value,
@@ -93,9 +97,3 @@ def _document(page: Page, text: str, title: str | None, part: int, meta: PageMet
         "pinyin_removed": page.pinyin_removed,
         "metadata": {k: v for k, v in page.given.items() if k not in ("title", "date", "url", "source_unit")},
     }
-
-
-def _given_date(value: object) -> str | None:
-    """An ISO date from a metadata value such as '2018-9-5' or '2018年9月5日'."""
-    match = DATE_VALUE.search(str(value)) if value else None
-    return iso_date(*match.groups()) if match else None

@@ -17,7 +17,7 @@ TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html",
 TEXT_COLUMNS = ("text", "full_text", "content")
 COLUMN_ALIASES = {
     "url": ("url", "source_url"),
-    "date": ("date", "publish_date"),
+    "date": ("date", "publish_date", "发布时间", "发布日期", "日期", "时间", "year"),
     "title": ("title",),
     "source_unit": ("source_unit", "source", "来源"),
 }

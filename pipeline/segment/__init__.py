@@ -12,7 +12,8 @@ import pandas as pd
 from pipeline.io import text_cell
 from pipeline.progress import progress as progress_bar
 from pipeline.schema import check_table, empty_table
-from pipeline.segment.indicators import DocumentContext, describe, subject_level
+from pipeline.segment.indicators import DocumentContext, describe, subject_level, with_defaults
+from pipeline.segment.tables import outside_tables, table_statistics
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +62,14 @@ def segment_document(
     measures = _globalise(extract_measures(text, resources.section_kinds, resources.lead_openers, title), doc_id)
     locate = measure_locator(measures)
     slogans = extract_slogans(text)
-    statistics = extract_statistics(text, resources.units, slogans, resources.number_names)
+    context = context or DocumentContext()
+    in_tables = table_statistics(text, resources.units)
+    statistics = outside_tables(extract_statistics(text, resources.units, slogans, resources.number_names), in_tables)
+    statistics = describe(text, statistics, resources.statistic_frames, context, section_lookup(measures, locate))
+    statistics += [with_defaults(s, resources.statistic_frames, context) for s in in_tables]
     found = {
         "measures": measures,
-        "statistics": describe(text, statistics, resources.statistic_frames, context or DocumentContext(), section_lookup(measures, locate)),
+        "statistics": sorted(statistics, key=lambda s: s["start"]),
         "slogans": slogans,
         "models": extract_models(text, resources.model_synonyms),
     }

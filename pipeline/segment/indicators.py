@@ -45,7 +45,7 @@ VERB_FLAGS = frozenset({"v", "vd", "vi", "d", "p", "c", "u", "ul", "uj", "ug", "
 YEAR = re.compile(r"(?<![0-9到])(19[5-9][0-9]|20[0-9]{2})年(?!代)")
 PLAN = re.compile(r"“?([六七八九十]{1,2})五”?(?:时期|规划|期间)")
 FIVE_YEARS = re.compile(r"这五年|五年来|五年间|过去五年|过去的五年")
-LAST_YEAR = re.compile(r"过去一年|过去的一年|一年来|去年")
+LAST_YEAR = re.compile(r"过去一年|过去的一年|一年来|(?<![比较同])去年(?!同期)")
 THIS_YEAR = re.compile(r"今年")
 HORIZON = re.compile(r"到(20[0-9]{2})年")
 OPENING_CUE_CHARS = 12
@@ -78,7 +78,7 @@ LIST_BREAK = re.compile(r"[，,；;：:]")
 OPENING = re.compile(r"[^。！？\n]{1,80}")
 OPENING_CHARS = 80
 SUBJECT_MIN_CUES = 2
-VILLAGE = re.compile(r"(?<![农乡行政贫困本该每各全])[\u4e00-\u9fff]{2,3}村(?![民级委干])")
+VILLAGE = re.compile(r"(?<![\u4e00-\u9fff])(?!行政|贫困|农|乡|本|该|每|各|全|个)[\u4e00-\u9fff]{2,3}村(?![民级委干])|(?<=[县乡镇区])(?!行政|贫困)[\u4e00-\u9fff]{2,3}村(?![民级委干])")
 ROLES = ("frame", "lead", "predicate", "scope", "level", "entity", "subject", "owner", "target", "change", "share", "bound", "rule", "cumulative")
 
 
@@ -472,6 +472,12 @@ def describe(
             previous, floor = indicator or previous, stat["end"]
             described.append(fields)
     return described
+
+
+def with_defaults(stat: dict, frames: StatisticFrames, doc: DocumentContext) -> dict:
+    """A statistic read elsewhere (a table cell) completed with its canonical indicator and default level."""
+    level = stat.get("level") or doc.subject_level or PLACE_LEVELS.get(doc.place_level or "")
+    return {**stat, "indicator_norm": normalised(stat.get("indicator"), frames.vocabulary), "level": level}
 
 
 def sentence_groups(text: str, stats: list[dict]) -> list[list[dict]]:

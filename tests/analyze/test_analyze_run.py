@@ -60,3 +60,12 @@ def test_every_figure_exists_as_png_and_svg(pipeline_out):
     names = {"model_county_heatmap", "models_by_counties", "region_clusters", "clusters", "model_timeline"}
     assert {p.stem for p in figures.glob("*.png")} >= names
     assert {p.stem for p in figures.glob("*.svg")} >= names
+
+
+def test_county_statistics_only_compare_counties_with_counties(pipeline_out):
+    """No row from a document of national or provincial scope, none from a figure below the county."""
+    table = pd.read_parquet(pipeline_out / "county_statistics.parquet")
+    documents = pd.read_parquet(pipeline_out / "documents.parquet").set_index("doc_id")
+    assert set(documents.loc[table["doc_id"], "place_level"]) <= {"county"}
+    assert set(table["level"]) <= {"county"}
+    assert (table["n_documents"] >= 2).all()

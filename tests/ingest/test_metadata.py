@@ -1,23 +1,10 @@
-"""Titles, dates and source units from the lines around a page's body."""
+"""Titles and source units from the lines around a page's body (dates: test_dates.py)."""
 
 import pytest
 
 from pipeline.ingest.metadata import page_metadata, trim_header
 
 BODY = "镇宁自治县地处贵州西南部,素有黔中腹地、滇黔锁钥之称,全县总面积1717.3平方公里,共辖15个乡(镇、街道)。"
-
-
-@pytest.mark.parametrize(
-    ("line", "date"),
-    [
-        ("猫眼看文 发表于 2018-9-5 20:42:38 | 显示全部楼层", "2018-09-05"),
-        ("文章来源:  时间: 2020-03-20 16:56", "2020-03-20"),
-        ("发布时间:2019年12月3日", "2019-12-03"),
-        ("时间: 2017-13-45", None),
-    ],
-)
-def test_dates(line, date):
-    assert page_metadata([line, BODY]).date == date
 
 
 @pytest.mark.parametrize(
