@@ -77,7 +77,7 @@ def test_a_failing_document_is_flagged_and_the_run_goes_on(resources, monkeypatc
         {"doc_id": "ok", "title": "标题", "text": "一、主要做法\n(一)抓组织建设。成立专业合作社478个。", "duplicate_of": None},
         {"doc_id": "bad", "title": "标题", "text": "一、坏的文档", "duplicate_of": None},
     ])
-    for column in ("source", "part", "date", "source_unit", "url", "script", "chars", "province", "prefecture",
+    for column in ("source", "part", "date", "date_source", "date_precision", "source_unit", "url", "script", "chars", "province", "prefecture",
                    "county", "adcode", "place_confidence", "mojibake_spans", "truncated"):
         documents[column] = None
     tables = segment(documents, resources)
@@ -97,7 +97,7 @@ def test_a_document_without_a_title_keeps_its_spans(resources, tmp_path):
         {"doc_id": "titled", "title": "标题", "text": "一、主要做法\n（一）抓组织建设。成立合作社478个。"},
         {"doc_id": "untitled", "title": None, "text": text},
     ])
-    for column in ("source", "part", "date", "source_unit", "url", "script", "chars", "province", "prefecture",
+    for column in ("source", "part", "date", "date_source", "date_precision", "source_unit", "url", "script", "chars", "province", "prefecture",
                    "county", "adcode", "place_confidence", "mojibake_spans", "truncated", "duplicate_of"):
         documents[column] = None
     write_table(documents, tmp_path, "documents")
