@@ -28,6 +28,7 @@ class Resources:
     number_names: tuple
     statistic_frames: Any
     model_synonyms: dict[str, str]
+    model_actors: tuple[str, ...]
     section_kinds: Any
     lead_openers: tuple[str, ...]
     gazetteer: Any
@@ -64,6 +65,7 @@ def load_resources(data_dir: Path | None = None) -> Resources:
         number_names=load_number_names(_require(data / "number_names.txt")),
         statistic_frames=load_frames(_require(data / "statistic_frames.tsv"), _require(data / "indicators.tsv")),
         model_synonyms=load_model_synonyms(_require(data / "model_synonyms.tsv")),
+        model_actors=tuple(read_word_list(_require(data / "model_actors.txt"))),
         section_kinds=load_section_kinds(_require(data / "section_kinds.tsv")),
         lead_openers=tuple(read_word_list(_require(data / "lead_openers.txt"))),
         gazetteer=gazetteer,

@@ -20,7 +20,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "indicator_norm", "level", "period", "kind", "start", "end",
     ),
     "slogans": ("doc_id", "measure_id", "text", "start", "end"),
-    "models": ("doc_id", "measure_id", "surface", "components", "canonical", "start", "end"),
+    "models": ("doc_id", "measure_id", "surface", "components", "canonical", "kind", "start", "end"),
     "places": ("doc_id", "surface", "adcode", "name", "level", "start", "end"),
 }
 

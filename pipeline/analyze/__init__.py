@@ -45,7 +45,7 @@ def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
     columns = {"measures": ["doc_id", "measure_id", "parent_id", "heading", "text", "start", "end", "section_kind"],
                "statistics": ["doc_id", "measure_id", "text", "value", "value_high", "unit", "qualifier", "indicator",
                               "indicator_norm", "level", "period", "kind", "start", "end"],
-               "models": ["doc_id", "measure_id", "surface", "components", "canonical", "numeric", "start", "end"]}
+               "models": ["doc_id", "measure_id", "surface", "components", "canonical", "kind", "numeric", "start", "end"]}
     return pd.DataFrame(columns=columns[name])
 
 

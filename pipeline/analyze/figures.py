@@ -62,7 +62,9 @@ def top_models(recurrence: pd.DataFrame, n: int = TOP_MODELS) -> pd.DataFrame:
     """The n most widespread models: most counties first, then most documents."""
     if recurrence.empty:
         return recurrence
-    if "numeric" in recurrence:  # numbered formulas (3+1, 5+N) are not organisational models
+    if "kind" in recurrence:  # integration and numeric formulas (党建+X, 5+N) are not organisational models
+        recurrence = recurrence[recurrence["kind"].eq("actor chain")]
+    elif "numeric" in recurrence:
         recurrence = recurrence[~recurrence["numeric"].fillna(False).astype(bool)]
     ranked = recurrence.sort_values(["n_counties", "n_documents", "canonical"], ascending=[False, False, True])
     return ranked.head(n)

@@ -1,4 +1,9 @@
-"""Model recurrence: where and when each canonical organisational model (支部+合作社+农户 …) appears."""
+"""Model recurrence: where and when each canonical model (支部+合作社+农户 …) appears, with its kind.
+
+Actor chains (organisations and people) are the organisational models of the research question;
+integration formulas (党建+X, 互联网+X) and numeric formulas (5+3) are kept in the table, marked by
+`kind`, and shown apart by the figures and the report.
+"""
 from __future__ import annotations
 
 import logging
@@ -7,7 +12,8 @@ import pandas as pd
 
 logger = logging.getLogger(__name__)
 
-RECURRENCE_COLUMNS = ["canonical", "numeric", "n_documents", "n_counties", "n_provinces", "first_date",
+ACTOR_CHAIN = "actor chain"
+RECURRENCE_COLUMNS = ["canonical", "kind", "numeric", "n_documents", "n_counties", "n_provinces", "first_date",
                       "last_date", "counties", "provinces", "surfaces", "doc_ids"]
 
 
@@ -37,7 +43,8 @@ def _summarise(canonical: str, group: pd.DataFrame) -> dict[str, object]:
     counties = _counties(group)
     provinces = sorted(set(_present(docs["province"])))
     numeric = bool(group["numeric"].fillna(False).astype(bool).any()) if "numeric" in group else False
-    return {"canonical": canonical, "numeric": numeric, "n_documents": len(docs), "n_counties": len(counties),
+    kinds = _by_frequency(group["kind"]) if "kind" in group else []
+    return {"canonical": canonical, "kind": kinds[0] if kinds else None, "numeric": numeric, "n_documents": len(docs), "n_counties": len(counties),
             "n_provinces": len(provinces), "first_date": dates.iloc[0] if len(dates) else None,
             "last_date": dates.iloc[-1] if len(dates) else None, "counties": counties, "provinces": provinces,
             "surfaces": _by_frequency(group["surface"]), "doc_ids": sorted(docs["doc_id"].astype(str))}

@@ -165,8 +165,17 @@ def models_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) ->
     headers = {"canonical": "模式", "n_documents": "文档数", "n_counties": "县数", "n_provinces": "省数",
                "first_date": "首见", "last_date": "末见", "counties": "县", "surfaces": "原文写法",
                "example": "例句", "example_title": "出处"}
-    body += html_table(recurrence, headers, ["n_documents", "n_counties", "n_provinces"])
+    numbers = ["n_documents", "n_counties", "n_provinces"]
+    if "kind" not in recurrence:
+        return section("models", "组织模式的复现", body + html_table(recurrence, headers, numbers))
+    for kind, title in MODEL_KINDS.items():
+        body += titled_table(title, recurrence[recurrence["kind"].eq(kind)], headers, numbers)
     return section("models", "组织模式的复现", body)
+
+
+MODEL_KINDS = {"actor chain": "组织模式（主体链条：党支部+合作社+农户 …）",
+               "integration formula": "融合提法（党建+X、互联网+X …）",
+               "numeric formula": "数字公式（5+3、1+N …）"}
 
 
 LEVEL_NAMES = {"province": "省级", "prefecture": "地市级"}

@@ -71,7 +71,7 @@ def segment_document(
         "measures": measures,
         "statistics": sorted(statistics, key=lambda s: s["start"]),
         "slogans": slogans,
-        "models": extract_models(text, resources.model_synonyms),
+        "models": extract_models(text, resources.model_synonyms, resources.model_actors),
     }
     for name in ("statistics", "slogans", "models"):
         found[name] = [{"doc_id": doc_id, "measure_id": locate(r["start"], r["end"]), **r} for r in found[name]]

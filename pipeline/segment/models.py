@@ -9,7 +9,9 @@ its longest known prefix, "known" meaning a surface or canonical form in the syn
 `components` are as written (a parenthetical stays: 基地(项目)); `canonical` maps each component,
 parenthetical dropped, through the synonym table and joins them with "+".
 
-`numeric` marks numbered formulas rather than actor chains: every component starts with a numeral
+`kind` is "actor chain" when every component is an organisation or a group of people (an ending of
+pipeline/data/model_actors.txt: 支部, 合作社, 企业, 农户 …), "integration formula" when one is a field or an
+activity (党建+电商, 互联网+政务服务), "numeric formula" for numbered ones. `numeric` marks the latter: every component starts with a numeral
 (Arabic or Chinese) or is a one-letter placeholder, and at least one is a numeral — so `5+3`,
 `1+10`, `1+X` and `三融入+四强化` are numeric, `党支部+X+贫困户` is not.
 """
@@ -107,7 +109,15 @@ def _last_end(component: str, known: frozenset[str]) -> int:
     return size or min(4, len(component))
 
 
-def _record(text: str, start: int, end: int, synonyms: dict[str, str]) -> dict | None:
+def model_kind(components: list[str], actors: tuple[str, ...]) -> str:
+    """numeric formula (5+3), actor chain (支部+合作社+农户) or integration formula (党建+电商)."""
+    if _is_numeric(components):
+        return "numeric formula"
+    named = [_bare(c) for c in components if not (len(c) == 1 and c.isascii())]
+    return "actor chain" if named and all(c.endswith(actors) for c in named) else "integration formula"
+
+
+def _record(text: str, start: int, end: int, synonyms: dict[str, str], actors: tuple[str, ...] = ()) -> dict | None:
     """The public record of the model text[start:end], or None if a component is implausible."""
     surface = text[start:end]
     components = SPLIT.split(surface)
@@ -120,17 +130,18 @@ def _record(text: str, start: int, end: int, synonyms: dict[str, str]) -> dict |
         "components": components,
         "canonical": _canonical(components, synonyms),
         "numeric": _is_numeric(components),
+        "kind": model_kind(components, actors),
         "start": start,
         "end": end,
     }
 
 
-def _quoted_models(text: str, synonyms: dict[str, str]) -> list[dict]:
+def _quoted_models(text: str, synonyms: dict[str, str], actors: tuple[str, ...]) -> list[dict]:
     """Quote contents that are, as a whole, a "+" chain."""
     found = []
     for start, end in quote_spans(text):
         if CHAIN.fullmatch(text, start, end):
-            record = _record(text, start, end, synonyms)
+            record = _record(text, start, end, synonyms, actors)
             if record is not None:
                 found.append(record)
     return found
@@ -156,7 +167,7 @@ def _outer_ends(parts: list[str], known: frozenset[str]) -> tuple[int, int]:
     return _first_start(parts[0], known), _last_end(parts[-1], known)
 
 
-def _unquoted_models(text: str, synonyms: dict[str, str]) -> list[dict]:
+def _unquoted_models(text: str, synonyms: dict[str, str], actors: tuple[str, ...]) -> list[dict]:
     """"+" chains in running text, their outer components trimmed to known words."""
     known = frozenset(synonyms) | frozenset(synonyms.values())
     found = []
@@ -165,16 +176,19 @@ def _unquoted_models(text: str, synonyms: dict[str, str]) -> list[dict]:
         first_offset, last_size = _outer_ends(parts, known)
         start = m.start() + first_offset
         end = m.end() - len(parts[-1]) + last_size
-        record = _record(text, start, end, synonyms)
+        record = _record(text, start, end, synonyms, actors)
         if record is not None:
             found.append(record)
     return found
 
 
-def extract_models(text: str, synonyms: dict[str, str]) -> list[dict]:
-    """Organisational models in `text` (see the module docstring), in text order."""
+def extract_models(text: str, synonyms: dict[str, str], actors: tuple[str, ...] = ()) -> list[dict]:
+    """Organisational models in `text` (see the module docstring), in text order.
+
+    `actors`: endings of actor components (pipeline/data/model_actors.txt), which tell the model's kind.
+    """
     kept: list[dict] = []
-    for record in _quoted_models(text, synonyms) + _unquoted_models(text, synonyms):
+    for record in _quoted_models(text, synonyms, actors) + _unquoted_models(text, synonyms, actors):
         if all(record["end"] <= k["start"] or record["start"] >= k["end"] for k in kept):
             kept.append(record)
     return sorted(kept, key=lambda r: r["start"])

@@ -96,3 +96,23 @@ def test_any_text_gives_valid_spans(text: str) -> None:
     for model in extract_models(text, load_model_synonyms(SYNONYMS_PATH)):
         assert text[model["start"] : model["end"]] == model["surface"]
         assert len(model["components"]) >= 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("推广“支部+合作社+农户”模式", "actor chain"),
+        ("推行“党支部+X+贫困户”模式", "actor chain"),
+        ("组建“高等研究院+大学科技园”创新平台", "actor chain"),
+        ("形成“党建+电商”脱贫新模式", "integration formula"),
+        ("深化“互联网+政务服务”", "integration formula"),
+        ("实施“水肥一体化+密植”1138万亩", "integration formula"),
+        ("落实5+3工作机制", "numeric formula"),
+    ],
+)
+def test_model_kinds(sentence, kind):
+    from tests.conftest import package_resources
+
+    resources = package_resources()
+    found = extract_models(sentence, resources.model_synonyms, resources.model_actors)
+    assert [m["kind"] for m in found] == [kind]
