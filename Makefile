@@ -29,9 +29,10 @@ analyze: install
 test: install
 	$(PY) -m pytest
 
-## Score outputs/ against the reference annotations in tests/gold/
+## Run ingest+segment on corpus/ into outputs/evaluation/ and score it against tests/gold/ (table + outputs/evaluation.csv)
 evaluate: install
-	$(PY) -m pipeline evaluate --out $(OUT) --gold $(GOLD)
+	$(PY) -m pipeline run --corpus $(CORPUS) --out $(OUT)/evaluation --stages ingest,segment
+	$(PY) -m pipeline evaluate --out $(OUT)/evaluation --gold $(GOLD) --report $(OUT)/evaluation.csv
 
 ## Run the benchmarks under bench/ (throughput and peak memory)
 bench: install

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -12,16 +13,19 @@ log = logging.getLogger("pipeline")
 
 STAGES = ("ingest", "segment", "analyze")
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per stage plus run and evaluate."""
     parser = argparse.ArgumentParser(prog="python -m pipeline", description="Chinese experience-report corpus pipeline.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument("--version", action="version", version=_version(), help="print the version and git commit")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run stages in order (default: all)")
     _corpus_out(run)
     run.add_argument("--stages", default=",".join(STAGES), help="comma-separated subset of ingest,segment,analyze")
+    run.add_argument("--force", action="store_true", help="re-run stages even when run.json says they are up to date")
     _corpus_out(sub.add_parser("ingest", help="raw files → manifest, documents, places"))
     for name, text in (("segment", "documents → measures, statistics, slogans, models"), ("analyze", "segment tables → clusters, recurrence, figures, report")):
         stage = sub.add_parser(name, help=text)
@@ -30,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="score an output folder against reference annotations")
     evaluate.add_argument("--out", type=Path, default=Path("outputs"))
     evaluate.add_argument("--gold", type=Path, default=Path("tests/gold"))
+    evaluate.add_argument("--report", type=Path, default=None, help="where to write the scores as CSV (default: OUT/evaluation.csv)")
     return parser
 
 
@@ -40,6 +45,15 @@ def _corpus_out(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=None, help="folder of resource files (default: the package's)")
 
 
+def _version() -> str:
+    """Version and commit of this code."""
+    from pipeline.provenance import git_state, package_version
+
+    state = git_state()
+    commit = state["commit"][:12] + (" (uncommitted changes)" if state["dirty"] else "") if state["commit"] else "no git commit"
+    return f"pipeline {package_version()}, {commit}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = build_parser().parse_args(argv)
@@ -47,13 +61,36 @@ def main(argv: list[str] | None = None) -> int:
     _quiet_jieba(args.verbose)
     from pipeline.ingest import CorpusError
     from pipeline.io import MissingTableError
+    from pipeline.provenance import StaleTablesError
     from pipeline.resources import ResourceError
 
     try:
-        return _dispatch(args)
-    except (CorpusError, MissingTableError, ResourceError) as exc:
+        return _dispatch(args, list(sys.argv if argv is None else ["python -m pipeline", *argv]))
+    except (CorpusError, MissingTableError, ResourceError, StaleTablesError, OutputFolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted: the tables of completed stages are kept; run the same command again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+class OutputFolderError(RuntimeError):
+    """The output folder cannot be used (inside the corpus, or not writable)."""
+
+
+def check_output_folder(out: Path, corpus: Path | None) -> None:
+    """Refuse an output folder inside the corpus or one that cannot be written, before any work is done."""
+    if corpus is not None:
+        out_abs, corpus_abs = out.resolve(), corpus.resolve()
+        if out_abs == corpus_abs or corpus_abs in out_abs.parents:
+            raise OutputFolderError(f"output folder {out} is inside the corpus {corpus}: the next run would read the outputs as inputs; choose another --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputFolderError(f"output folder {out} cannot be written ({exc.strerror or exc}); choose another --out") from exc
 
 
 def _quiet_jieba(verbose: bool) -> None:
@@ -63,7 +100,7 @@ def _quiet_jieba(verbose: bool) -> None:
     jieba.setLogLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
     """Run the chosen command."""
     if args.command == "evaluate":
         return _evaluate(args)
@@ -71,20 +108,44 @@ def _dispatch(args: argparse.Namespace) -> int:
     if stages is None:
         print(f"error: --stages takes a comma-separated subset of {','.join(STAGES)}", file=sys.stderr)
         return EXIT_USAGE
-    from pipeline import runner
-    from pipeline.resources import load_resources
+    from pipeline import provenance, runner
+    from pipeline.resources import DATA_DIR, load_resources
 
-    if "ingest" in stages:
-        runner.check_corpus(args.corpus)
+    corpus = getattr(args, "corpus", None) if "ingest" in stages else None
+    check_output_folder(args.out, corpus)
+    if corpus is not None:
+        runner.check_corpus(corpus)
     resources = load_resources(args.data)
+    environment = provenance.environment(argv, run_parameters())
+    inputs = {"data": provenance.data_fingerprint(args.data or DATA_DIR), "parameters": run_parameters()}
+    if corpus is not None:
+        inputs["corpus"] = provenance.corpus_fingerprint(corpus)
     progress = sys.stderr.isatty()
     for stage in stages:
+        if not getattr(args, "force", False) and provenance.is_current(args.out, stage, inputs, environment):
+            print(f"{stage}: up to date (same corpus, word lists, code and parameters in {args.out / provenance.RECORD}), skipped")
+            continue
+        provenance.check_inputs(args.out, stage)
+        provenance.clear_downstream(args.out, stage)
         started = time.perf_counter()
         summary = runner.run_stage(stage, args, resources, progress)
-        print(f"{stage}: {summary} ({time.perf_counter() - started:.1f} s)")
+        seconds = time.perf_counter() - started
+        tables = provenance.output_files(args.out, runner.stage_outputs(stage))
+        tables += [name for name in provenance.DOWNSTREAM_FILES if stage == "analyze" and (args.out / name).exists()]
+        provenance.record_stage(args.out, stage, inputs, environment, seconds, tables)
+        print(f"{stage}: {summary} ({seconds:.1f} s)")
     if "analyze" in stages:
         print(f"report: {(args.out / 'report.html').resolve()}")
     return 0
+
+
+def run_parameters() -> dict:
+    """Every parameter of a run, with its default, as recorded in run.json."""
+    from dataclasses import asdict
+
+    from pipeline.analyze import AnalyzeParams
+
+    return {"analyze": asdict(AnalyzeParams())}
 
 
 def _parse_stages(value: str) -> list[str] | None:
@@ -104,7 +165,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     scores = evaluate_folder(args.out, args.gold)
     print(format_scores(scores))
-    path = args.out / "evaluation.csv"
+    path = args.report or args.out / "evaluation.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
     scores.to_csv(path, index=False, encoding="utf-8-sig")
     print(f"\nwritten to {path}")
     return 0

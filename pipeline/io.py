@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +13,9 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
-# Tables a person opens in a spreadsheet get a CSV copy; `documents` holds whole texts, so it does not.
-NO_CSV = frozenset({"documents"})
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), @SUM, +cmd): such a
+# cell is written with a leading apostrophe, which spreadsheets show as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class MissingTableError(FileNotFoundError):
@@ -29,26 +32,51 @@ def _jsonable(value: object) -> object:
 
 
 def write_table(df: pd.DataFrame, out_dir: Path, name: str) -> Path:
-    """Write `df` as OUT/name.parquet (and name.csv unless it holds whole texts)."""
+    """Write `df` as OUT/name.parquet and its CSV copy OUT/name.csv, each complete or not at all.
+
+    Each file is written under a temporary name and renamed when complete: a run killed while writing
+    leaves the previous table (or none), never a truncated one.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{name}.parquet"
-    df.reset_index(drop=True).to_parquet(path, index=False)
-    if name not in NO_CSV:
-        flat = df.copy()
-        for column in flat.columns:
-            if flat[column].dtype == object:
-                flat[column] = flat[column].map(_jsonable)
-        flat.to_csv(out_dir / f"{name}.csv", index=False, encoding="utf-8-sig")
+    with atomic_path(path) as tmp:
+        df.reset_index(drop=True).to_parquet(tmp, index=False)
+    flat = df.copy()
+    for column in flat.columns:
+        if flat[column].dtype == object or str(flat[column].dtype) in ("str", "string"):
+            flat[column] = flat[column].map(_jsonable).map(spreadsheet_safe)
+    with atomic_path(out_dir / f"{name}.csv") as tmp:
+        flat.to_csv(tmp, index=False, encoding="utf-8-sig")
     log.debug("wrote %s (%d rows)", path, len(df))
     return path
 
 
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet would run as a formula, quoted to be shown as text."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path):
+    """A temporary path beside `path`, renamed to it when the block completes (removed if it fails)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
 def read_table(out_dir: Path, name: str) -> pd.DataFrame:
-    """Read OUT/name.parquet, with an actionable error if it is missing."""
+    """Read OUT/name.parquet, with an actionable error if it is missing or unreadable."""
     path = out_dir / f"{name}.parquet"
     if not path.exists():
         raise MissingTableError(f"{path} not found: run the stage that writes {name!r} first")
-    return pd.read_parquet(path)
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise MissingTableError(f"{path} is damaged ({type(exc).__name__}): run the stage that writes {name!r} again") from exc
 
 
 def to_list(value: object) -> list:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,25 @@ def load_resources(data_dir: Path | None = None) -> Resources:
     from pipeline.segment.statistics import load_number_names, load_units
 
     data = Path(data_dir) if data_dir else DATA_DIR
+    try:
+        return _load(data)
+    except ResourceError:
+        raise
+    except (ValueError, KeyError) as exc:  # a loader that found a malformed line says which
+        raise ResourceError(str(exc)) from exc
+
+
+def _load(data: Path) -> Resources:
+    """Load every resource file of a data folder."""
+    from pipeline.ingest.boilerplate import load_boilerplate
+    from pipeline.ingest.script import make_converter, protected_terms
+    from pipeline.ingest.split import load_split_cues
+    from pipeline.places import load_gazetteer
+    from pipeline.segment.indicators import load_frames
+    from pipeline.segment.models import load_model_synonyms
+    from pipeline.segment.sections import load_section_kinds
+    from pipeline.segment.statistics import load_number_names, load_units
+
     converter = make_converter("t2s")
     gazetteer = load_gazetteer(_require(data / "gazetteer.tsv"), _require(data / "place_aliases.tsv"))
     return Resources(
@@ -73,10 +93,35 @@ def load_resources(data_dir: Path | None = None) -> Resources:
     )
 
 
+def numbered_lines(path: Path) -> list[tuple[int, str]]:
+    """(line number, line) of a data file's entries: blank lines and lines starting with '#' are skipped."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise ResourceError(f"{path}: not UTF-8 text (byte {exc.start}); save the word list as UTF-8") from exc
+    return [(n, line.rstrip("\r")) for n, line in enumerate(lines, start=1) if line.strip() and not line.lstrip().startswith("#")]
+
+
 def read_word_list(path: Path) -> list[str]:
     """Entries of a one-per-line word list: blank lines and lines starting with '#' are skipped."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [entry for entry in (line.strip() for line in lines) if entry and not entry.startswith("#")]
+    return [line.strip() for _, line in numbered_lines(path)]
+
+
+def compile_pattern(path: Path, number: int, pattern: str) -> re.Pattern[str]:
+    """A regular expression of a data file, or a ResourceError naming the file, line and problem."""
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ResourceError(f"{path} line {number}: invalid regular expression {pattern!r}: {exc}") from exc
+
+
+def tab_fields(path: Path, number: int, line: str, expected: int) -> list[str]:
+    """The tab-separated fields of a data line, or a ResourceError naming the file and line."""
+    fields = line.split("\t")
+    if len(fields) < expected or not all(f.strip() for f in fields[:expected]):
+        hint = " (spaces instead of a tab?)" if len(fields) == 1 and " " in line.strip() else ""
+        raise ResourceError(f"{path} line {number}: expected {expected} tab-separated fields, found {len(fields)}{hint}: {line!r}")
+    return fields
 
 
 def place_names(gazetteer) -> set[str]:

@@ -25,6 +25,21 @@ def run_stage(stage: str, args, resources, progress: bool) -> str:
     return {"ingest": run_ingest, "segment": run_segment, "analyze": run_analyze}[stage](args, resources, progress)
 
 
+STAGE_OUTPUTS = {
+    "ingest": ("manifest", "documents", "places"),
+    "segment": ("documents", *SEGMENT_TABLES),
+}
+
+
+def stage_outputs(stage: str) -> list[str]:
+    """The tables a stage writes."""
+    if stage == "analyze":
+        from pipeline.analyze import TABLE_NAMES
+
+        return list(TABLE_NAMES)
+    return list(STAGE_OUTPUTS[stage])
+
+
 def run_ingest(args, resources, progress: bool) -> str:
     """corpus → manifest, documents, places."""
     from pipeline.ingest import ingest

@@ -8,7 +8,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "manifest": ("source", "status", "reason", "doc_ids", "encoding", "bytes"),
     "documents": (
         "doc_id", "source", "part", "title", "date", "date_source", "date_precision", "source_unit", "url", "script", "text",
-        "chars", "duplicate_of", "province", "prefecture", "county", "adcode",
+        "chars", "duplicate_of", "province", "prefecture", "county", "adcode", "place_level",
         "place_confidence", "mojibake_spans", "truncated",
     ),
     "measures": (

@@ -31,8 +31,12 @@ def _sentence(text: str | None, start: object, end: object) -> str:
 
 
 def comparable(documents: pd.DataFrame, statistics: pd.DataFrame) -> pd.DataFrame:
-    """Statistics of county-scope documents that describe the county itself, with their documents."""
-    docs = documents[["doc_id", "title", "text", "county", "adcode", "province", "place_level"]]
+    """Statistics of county-scope documents that describe the county itself, with their documents.
+
+    Only the documents' short columns are joined: copying each text onto every statistic would cost
+    memory in proportion to the figures a long document holds.
+    """
+    docs = documents[["doc_id", "title", "county", "adcode", "province", "place_level"]]
     docs = docs[(docs["place_level"] == COUNTY_LEVEL) & docs["county"].notna()]
     stats = statistics.merge(docs, on="doc_id", how="inner", suffixes=("", "_doc"))
     stats = stats[stats["level"] == COUNTY_LEVEL]
@@ -50,7 +54,8 @@ def county_statistics(documents: pd.DataFrame, statistics: pd.DataFrame, min_doc
     stats = stats.assign(n_documents=grouped["doc_id"].transform("nunique").astype(int),
                          n_counties=grouped["county"].transform("nunique").astype(int))
     stats = stats[stats["n_documents"] >= min_documents]
-    sentences = [_sentence(t, s, e) for t, s, e in zip(stats["text_doc"], stats["start"], stats["end"])]
+    texts = documents.set_index("doc_id")["text"]
+    sentences = [_sentence(texts.get(d), s, e) for d, s, e in zip(stats["doc_id"], stats["start"], stats["end"])]
     table = stats.assign(sentence=sentences)
     table = table.sort_values(["quantity", "unit_key", "kind", "county", "doc_id", "start"], kind="stable")
     return table[COUNTY_STAT_COLUMNS].reset_index(drop=True)

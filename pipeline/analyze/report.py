@@ -146,9 +146,10 @@ def model_examples(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     models, docs = table(tables, "models"), counted_documents(table(tables, "documents"))
     if models.empty or docs.empty:
         return pd.DataFrame(columns=["canonical", "example", "example_title"])
-    merged = models.merge(docs[["doc_id", "title", "date", "text"]], on="doc_id")
+    merged = models.merge(docs[["doc_id", "title", "date"]], on="doc_id")
     first = merged.sort_values(["date", "doc_id", "start"], na_position="last").drop_duplicates("canonical")
-    sentences = [source_sentence(r.text, int(r.start), int(r.end)) for r in first.itertuples()]
+    texts = docs.set_index("doc_id")["text"]
+    sentences = [source_sentence(texts[r.doc_id], int(r.start), int(r.end)) for r in first.itertuples()]
     return pd.DataFrame({"canonical": first["canonical"].to_numpy(), "example": sentences,
                          "example_title": first["title"].to_numpy()})
 

@@ -14,8 +14,9 @@ from pipeline.schema import check_table, empty_table
 
 from .boilerplate import recurring_lines
 from .dedup import doc_hash, find_duplicates
+from .language import not_chinese
 from .pages import Page, clean_page, prepare_page
-from .readers import RawRecord, discover, read_path
+from .readers import Entry, RawRecord, discover, read_path
 
 log = logging.getLogger(__name__)
 
@@ -39,30 +40,42 @@ class IngestTables:
 
 def ingest(corpus: Path, resources, progress: bool = False) -> IngestTables:
     """Read every file under `corpus` and return the manifest, documents and place mentions."""
-    files = corpus_files(corpus)
-    records = [r for path in progress_bar(files, progress, "read", "file") for r in read_path(path, corpus)]
+    entries = corpus_files(corpus)
+    records = [r for entry in progress_bar(entries, progress, "read", "file") for r in read_entry(entry, corpus)]
     pages = [prepare_page(r, resources.converter, resources.protected) for r in progress_bar(records, progress, "clean") if r.reason is None]
     recurring = recurring_lines([p.lines for p in pages], _recurring_threshold(len(pages)))
     docs, failures = [], {}
     for page in pages:
         try:
-            docs.extend(clean_page(page, resources.boilerplate, recurring, resources.split_cues))
+            cleaned = clean_page(page, resources.boilerplate, recurring, resources.split_cues)
         except Exception as exc:  # a bad document must never stop the run
             log.warning("cleaning %s failed: %s", page.source, exc)
             failures[page.source] = f"cleaning failed: {type(exc).__name__}: {exc}"
+            continue
+        chinese = [d for d in cleaned if not_chinese(d["text"]) is None]
+        if cleaned and not chinese:
+            failures[page.source] = not_chinese(cleaned[0]["text"])
+        docs.extend(chinese)
     documents, places = attach_places(mark_duplicates(docs), resources.gazetteer)
     manifest = build_manifest(records, documents, failures)
     return IngestTables(check_table(manifest, "manifest"), check_table(documents, "documents"), places)
 
 
-def corpus_files(corpus: Path) -> list[Path]:
-    """The corpus's input files, or CorpusError when there is nothing to read."""
+def corpus_files(corpus: Path) -> list[Entry]:
+    """The corpus's entries, or CorpusError when there is nothing to read."""
     if not corpus.is_dir():
         raise CorpusError(f"corpus folder {corpus} does not exist or is not a folder")
-    files = discover(corpus)
-    if not files:
+    entries = discover(corpus)
+    if not entries:
         raise CorpusError(f"corpus folder {corpus} holds no input files")
-    return files
+    return entries
+
+
+def read_entry(entry: Entry, corpus: Path) -> list[RawRecord]:
+    """The records of one corpus entry; an entry that cannot be read is one rejected record."""
+    if entry.problem is not None:
+        return [RawRecord(entry.source, "unknown", None, None, 0, reason=entry.problem)]
+    return read_path(entry.path, corpus, entry.source)
 
 
 def _recurring_threshold(n_pages: int) -> int:

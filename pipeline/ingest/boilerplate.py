@@ -40,18 +40,18 @@ class Boilerplate:
 
 def load_boilerplate(path: Path) -> Boilerplate:
     """Read `[line]` and `[inline]` pattern sections from the data file."""
+    from pipeline.resources import ResourceError, compile_pattern, numbered_lines
+
     sections: dict[str, list[re.Pattern[str]]] = {"line": [], "inline": []}
     current = None
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for number, raw in numbered_lines(path):
         stripped = raw.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
         if stripped in ("[line]", "[inline]"):
             current = stripped[1:-1]
             continue
         if current is None:
-            raise ValueError(f"{path}: pattern {stripped!r} before a [line]/[inline] header")
-        sections[current].append(re.compile(stripped))
+            raise ResourceError(f"{path} line {number}: pattern {stripped!r} before a [line]/[inline] header")
+        sections[current].append(compile_pattern(path, number, stripped))
     return Boilerplate(tuple(sections["line"]), tuple(sections["inline"]))
 
 

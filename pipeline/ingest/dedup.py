@@ -61,9 +61,9 @@ def find_duplicates(texts: list[str], threshold: float = THRESHOLD, seed: int = 
         numbers[i] = figures(text)
         hits = [int(h) for h in lsh.query(minhash)]
         # LSH returns candidates; keep those whose estimated Jaccard really passes the threshold.
-        hits = [h for h in hits if minhash.jaccard(hashes[h]) >= threshold and same_figures(numbers[h], numbers[i])]
-        first = min(hits) if hits else None
-        result.append(result[first] if first is not None and result[first] is not None else first)
-        lsh.insert(str(i), minhash)
-        hashes[i] = minhash
+        first = next((h for h in sorted(hits) if minhash.jaccard(hashes[h]) >= threshold and same_figures(numbers[h], numbers[i])), None)
+        result.append(first)
+        if first is None:  # only originals are indexed: a thousand reposts of one page cost one comparison each
+            lsh.insert(str(i), minhash)
+            hashes[i] = minhash
     return result

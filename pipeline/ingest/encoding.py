@@ -25,6 +25,7 @@ MAGIC = {
     b"GIF8": "GIF image",
     b"\xd0\xcf\x11\xe0": "OLE document (doc/xls?)",
 }
+UTF16_MIN_SCORE = 0.3  # share of frequent characters among the CJK ones a UTF-16 reading must reach
 # Chinese legacy encodings tried in this order; GB18030 is a superset of GBK and GB2312.
 LEGACY = ("gb18030", "big5")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
@@ -44,10 +45,13 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         return utf16
-    _reject_binary(data)
     utf8 = _try(data, "utf-8")
-    if utf8 is not None:
+    if utf8 is not None and not _control_heavy(data):
         return utf8, "utf-8"
+    utf16 = _utf16_chinese(data)
+    if utf16 is not None:
+        return utf16
+    _reject_binary(data)
     _reject_truncated_utf8(data)
     if declared and (text := _try(data, declared)) is not None and _looks_chinese(text):
         return text, declared.lower()
@@ -106,6 +110,25 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     encoding = "utf-16-le" if odd and not even else "utf-16-be" if even and not odd else None
     text = _try(data, encoding) if encoding else None
     return (text, encoding) if text is not None and _looks_chinese(text) else None
+
+
+def _utf16_chinese(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM and without ASCII (no NUL bytes): the byte order whose text reads most like
+    Chinese, when it reads like Chinese at least as well as the legacy encodings would."""
+    if len(data) % 2:
+        return None
+    decoded = [(text, enc) for enc in ("utf-16-le", "utf-16-be") if (text := _try(data, enc)) is not None]
+    best = max(decoded, key=lambda c: _chinese_score(c[0]), default=None)
+    if best is None or _chinese_score(best[0]) < UTF16_MIN_SCORE:
+        return None
+    legacy = max((_chinese_score(t) for enc in LEGACY if (t := _try(data, enc)) is not None), default=0.0)
+    return best if _chinese_score(best[0]) >= legacy else None
+
+
+def _control_heavy(data: bytes) -> bool:
+    """More control bytes than text has (UTF-16 read as UTF-8 is full of them)."""
+    head = data[:8192]
+    return sum(1 for b in head if b < 9 or 13 < b < 32) > len(head) * 0.05
 
 
 def _reject_truncated_utf8(data: bytes) -> None:

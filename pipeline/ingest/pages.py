@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .boilerplate import Boilerplate, body_bounds, drop_chrome, split_lines, trim_footer
 from .dedup import doc_hash
 from .html import extract_html
+from .hygiene import visible
 from .dates import document_date
 from .metadata import PageMetadata, page_metadata, trim_header
 from .mojibake import mojibake_spans
@@ -30,6 +31,7 @@ class Page:
     metadata: PageMetadata
     given: dict = field(default_factory=dict)
     pinyin_removed: int = 0
+    invisible_removed: int = 0
     paginated: bool = False
 
 
@@ -39,6 +41,8 @@ def prepare_page(record: RawRecord, converter, protected: Protected = NOTHING) -
     if record.kind == "html":
         text, html_meta = extract_html(text)
         given = {**html_meta, **given}
+    text, invisible = visible(text)
+    given = {k: visible(v)[0] if isinstance(v, str) else v for k, v in given.items()}
     text, removed = remove_pinyin(text)
     simplified = to_simplified(text, converter, protected)
     lines = split_lines(simplified)
@@ -50,6 +54,7 @@ def prepare_page(record: RawRecord, converter, protected: Protected = NOTHING) -
         metadata=page_metadata(lines),
         given={k: to_simplified(v, converter, protected) if isinstance(v, str) else v for k, v in given.items()},
         pinyin_removed=removed,
+        invisible_removed=invisible,
         paginated=_is_paginated(lines),
     )
 
@@ -95,5 +100,6 @@ def _document(page: Page, text: str, title: str | None, part: int, meta: PageMet
         "mojibake_spans": mojibake_spans(text),
         "truncated": page.paginated,
         "pinyin_removed": page.pinyin_removed,
+        "invisible_removed": page.invisible_removed,
         "metadata": {k: v for k, v in page.given.items() if k not in ("title", "date", "url", "source_unit")},
     }

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import logging
+import os
+import stat
+import sys
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +28,11 @@ COLUMN_ALIASES = {
 }
 
 
+CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+CSV_DELIMITERS = (",", ";", "\t", "|")
+QUOTED_RECORD = re.compile(r"\n[^\n]*[,;\t|]\"")
+
+
 @dataclass(frozen=True)
 class RawRecord:
     """One input unit before cleaning; `reason` is set when it is rejected."""
@@ -36,17 +46,64 @@ class RawRecord:
     reason: str | None = None
 
 
-def discover(corpus: Path) -> list[Path]:
-    """Every visible file under the corpus folder, in a stable order."""
-    files = [p for p in corpus.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus).parts)]
-    return sorted(files, key=lambda p: p.relative_to(corpus).as_posix())
+@dataclass(frozen=True)
+class Entry:
+    """One thing found in the corpus folder: a file to read, or something that is set aside with a reason."""
+
+    path: Path
+    source: str
+    problem: str | None = None
 
 
-def read_path(path: Path, corpus: Path) -> list[RawRecord]:
+def source_name(path: Path, corpus: Path) -> str:
+    """The path under the corpus as text; bytes that are not UTF-8 are written as \\xNN escapes."""
+    raw = os.fsencode(path.relative_to(corpus).as_posix())
+    return raw.decode("utf-8", errors="backslashreplace")
+
+
+def discover(corpus: Path) -> list[Entry]:
+    """Every entry under the corpus folder, in a stable order: files, and what cannot be read and why.
+
+    Hidden files and folders (names starting with '.'), links to folders, broken links, link loops and
+    special files (FIFOs, sockets, devices) each get an entry with their reason: nothing is skipped silently.
+    """
+    entries: list[Entry] = []
+    for folder, dirs, files in os.walk(corpus, followlinks=False, onerror=lambda err: entries.append(
+            Entry(Path(err.filename or corpus), source_name(Path(err.filename or corpus), corpus), f"unreadable folder: {err.strerror}"))):
+        here = Path(folder)
+        for name in sorted(dirs):
+            path = here / name
+            if name.startswith(".") or path.is_symlink():
+                reason = "hidden folder: not read" if name.startswith(".") else "link to a folder: not followed"
+                entries.append(Entry(path, source_name(path, corpus), reason))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
+        entries.extend(file_entry(here / name, corpus) for name in sorted(files))
+    return sorted(entries, key=lambda e: e.source)
+
+
+def file_entry(path: Path, corpus: Path) -> Entry:
+    """A file entry, with the reason it cannot be read if there is one."""
+    source = source_name(path, corpus)
+    if path.name.startswith("."):
+        return Entry(path, source, "hidden file: not read (names starting with '.')")
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:  # a broken link or a link loop
+        reason = "link loop" if exc.errno == errno.ELOOP else "broken link" if path.is_symlink() else exc.strerror
+        return Entry(path, source, f"{reason}: not read")
+    if not stat.S_ISREG(mode):
+        return Entry(path, source, "not a regular file (FIFO, socket or device): not read")
+    return Entry(path, source)
+
+
+def read_path(path: Path, corpus: Path, source: str | None = None) -> list[RawRecord]:
     """Raw records of one input file; a problem becomes a rejected record, never an exception."""
-    source = path.relative_to(corpus).as_posix()
+    source = source or source_name(path, corpus)
     kind = TEXT_SUFFIXES.get(path.suffix.lower())
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [RawRecord(source, kind or "unknown", None, None, 0, reason=f"unreadable: {exc.strerror or exc}")]
     if kind is None:
         return [RawRecord(source, "unknown", None, None, len(data), reason=f"unsupported file type {path.suffix or '(none)'}")]
     try:
@@ -62,7 +119,7 @@ def _table_records(source: str, kind: str, text: str, encoding: str, size: int) 
     """One record per row; a row without text or a broken line is rejected on its own."""
     rows = _csv_rows(text) if kind == "csv" else _jsonl_rows(text)
     if rows is None:
-        return [RawRecord(source, kind, None, encoding, size, reason=f"unreadable {kind}")]
+        return [RawRecord(source, kind, None, encoding, size, reason=f"unreadable {kind}: no header row")]
     if not rows:
         return [RawRecord(source, kind, None, encoding, size, reason=f"{kind} has no rows")]
     return [_row_record(f"{source}#row={i}", kind, row, encoding) for i, row in enumerate(rows)]
@@ -90,12 +147,46 @@ def _row_metadata(row: dict) -> dict:
     return meta
 
 
-def _csv_rows(text: str) -> list[dict] | None:
-    """CSV rows as dicts, or None when the file is not CSV."""
+def _csv_rows(text: str) -> list[dict | str] | None:
+    """CSV rows as dicts (a malformed row becomes a reason string), or None when the file is not CSV.
+
+    The delimiter is sniffed among , ; tab and |; quoting is strict, so an unbalanced quote is reported
+    on its row instead of silently swallowing the rows after it; cells may be as long as documents.
+    """
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[dict | str] = []
     try:
-        return list(csv.DictReader(io.StringIO(text)))
-    except csv.Error:
+        header = next(reader)
+    except (csv.Error, StopIteration):
         return None
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            rows.append(f"malformed CSV near line {reader.line_num}: {exc} (an unbalanced quote?)")
+            return rows
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header) or _swallowed(cells, delimiter):
+            rows.append(f"malformed CSV row near line {reader.line_num}: {len(cells)} cells, header has {len(header)}"
+                        + (" (an unbalanced quote?)" if _swallowed(cells, delimiter) else ""))
+            continue
+        rows.append(dict(zip(header, cells)))
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of a CSV: the one of , ; tab | that splits the header line most."""
+    header = text.split("\n", 1)[0]
+    return max(CSV_DELIMITERS, key=header.count) if any(d in header for d in CSV_DELIMITERS) else ","
+
+
+def _swallowed(cells: list[str], delimiter: str) -> bool:
+    """A cell holding a line break followed by what looks like further CSV records (an unbalanced quote)."""
+    return any("\n" in cell and cell.count(delimiter) >= 2 and QUOTED_RECORD.search(cell) for cell in cells)
 
 
 def _jsonl_rows(text: str) -> list[dict | str]:

@@ -67,11 +67,15 @@ class _Line:
 
 def load_split_cues(path: Path) -> SplitCues:
     """Read `kind<TAB>regex` lines (kind: strong | weak | intro; # comments) into SplitCues."""
+    from pipeline.resources import ResourceError, compile_pattern, numbered_lines, tab_fields
+
     groups: dict[str, list[str]] = {"strong": [], "weak": [], "intro": []}
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        if raw.strip() and not raw.lstrip().startswith("#"):
-            kind, _, pattern = raw.partition("\t")
-            groups[kind.strip()].append(pattern.strip())
+    for number, raw in numbered_lines(path):
+        kind, pattern = (f.strip() for f in tab_fields(path, number, raw, 2)[:2])
+        if kind not in groups:
+            raise ResourceError(f"{path} line {number}: unknown kind {kind!r} (strong, weak or intro)")
+        compile_pattern(path, number, pattern)
+        groups[kind].append(pattern)
     return SplitCues(tuple(groups["strong"]), tuple(groups["weak"]), tuple(groups["intro"]))
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import logging
+import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,11 +16,16 @@ from pipeline.io import text_cell
 from pipeline.progress import progress as progress_bar
 from pipeline.schema import check_table, empty_table
 from pipeline.segment.indicators import DocumentContext, describe, subject_level, with_defaults
+from pipeline.segment.measures import TooDense
+from pipeline.segment.numbers import START
 from pipeline.segment.tables import outside_tables, table_statistics
 
 log = logging.getLogger(__name__)
 
 SPAN_TABLES = ("measures", "statistics", "slogans", "models")
+MAX_DOCUMENT_CHARS = 5_000_000  # a single "document" longer than this is a dump, not a report
+DOCUMENT_SECONDS = 120.0  # per-document time budget (linear extractors need ~1 s per MB)
+MAX_NUMERALS = 50_000  # a long report holds a few thousand; more is a dump of figures or noise
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,9 @@ def segment_document(
     locate = measure_locator(measures)
     slogans = extract_slogans(text)
     context = context or DocumentContext()
+    numerals = len(START.findall(text))
+    if numerals > MAX_NUMERALS:
+        raise TooDense(f"{numerals} numerals (limit {MAX_NUMERALS}): statistics not read")
     in_tables = table_statistics(text, resources.units)
     statistics = outside_tables(extract_statistics(text, resources.units, slogans, resources.number_names), in_tables)
     statistics = describe(text, statistics, resources.statistic_frames, context, section_lookup(measures, locate))
@@ -90,13 +101,50 @@ def mentions_by_document(places: pd.DataFrame | None) -> dict[str, tuple[tuple[i
     return {doc_id: tuple(sorted(rows)) for doc_id, rows in grouped.items()}
 
 
+class BudgetExceeded(Exception):
+    """A document took longer than the per-document time budget."""
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float):
+    """Raise BudgetExceeded in the block after `seconds` (main thread of a process only, else no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise BudgetExceeded
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _safe_segment(doc: dict, resources, places: tuple[tuple[int, int, str], ...] = ()) -> tuple[dict, dict]:
-    """segment_document, with a failure recorded on the document instead of raised."""
+    """segment_document, with a failure recorded on the document instead of raised.
+
+    A document longer than MAX_DOCUMENT_CHARS, or one that takes more than DOCUMENT_SECONDS, becomes a
+    flagged row ("too large to segment", "too slow to segment") instead of stalling the run.
+    """
+    size = len(text_cell(doc["text"]))
+    if size > MAX_DOCUMENT_CHARS:
+        return {}, {"doc_id": doc["doc_id"], "segment_error": f"too large to segment: {size} characters (limit {MAX_DOCUMENT_CHARS})"}
     try:
         text, title = text_cell(doc["text"]), text_cell(doc.get("title"))
         subject = subject_level(title, text, resources.statistic_frames)
         context = DocumentContext(text_cell(doc.get("place_level")) or None, year_of(doc.get("date")), subject, places)
-        return segment_document(doc["doc_id"], text_cell(doc.get("title")), text_cell(doc["text"]), resources, context)
+        with time_budget(DOCUMENT_SECONDS):
+            return segment_document(doc["doc_id"], text_cell(doc.get("title")), text_cell(doc["text"]), resources, context)
+    except TooDense as exc:
+        log.warning("%s not segmented: %s", doc["doc_id"], exc)
+        return {}, {"doc_id": doc["doc_id"], "segment_error": f"too dense to segment: {exc}"}
+    except BudgetExceeded:
+        log.warning("segmenting %s took over %s s; flagged", doc["doc_id"], DOCUMENT_SECONDS)
+        return {}, {"doc_id": doc["doc_id"], "segment_error": f"too slow to segment: over {DOCUMENT_SECONDS} s ({size} characters)"}
     except Exception as exc:  # a bad document must never stop the run
         log.warning("segmenting %s failed: %s", doc["doc_id"], exc)
         return {}, {"doc_id": doc["doc_id"], "segment_error": f"{type(exc).__name__}: {exc}"}
@@ -135,16 +183,21 @@ def _globalise(measures: list[dict], doc_id: str) -> list[dict]:
 
 
 def measure_locator(measures: list[dict]):
-    """A function (start, end) → id of the innermost measure whose span contains it."""
+    """A function (start, end) → id of the innermost measure whose span contains it.
+
+    Measures nest, so the innermost one holding a span is the last measure starting at or before it, or
+    one of that measure's ancestors: a lookup walks up the tree (its depth) instead of scanning every item.
+    """
     ordered = sorted(measures, key=lambda m: (m["start"], -m["end"]))
     starts = [m["start"] for m in ordered]
+    by_id = {m["measure_id"]: m for m in measures}
 
     def locate(start: int, end: int) -> str | None:
-        best = None
-        for m in ordered[: bisect.bisect_right(starts, start)]:
-            if m["start"] <= start and end <= m["end"] and (best is None or m["level"] >= best["level"]):
-                best = m
-        return best["measure_id"] if best else None
+        index = bisect.bisect_right(starts, start) - 1
+        measure = ordered[index] if index >= 0 else None
+        while measure is not None and not (measure["start"] <= start and end <= measure["end"]):
+            measure = by_id.get(measure.get("parent_id"))
+        return measure["measure_id"] if measure else None
 
     return locate
 
@@ -156,7 +209,8 @@ def _frame(rows: list[dict], name: str) -> pd.DataFrame:
 
 def _with_flags(documents: pd.DataFrame, flags: list[dict]) -> pd.DataFrame:
     """Documents with count-check and error columns (duplicates inherit their original's)."""
-    extra = pd.DataFrame(flags) if flags else pd.DataFrame({"doc_id": []})
+    extra = pd.DataFrame(flags) if flags else pd.DataFrame({"doc_id": pd.Series(dtype=object)})
+    extra["doc_id"] = extra["doc_id"].astype(documents["doc_id"].dtype)
     drop = [c for c in extra.columns if c != "doc_id" and c in documents.columns]
     merged = documents.drop(columns=drop).merge(extra, on="doc_id", how="left")
     if "count_mismatch" in merged:

@@ -29,6 +29,11 @@ PROMISE_PATTERNS = (
     re.compile(rf"({CN_COUNT}{{1,2}})[个大项条种轮][\u4e00-\u9fff]{{1,2}}"),  # 三个转变, 十大行动
 )
 MAX_PROMISE = 10  # 十九大 is a party congress, not a promise of nineteen items
+MAX_MARKERS = 5000  # a report has hundreds; tens of thousands are a list dump or generated noise
+
+
+class TooDense(ValueError):
+    """A document holds far more items of one kind than any report (its message says how many)."""
 
 
 def all_markers(text: str, openers: tuple[str, ...] = ()) -> list[Marker]:
@@ -79,16 +84,16 @@ def heading_of(text: str, marker: Marker, end: int) -> str:
 
 def path_parts(nodes: list[Node]) -> list[str]:
     """Each node's own path component: its marker ordinal in Chinese, else its sibling rank."""
-    taken: dict[int | None, list[str]] = {}
+    taken: dict[int | None, set[str]] = {}
     parts = []
     for node in nodes:
-        siblings = taken.setdefault(node.parent, [])
+        siblings = taken.setdefault(node.parent, set())
         ordinal = node.marker.ordinal if node.marker.literal else None
         part = int_to_cn(ordinal) if ordinal else ""
         rank = len(siblings) + 1
         while not part or part in siblings:  # restarts and repeats must stay unique
             part, rank = int_to_cn(rank), rank + 1
-        siblings.append(part)
+        siblings.add(part)
         parts.append(part)
     return parts
 
@@ -118,7 +123,10 @@ def extract_measures(text: str, section_kinds: SectionKinds, openers: tuple[str,
     `openers`: sentence openings that never head an item (pipeline/data/lead_openers.txt);
     `title`: the document's title (a plan's unnamed sections are tasks).
     """
-    nodes, scoped = build_tree(text, all_markers(text, openers))
+    markers = all_markers(text, openers)
+    if len(markers) > MAX_MARKERS:
+        raise TooDense(f"{len(markers)} enumeration markers (limit {MAX_MARKERS}): no measure tree built")
+    nodes, scoped = build_tree(text, markers)
     ends = item_ends(text, nodes, scoped)
     headings = [heading_of(text, n.marker, e) for n, e in zip(nodes, ends)]
     paths = full_paths(nodes, path_parts(nodes))

@@ -27,27 +27,29 @@ from pipeline.segment.statistics import NOUN_TAGS, pos_tags
 
 logger = logging.getLogger(__name__)
 
-COMPONENT = r"[\u4e00-\u9fffA-Za-z0-9]+(?:[(（][^()（）\n]{1,8}[)）])?"
+# Components are bounded (a longer one is rejected anyway): an unbounded run would make the search
+# quadratic on a long line without punctuation.
+COMPONENT = r"[\u4e00-\u9fffA-Za-z0-9]{1,20}(?:[(（][^()（）\n]{1,8}[)）])?"
 PLUS = r"[ \u3000]?[+＋][ \u3000]?"
 CHAIN = re.compile(rf"{COMPONENT}(?:{PLUS}{COMPONENT})+")
 SPLIT = re.compile(PLUS)
+PLUS_SIGN = re.compile(r"[+＋]")
+PLUS_REACH = 40  # a component (≤ 20 characters, a bracketed note ≤ 10) and a space on either side
 PAREN = re.compile(r"[(（][^()（）]*[)）]$")
 COMPONENT_MAX = 10
+COMPONENTS_MAX = 8  # 党建+X+Y…: a longer chain is a list or noise, not a model
 CN_NUMERALS = "一二两三四五六七八九十"
 NUMERAL_START = re.compile(rf"^[0-9{CN_NUMERALS}]")
 
 
 def load_model_synonyms(path: Path) -> dict[str, str]:
     """surface → canonical pairs from a TSV file; `#` lines and blank lines are skipped."""
+    from pipeline.resources import numbered_lines, tab_fields
+
     table: dict[str, str] = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        surface, _, canonical = line.partition("\t")
-        if canonical.strip():
-            table[surface.strip()] = canonical.strip()
-        else:
-            logger.warning("model synonyms: no canonical form in line %r", line)
+    for number, line in numbered_lines(path):
+        surface, canonical = (f.strip() for f in tab_fields(path, number, line, 2)[:2])
+        table[surface] = canonical
     return table
 
 
@@ -121,7 +123,7 @@ def _record(text: str, start: int, end: int, synonyms: dict[str, str], actors: t
     """The public record of the model text[start:end], or None if a component is implausible."""
     surface = text[start:end]
     components = SPLIT.split(surface)
-    if any(not c or len(c) > COMPONENT_MAX for c in components):
+    if len(components) > COMPONENTS_MAX or any(not c or len(c) > COMPONENT_MAX for c in components):
         return None
     if not any(re.search(r"[\u4e00-\u9fff]", c) for c in components) and not _is_numeric(components):
         return None  # A+B, C+D: Latin letters alone are not a model
@@ -167,11 +169,24 @@ def _outer_ends(parts: list[str], known: frozenset[str]) -> tuple[int, int]:
     return _first_start(parts[0], known), _last_end(parts[-1], known)
 
 
+def plus_windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of text around its plus signs (a chain lies within PLUS_REACH of one): the chain search
+    runs there only, not over every character of a long text."""
+    windows: list[tuple[int, int]] = []
+    for match in PLUS_SIGN.finditer(text):
+        low, high = max(0, match.start() - PLUS_REACH), min(len(text), match.end() + PLUS_REACH)
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], high)
+        else:
+            windows.append((low, high))
+    return windows
+
+
 def _unquoted_models(text: str, synonyms: dict[str, str], actors: tuple[str, ...]) -> list[dict]:
     """"+" chains in running text, their outer components trimmed to known words."""
     known = frozenset(synonyms) | frozenset(synonyms.values())
     found = []
-    for m in CHAIN.finditer(text):
+    for m in (m for low, high in plus_windows(text) for m in CHAIN.finditer(text, low, high)):
         parts = SPLIT.split(m.group())
         first_offset, last_size = _outer_ends(parts, known)
         start = m.start() + first_offset

@@ -31,6 +31,7 @@ CN_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 START = re.compile(rf"[0-9０-９{CN_CHARS}]|负(?=[0-9０-９{CN_CHARS}])")
 ARABIC = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+(?:\.[0-9]+)?")
 PERCENT_BASES = {"百": "%", "千": "‰"}
+MAX_NUMERAL_CHARS = 32  # no number is written longer; a longer run of digits is a code or noise
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def numeral_end(text: str, start: int, stops: frozenset[str] = frozenset(), long
     lose their first character to the numeral).
     """
     pos = start + (1 if text.startswith("负", start) else 0)
-    while pos < len(text):
+    limit = min(len(text), start + MAX_NUMERAL_CHARS)
+    while pos < limit:
         if pos > start and _stop_at(text, pos, stops, longest):
             break
         ch = text[pos]
@@ -86,6 +88,8 @@ def _thousands_group(text: str, pos: int) -> bool:
 
 def _stop_at(text: str, pos: int, stops: frozenset[str], longest: int) -> bool:
     """Whether a stop word (a unit) starts at `pos`."""
+    if text[pos] not in SMALL_UNITS and text[pos] not in BIG_UNITS:
+        return False  # stops are units that begin with a numeral character (千瓦, 百分点)
     return any(text[pos : pos + size] in stops for size in range(min(longest, len(text) - pos), 1, -1))
 
 
@@ -97,6 +101,8 @@ def normalise(numeral: str) -> str:
 
 def parse_numeral(numeral: str) -> Numeral | None:
     """The reading of an isolated numeral, or None when it is not one number (两三个, 十三五 …)."""
+    if numeral.isascii() and numeral.isdigit():  # the common case, read without the general machinery
+        return Numeral(float(int(numeral)))
     text = normalise(numeral)
     negative = text.startswith(NEGATIVE)
     if negative:

@@ -285,7 +285,13 @@ def _cjk_before(text: str, pos: int) -> str:
 
 def pos_tags(phrase: str) -> list[tuple[str, str]]:
     """(word, part-of-speech) pairs of a short phrase."""
-    return [(w.word, w.flag) for w in _pos_tokenizer().cut(phrase)] if phrase else []
+    return list(_pos_tags(phrase)) if phrase else []
+
+
+@functools.lru_cache(maxsize=65536)
+def _pos_tags(phrase: str) -> tuple[tuple[str, str], ...]:
+    """pos_tags, remembered: the same short phrases recur across a corpus's sentences."""
+    return tuple((w.word, w.flag) for w in _pos_tokenizer().cut(phrase))
 
 
 def _leading_nouns(words: list[tuple[str, str]]) -> str:
@@ -349,9 +355,9 @@ def _as_dict(text: str, q: Quantity, change: tuple[int, str] | None) -> dict:
 
 def load_number_names(path: Path) -> tuple[re.Pattern[str], ...]:
     """Patterns of names holding numbers (八项规定, 80周年, 三年行动), one regex per line."""
-    from pipeline.resources import read_word_list
+    from pipeline.resources import compile_pattern, numbered_lines
 
-    return tuple(re.compile(pattern) for pattern in read_word_list(path))
+    return tuple(compile_pattern(path, number, line.strip()) for number, line in numbered_lines(path))
 
 
 def name_spans(text: str, names: tuple[re.Pattern[str], ...]) -> list[tuple[int, int]]:

@@ -22,13 +22,16 @@ VILLAGE = re.compile(r"[\u4e00-\u9fff]{1,6}村$")
 def table_blocks(text: str) -> list[list[list[tuple[int, int]]]]:
     """Tables of a text: runs of lines holding a tab; each row a list of (start, end) cell spans."""
     blocks: list[list[list[tuple[int, int]]]] = []
-    previous_end = -2
-    for line in re.finditer(r"[^\n]*\t[^\n]*", text):
-        row = [m.span() for m in CELL.finditer(text, line.start(), line.end())]
-        if line.start() != previous_end + 1 or not blocks:
-            blocks.append([])
-        blocks[-1].append(row)
-        previous_end = line.end()
+    previous_end, start = -2, 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if "\t" in line:
+            row = [m.span() for m in CELL.finditer(text, start, end)]
+            if start != previous_end + 1 or not blocks:
+                blocks.append([])
+            blocks[-1].append(row)
+            previous_end = end
+        start = end + 1
     return [b for b in blocks if len(b) >= 2]
 
 

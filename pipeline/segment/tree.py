@@ -16,6 +16,7 @@ same family inside that paragraph is a sibling.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass
 
@@ -51,14 +52,15 @@ def family(marker: Marker) -> str:
 def nesting_evidence(markers: list[Marker]) -> Counter:
     """(outer, inner) kind pairs: inner seen between two consecutive items of outer."""
     evidence: Counter = Counter()
-    ranked = [m for m in markers if is_ranked(m)]
+    ranked = sorted((m for m in markers if is_ranked(m)), key=lambda m: m.start)
+    starts = [m.start for m in ranked]
     for kind in {m.kind for m in ranked}:
         own = [m for m in ranked if m.kind == kind]
         for a, b in zip(own, own[1:]):
             if a.ordinal is None or b.ordinal != a.ordinal + 1:
                 continue
-            inner = {m.kind for m in ranked if a.start < m.start < b.start and m.kind != kind}
-            evidence.update((kind, other) for other in inner)
+            between = ranked[bisect.bisect_right(starts, a.start) : bisect.bisect_left(starts, b.start)]
+            evidence.update((kind, other) for other in {m.kind for m in between if m.kind != kind})
     return evidence
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.ingest.boilerplate import drop_chrome, load_boilerplate, recurring_lines, split_lines, trim_footer
-from pipeline.resources import DATA_DIR
+from pipeline.resources import DATA_DIR, ResourceError
 
 PARAGRAPH = "镇宁自治县地处贵州西南部,素有黔中腹地、滇黔锁钥之称,全县总面积1717.3平方公里,共辖15个乡(镇、街道)。"
 
@@ -69,7 +69,14 @@ def test_split_lines_strips_wide_spaces():
 def test_pattern_file_rejects_a_pattern_without_section(tmp_path: Path):
     bad = tmp_path / "b.txt"
     bad.write_text("# header\n^关灯$\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="before a"):
+    with pytest.raises(ResourceError, match="line 2: pattern '\\^关灯\\$' before a"):
+        load_boilerplate(bad)
+
+
+def test_pattern_file_names_file_and_line_of_a_bad_regex(tmp_path: Path):
+    bad = tmp_path / "b.txt"
+    bad.write_text("# header\n[line]\n^关灯$\n(未闭合\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"b.txt line 4: invalid regular expression"):
         load_boilerplate(bad)
 
 

@@ -45,10 +45,19 @@ def synonyms() -> dict[str, str]:
 
 
 def test_load_synonyms(tmp_path: Path) -> None:
-    """Comments and blank lines are skipped; a line without canonical form is ignored."""
+    """Comments and blank lines are skipped."""
     path = tmp_path / "syn.tsv"
-    path.write_text("# header\n\n支部\t党支部\n公司\t企业\n坏行\n", encoding="utf-8")
+    path.write_text("# header\n\n支部\t党支部\n公司\t企业\n", encoding="utf-8")
     assert load_model_synonyms(path) == {"支部": "党支部", "公司": "企业"}
+
+
+def test_a_synonym_line_with_a_space_instead_of_a_tab_names_file_and_line(tmp_path: Path) -> None:
+    from pipeline.resources import ResourceError
+
+    path = tmp_path / "syn.tsv"
+    path.write_text("# header\n支部\t党支部\n公司 企业\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"syn.tsv line 3: expected 2 tab-separated fields.*spaces instead of a tab"):
+        load_model_synonyms(path)
 
 
 def test_package_synonyms(synonyms: dict[str, str]) -> None:

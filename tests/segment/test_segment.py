@@ -78,7 +78,7 @@ def test_a_failing_document_is_flagged_and_the_run_goes_on(resources, monkeypatc
         {"doc_id": "bad", "title": "标题", "text": "一、坏的文档", "duplicate_of": None},
     ])
     for column in ("source", "part", "date", "date_source", "date_precision", "source_unit", "url", "script", "chars", "province", "prefecture",
-                   "county", "adcode", "place_confidence", "mojibake_spans", "truncated"):
+                   "county", "adcode", "place_level", "place_confidence", "mojibake_spans", "truncated"):
         documents[column] = None
     tables = segment(documents, resources)
     assert set(tables.measures["doc_id"]) == {"ok"}
@@ -98,7 +98,7 @@ def test_a_document_without_a_title_keeps_its_spans(resources, tmp_path):
         {"doc_id": "untitled", "title": None, "text": text},
     ])
     for column in ("source", "part", "date", "date_source", "date_precision", "source_unit", "url", "script", "chars", "province", "prefecture",
-                   "county", "adcode", "place_confidence", "mojibake_spans", "truncated", "duplicate_of"):
+                   "county", "adcode", "place_level", "place_confidence", "mojibake_spans", "truncated", "duplicate_of"):
         documents[column] = None
     write_table(documents, tmp_path, "documents")
     tables = segment(read_table(tmp_path, "documents"), resources)
