@@ -122,10 +122,10 @@ def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
         inputs["corpus"] = provenance.corpus_fingerprint(corpus)
     progress = sys.stderr.isatty()
     for stage in stages:
+        provenance.check_inputs(args.out, stage)
         if not getattr(args, "force", False) and provenance.is_current(args.out, stage, inputs, environment):
             print(f"{stage}: up to date (same corpus, word lists, code and parameters in {args.out / provenance.RECORD}), skipped")
             continue
-        provenance.check_inputs(args.out, stage)
         provenance.clear_downstream(args.out, stage)
         started = time.perf_counter()
         summary = runner.run_stage(stage, args, resources, progress)
