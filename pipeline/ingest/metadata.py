@@ -26,6 +26,9 @@ class PageMetadata:
     url: str | None = None
 
 
+HEADER_MAX_LINES = 300
+
+
 def is_metadata_line(line: str) -> bool:
     """A short line that states a date, a source or a link of the page."""
     if len(line) > METADATA_LINE_MAX:
@@ -57,10 +60,11 @@ def is_title_like(line: str) -> bool:
     )
 
 
-def title_index(lines: list[str]) -> int | None:
+def title_index(lines: list[str], bounds: tuple[int, int] | None = None) -> int | None:
     """Index of the page title: the heading before the metadata line, else before the prose."""
-    bounds = body_bounds(lines)
-    end = bounds[0] if bounds else len(lines)
+    bounds = bounds or body_bounds(lines)
+    # without prose the header is looked for near the top only (a list of 80,000 short lines has none)
+    end = bounds[0] if bounds else min(len(lines), HEADER_MAX_LINES)
     meta = [i for i in range(end) if is_metadata_line(lines[i])]
     limit = meta[0] if meta else end
     for i in range(limit - 1, -1, -1):
@@ -71,10 +75,10 @@ def title_index(lines: list[str]) -> int | None:
 
 def trim_header(lines: list[str]) -> tuple[str | None, list[str]]:
     """The title and the lines from the title on, without metadata lines."""
-    index = title_index(lines)
+    bounds = body_bounds(lines)
+    index = title_index(lines, bounds)
     title = lines[index] if index is not None else None
     start = index if index is not None else 0
-    bounds = body_bounds(lines)
     body_start = bounds[0] if bounds else len(lines)
     kept = [
         line for i, line in enumerate(lines)

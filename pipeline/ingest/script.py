@@ -28,6 +28,8 @@ def make_converter(config: str = "t2s"):
 
 def detect_script(original: str, simplified: str) -> Script:
     """Classify the original by how many of its CJK characters conversion changed."""
+    if original == simplified:  # the common case, decided in C
+        return Script.SIMPLIFIED
     cjk = [(a, b) for a, b in zip(original, simplified) if "\u4e00" <= a <= "\u9fff"]
     if not cjk:
         return Script.SIMPLIFIED

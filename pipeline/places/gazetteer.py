@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.places.words import WordBoundaries
 
 import logging
@@ -48,7 +50,12 @@ class Gazetteer:
     aliases: Mapping[str, tuple[str, ...]] = field(repr=False)
     weak: frozenset[str] = field(repr=False)
     max_alias_len: int
-    first_chars: frozenset[str] = field(repr=False)
+    # first character → the lengths of the aliases starting with it, longest first (the scan tries no others)
+    lengths_by_first: Mapping[str, tuple[int, ...]] = field(repr=False)
+    # any character that starts an alias: the scan jumps from one to the next in C, not letter by letter
+    starts: re.Pattern = field(repr=False)
+    # the first two characters of every alias (all have at least two): most start characters go no further
+    prefixes: frozenset[str] = field(repr=False, default=frozenset())
     words: WordBoundaries = field(default_factory=WordBoundaries, repr=False, compare=False)
 
     def unit(self, adcode: str) -> Unit:
@@ -136,5 +143,15 @@ def load_gazetteer(path: Path | None = None, aliases_path: Path | None = None) -
         aliases=MappingProxyType(index),
         weak=frozenset(weak & index.keys()),
         max_alias_len=max(map(len, index)),
-        first_chars=frozenset(alias[0] for alias in index),
+        lengths_by_first=MappingProxyType(lengths_by_first(index)),
+        prefixes=frozenset(alias[:2] for alias in index),
+        starts=re.compile("[" + "".join(sorted(re.escape(c) for c in {alias[0] for alias in index})) + "]"),
     )
+
+
+def lengths_by_first(aliases) -> dict[str, tuple[int, ...]]:
+    """First character → alias lengths starting with it, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for alias in aliases:
+        lengths.setdefault(alias[0], set()).add(len(alias))
+    return {char: tuple(sorted(found, reverse=True)) for char, found in lengths.items()}

@@ -49,7 +49,7 @@ SENTENCE_END = re.compile(r"[。!?！？;；\n]")
 
 def masked_spans(text: str) -> list[tuple[int, int]]:
     """Spans to ignore: '|' spam lists and placeholders."""
-    spans = [m.span() for m in SPAM_LIST.finditer(text)]
+    spans = [m.span() for m in SPAM_LIST.finditer(text)] if "|" in text or "｜" in text else []
     spans += [m.span() for m in PLACEHOLDER.finditer(text)]
     return sorted(spans)
 
@@ -64,9 +64,9 @@ def mask_flags(text: str) -> bytearray:
 
 def longest_alias(text: str, i: int, gaz: Gazetteer) -> str | None:
     """The longest alias starting at position i, if any."""
-    for length in range(min(gaz.max_alias_len, len(text) - i), 1, -1):
+    for length in gaz.lengths_by_first.get(text[i], ()):
         piece = text[i : i + length]
-        if piece in gaz.aliases:
+        if len(piece) == length and piece in gaz.aliases:
             return piece
     return None
 
@@ -75,14 +75,15 @@ def scan(text: str, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """Leftmost-longest alias matches (start, end, alias) outside masked spans."""
     flags = mask_flags(text)
     out: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(text):
-        alias = longest_alias(text, i, gaz) if text[i] in gaz.first_chars and not flags[i] else None
+    found = gaz.starts.search(text)
+    while found is not None:
+        i = found.start()
+        alias = longest_alias(text, i, gaz) if text[i : i + 2] in gaz.prefixes and not flags[i] else None
         if alias is None or any(flags[i : i + len(alias)]):
-            i += 1
+            found = gaz.starts.search(text, i + 1)
             continue
         out.append((i, i + len(alias), alias))
-        i += len(alias)
+        found = gaz.starts.search(text, i + len(alias))
     return out
 
 

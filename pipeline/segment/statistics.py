@@ -265,10 +265,11 @@ def _outside(found: list[Quantity], spans: list[tuple[int, int]]) -> list[Quanti
 @functools.lru_cache(maxsize=1)
 def _pos_tokenizer() -> POSTokenizer:
     """A private jieba POS tokenizer (never the global one), built on first use."""
-    import jieba
     import jieba.posseg
 
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    from pipeline.resources import plain_tokenizer
+
+    return jieba.posseg.POSTokenizer(plain_tokenizer())
 
 
 def _cjk_after(text: str, pos: int) -> str:

@@ -1,10 +1,22 @@
 """Page chrome goes by pattern, by page structure and by recurrence across pages."""
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.ingest.boilerplate import drop_chrome, load_boilerplate, recurring_lines, split_lines, trim_footer
+from pipeline.ingest.boilerplate import (
+    Boilerplate,
+    drop_chrome,
+    join_patterns,
+    load_boilerplate,
+    recurring_lines,
+    split_lines,
+    top_level_branches,
+    trim_footer,
+)
 from pipeline.resources import DATA_DIR, ResourceError
 
 PARAGRAPH = "镇宁自治县地处贵州西南部,素有黔中腹地、滇黔锁钥之称,全县总面积1717.3平方公里,共辖15个乡(镇、街道)。"
@@ -96,3 +108,23 @@ def test_reposts_of_one_article_do_not_make_its_title_chrome():
 )
 def test_broken_subscripts_are_rejoined(text, expected):
     assert split_lines(text) == expected
+
+
+def test_top_level_branches_respect_groups_classes_and_escapes():
+    assert top_level_branches(r"^a|b(c|d)|[|x]|\|y") == ["^a", "b(c|d)", "[|x]", r"\|y"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="关灯复制链接[]登录注册|ICP备电话：:地址图为1234567890 ，。阅读模式aCopyright.jpg-=", max_size=40))
+def test_joined_chrome_patterns_answer_like_one_search_per_pattern(patterns, line):
+    one_by_one = Boilerplate(patterns.line, patterns.inline)
+    assert patterns.is_chrome(line) == one_by_one.is_chrome(line)
+
+
+def test_patterns_with_backreferences_or_flags_are_searched_alone():
+    line = (re.compile(r"(ab)\1"), re.compile(r"(?i)copyright"), re.compile("^关灯$"))
+    anchored, anywhere, alone = join_patterns(line)
+    assert [p.pattern for p in alone] == [r"(ab)\1", "(?i)copyright"]
+    chrome = Boilerplate(line, (), (anchored, anywhere, alone))
+    assert chrome.is_chrome("xababx") and chrome.is_chrome("COPYRIGHT 2020") and chrome.is_chrome("关灯")
+    assert not chrome.is_chrome("关灯了")

@@ -38,6 +38,12 @@ POOLED_FLOORS = [
     ("section kinds", 0.90),
     ("statistics (value, unit)", 0.95),
     ("slogans (distinct)", 0.85),
+    # the statistics issue: what each number counts, at which level, and when
+    ("statistics: unit right", 0.97),
+    ("statistics: indicator right", 0.85),
+    ("statistics: level right", 0.90),
+    ("statistics: kind right", 0.90),
+    ("metadata: date", 0.95),
 ]
 
 
