@@ -63,7 +63,9 @@ def find_duplicates(texts: list[str], threshold: float = THRESHOLD, seed: int = 
         # LSH returns candidates; keep those whose estimated Jaccard really passes the threshold.
         first = next((h for h in sorted(hits) if minhash.jaccard(hashes[h]) >= threshold and same_figures(numbers[h], numbers[i])), None)
         result.append(first)
-        if first is None:  # only originals are indexed: a thousand reposts of one page cost one comparison each
+        if first is not None:
+            exact[key] = first  # a copy of this repost points at the original too
+        else:  # only originals are indexed: a thousand reposts of one page cost one comparison each
             lsh.insert(str(i), minhash)
             hashes[i] = minhash
     return result

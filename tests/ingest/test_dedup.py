@@ -44,3 +44,15 @@ SHORT = "全县贫困发生率下降75个百分点,群众满意度明显提升�
 
 def test_short_texts_are_duplicates_only_when_identical():
     assert find_duplicates([SHORT, SHORT.replace("明显", "大幅"), SHORT]) == [None, None, 0]
+
+
+def test_many_reposts_point_at_the_one_original_and_only_originals_are_indexed(monkeypatch):
+    """A thousand reposts cost one LSH query each: the index holds originals, never their copies."""
+    from datasketch import MinHashLSH
+
+    inserted = []
+    original_insert = MinHashLSH.insert
+    monkeypatch.setattr(MinHashLSH, "insert", lambda self, key, *a, **k: (inserted.append(key), original_insert(self, key, *a, **k)))
+    reposts = [ARTICLE.replace("9个组", f"9个组(转载{'甲乙丙丁戊己庚辛'[i % 8]})") for i in range(1000)]
+    assert find_duplicates([UNRELATED, ARTICLE, *reposts]) == [None, None] + [1] * 1000
+    assert inserted == ["0", "1"]

@@ -125,3 +125,22 @@ def test_a_corpus_of_rejected_files_still_ends_with_a_report(tmp_path):
     assert main(["run", "--corpus", str(corpus), "--out", str(out)]) == 0
     assert set(pd.read_parquet(out / "manifest.parquet")["status"]) == {"rejected"}
     assert (out / "report.html").exists()
+
+
+def test_one_megabyte_adversarial_documents_end_as_rows_not_stalls(tmp_path):
+    """1 MB each of digits+万, unpunctuated prose and plus chains beside a seed: the run ends normally,
+    the digits are flagged as too dense, the others are segmented, and no table copies a document's text."""
+    from tests.robustness.battery import adversarial
+
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    shutil.copy(seed_path("000"), corpus / seed_path("000").name)
+    for kind in ("digits", "no-punctuation", "plus-chains"):
+        (corpus / f"{kind}.txt").write_text(f"某县{kind}\n" + adversarial(kind, 1_000_000), encoding="utf-8")
+    assert main(["run", "--corpus", str(corpus), "--out", str(out)]) == 0
+    documents = pd.read_parquet(out / "documents.parquet").set_index("source")
+    assert documents.loc["digits.txt", "segment_error"].startswith("too dense to segment")
+    assert documents.loc[["no-punctuation.txt", "plus-chains.txt"], "segment_error"].isna().all()
+    for name in ("statistics", "county_statistics", "measures"):
+        table = pd.read_parquet(out / f"{name}.parquet")
+        assert table.select_dtypes(["object", "str"]).map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy().max(initial=0) < 20_000, name
