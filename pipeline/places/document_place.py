@@ -168,6 +168,17 @@ def lead_county(
     return support[county] >= LEVEL_SHARE * rivals
 
 
+def holds_level(code: str, province: str, support: Counter, gaz: Gazetteer) -> bool:
+    """Half or more of the province's support, and more than every other unit of its level together.
+
+    The province's support includes the unit's own ancestors (昭通市 named beside its 威信县 agrees with
+    it); two counties named once each hold half each and are examples, not the subject.
+    """
+    level = gaz.unit(code).level
+    others = sum(v for c, v in support.items() if c != code and gaz.unit(c).level == level and gaz.is_within(c, province))
+    return support[code] >= LEVEL_SHARE * support[province] and support[code] > others
+
+
 def choose_unit(
     title: str, text: str, support: Counter, lead: tuple[set[str], Counter], gaz: Gazetteer
 ) -> tuple[str | None, float]:
@@ -178,8 +189,7 @@ def choose_unit(
     county = best(support, gaz, "county", province)
     apply_cues(support, title + "\n" + text, province, county)
     prefecture = best(support, gaz, "prefecture", province)
-    # A strict majority of the province's support: two units named once each are examples, not the subject.
-    deep = [c for c in (county, prefecture) if c is not None and support[c] > LEVEL_SHARE * support[province]]
+    deep = [c for c in (county, prefecture) if c is not None and holds_level(c, province, support, gaz)]
     if lead_county(county, province, support, *lead, gaz):
         deep = [county]
     chosen = deep[0] if deep else province

@@ -86,3 +86,22 @@ def test_a_county_short_form_needs_its_own_context(gaz):
     assert find_mentions(text, gaz) == []
     yunnan = gaz.lookup("云南省").adcode
     assert [m["name"] for m in find_mentions(text, gaz, frozenset({yunnan}))] == ["瑞丽市"]
+
+
+def test_a_county_named_beside_its_own_prefecture_keeps_the_document(gaz):
+    """Its prefecture's mentions agree with a county; two counties named once each are only examples."""
+    from collections import Counter
+
+    from pipeline.places.document_place import holds_level
+
+    yunnan, zhaotong, weixin, zhenxiong = "530000", "530600", "530629", "530627"
+    # 昭通市 named twice, 威信县 twice: the county holds exactly half of the province's support
+    support = Counter({yunnan: 4, zhaotong: 4, weixin: 2})
+    assert holds_level(weixin, yunnan, support, gaz)
+    # 威信县 and 镇雄县 named once each: half each, neither more than the other
+    support = Counter({yunnan: 2, zhaotong: 2, weixin: 1, zhenxiong: 1})
+    assert not holds_level(weixin, yunnan, support, gaz) and not holds_level(zhenxiong, yunnan, support, gaz)
+    assert holds_level(zhaotong, yunnan, support, gaz)
+    # a prefecture's report that names one county once as an example stays the prefecture's
+    support = Counter({yunnan: 6, zhaotong: 6, weixin: 1})
+    assert not holds_level(weixin, yunnan, support, gaz)
