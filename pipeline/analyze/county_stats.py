@@ -1,9 +1,12 @@
 """County statistics: the same quantity, reported by several counties about themselves, side by side.
 
 Only like is compared with like: a row is a figure of a county-scope document whose level is the
-county itself (not a village's, a firm's or a rule's threshold), grouped by what it counts
-(`indicator_norm`, else the indicator as written), its unit, level and kind (targets apart from
-results, changes apart from levels). A group is kept when at least `min_documents` documents report
+county itself (not a village's, a firm's or a rule's threshold), grouped by what it counts, its unit,
+level and kind (targets apart from results, changes apart from levels). What it counts is the
+canonical indicator (`indicator_norm`, pipeline/data/indicators.tsv) and nothing else: a bare count
+noun as written (19名干部 sent to the towns, 347名 cadres of the county) names different things in
+different sentences, so figures without a canonical indicator stay in `statistics` and are not
+compared. A group is kept when at least `min_documents` documents report
 it; every row carries its period and the group's n.
 """
 from __future__ import annotations
@@ -40,8 +43,7 @@ def comparable(documents: pd.DataFrame, statistics: pd.DataFrame) -> pd.DataFram
     docs = docs[(docs["place_level"] == COUNTY_LEVEL) & docs["county"].notna()]
     stats = statistics.merge(docs, on="doc_id", how="inner", suffixes=("", "_doc"))
     stats = stats[stats["level"] == COUNTY_LEVEL]
-    quantity = stats["indicator_norm"].where(stats["indicator_norm"].notna(), stats["indicator"])
-    stats = stats.assign(quantity=quantity, unit_key=stats["unit"].fillna(""))
+    stats = stats.assign(quantity=stats["indicator_norm"], unit_key=stats["unit"].fillna(""))
     return stats[stats["quantity"].notna() & (stats["quantity"].astype(str).str.strip() != "")]
 
 

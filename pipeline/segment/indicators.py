@@ -79,7 +79,8 @@ OPENING = re.compile(r"[^。！？\n]{1,80}")
 OPENING_CHARS = 80
 SUBJECT_MIN_CUES = 2
 VILLAGE = re.compile(r"(?<![\u4e00-\u9fff])(?!行政|贫困|农|乡|本|该|每|各|全|个)[\u4e00-\u9fff]{2,3}村(?![民级委干])|(?<=[县乡镇区])(?!行政|贫困)[\u4e00-\u9fff]{2,3}村(?![民级委干])")
-ROLES = ("frame", "lead", "predicate", "scope", "level", "entity", "subject", "owner", "target", "change", "share", "bound", "rule", "cumulative")
+ROLES = ("frame", "lead", "predicate", "scope", "level", "entity", "subject", "owner", "target", "change", "share", "bound", "rule",
+         "cumulative", "modifier")
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class StatisticFrames:
     rules: tuple[str, ...]
     cumulative: tuple[str, ...]
     vocabulary: dict[str, str]  # synonym → canonical indicator
+    modifiers: tuple[str, ...] = ()  # words before an indicator's head that keep what it counts (其中, 全县, 累计)
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ def load_frames(path: Path, vocabulary_path: Path) -> StatisticFrames:
         rules=tuple(w for w, _ in rows["rule"]),
         cumulative=tuple(w for w, _ in rows["cumulative"]),
         vocabulary=load_vocabulary(vocabulary_path),
+        modifiers=tuple(sorted({w for w, _ in rows["modifier"] + rows["scope"] + rows["cumulative"]}, key=len, reverse=True)),
     )
 
 
@@ -281,12 +284,32 @@ def respectively(text: str, sentence_start: int, stats: list[dict], frames: Stat
     return assigned
 
 
-def normalised(indicator: str | None, vocabulary: dict[str, str]) -> str | None:
-    """The canonical indicator whose longest synonym the indicator contains."""
+def normalised(indicator: str | None, vocabulary: dict[str, str], modifiers: tuple[str, ...] = ()) -> str | None:
+    """The canonical indicator whose synonym is the head of the indicator (of one of its "·" parts).
+
+    Chinese puts the head last: 建档立卡贫困人口 and 全县贫困人口 count 贫困人口, but 水运建设投资 is not all
+    investment, 发展党员 (members recruited) not the members, 贫困人口发生率 not the people. So the synonym
+    must end the indicator and what stands before it must be modifiers (scope, running-total and
+    qualifier words of statistic_frames.tsv) or nothing; anything else leaves the indicator unnormalised,
+    to be compared only with the same words.
+    """
     if not indicator:
         return None
-    hits = [synonym for synonym in vocabulary if synonym in indicator]
-    return vocabulary[max(hits, key=len)] if hits else None
+    for part in indicator.split("·"):
+        heads = [synonym for synonym in vocabulary if part.endswith(synonym) and only_modifiers(part[: -len(synonym)], modifiers)]
+        if heads:
+            return vocabulary[max(heads, key=len)]
+    return None
+
+
+def only_modifiers(prefix: str, modifiers: tuple[str, ...]) -> bool:
+    """Whether a prefix is made of modifier words alone (longest first, left to right)."""
+    while prefix:
+        word = next((m for m in modifiers if prefix.startswith(m)), None)
+        if word is None:
+            return False
+        prefix = prefix[len(word):]
+    return True
 
 
 def level_of(text: str, stat: dict, indicator: str | None, clause: str, frames: StatisticFrames, doc: DocumentContext) -> str | None:
@@ -477,7 +500,7 @@ def describe(
 def with_defaults(stat: dict, frames: StatisticFrames, doc: DocumentContext) -> dict:
     """A statistic read elsewhere (a table cell) completed with its canonical indicator and default level."""
     level = stat.get("level") or doc.subject_level or PLACE_LEVELS.get(doc.place_level or "")
-    return {**stat, "indicator_norm": normalised(stat.get("indicator"), frames.vocabulary), "level": level}
+    return {**stat, "indicator_norm": normalised(stat.get("indicator"), frames.vocabulary, frames.modifiers), "level": level}
 
 
 def sentence_groups(text: str, stats: list[dict]) -> list[list[dict]]:
@@ -500,7 +523,7 @@ def with_fields(text: str, stat: dict, indicator: str | None, frames: StatisticF
     return {
         **stat,
         "indicator": indicator,
-        "indicator_norm": normalised(indicator, frames.vocabulary),
+        "indicator_norm": normalised(indicator, frames.vocabulary, frames.modifiers),
         "level": level_of(text, stat, indicator, clause, frames, doc),
         "period": period_of(stat["start"], sentence, section_start, cues, frames),
         "kind": kind_of(text, stat, clause, section, frames),

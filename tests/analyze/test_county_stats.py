@@ -38,6 +38,14 @@ def test_county_statistics_on_corpus(corpus_tables) -> None:
     assert zn["adcode"] == "520423" and zn["province"] == "贵州省"
 
 
+def test_figures_without_a_canonical_indicator_are_not_compared(corpus_tables) -> None:
+    """A count noun as written (干部, 社区) names different things in different sentences."""
+    docs = unique_documents(corpus_tables["documents"])
+    stats = corpus_tables["statistics"].copy()
+    stats.loc[stats["indicator"].eq("合作社"), "indicator_norm"] = None
+    assert set(county_statistics(docs, stats)["indicator"]) == {"贫困发生率"}
+
+
 def test_threshold_is_a_parameter(corpus_tables) -> None:
     docs = unique_documents(corpus_tables["documents"])
     table = county_statistics(docs, corpus_tables["statistics"], min_documents=1)

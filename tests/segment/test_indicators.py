@@ -45,6 +45,28 @@ def test_indicator_norm_from_the_vocabulary():
 
 
 @pytest.mark.parametrize(
+    ("indicator", "norm"),
+    [
+        ("建档立卡贫困人口", "贫困人口"),  # a synonym
+        ("全县贫困人口", "贫困人口"),  # scope before the head
+        ("其中贫困人口", "贫困人口"),
+        ("累计贫困发生率", "贫困发生率"),
+        ("农民专业合作社", "合作社"),
+        ("村名·贫困发生率", "贫困发生率"),  # a table cell: row · column
+        ("贫困人口发生率", None),  # the head is 发生率, not the people
+        ("水运建设投资", None),  # not all investment
+        ("发展党员", None),  # members recruited, not the members
+        ("党员形成了“两学一做”学", None),
+    ],
+)
+def test_indicator_norm_only_when_the_synonym_is_the_head(indicator, norm):
+    from pipeline.segment.indicators import normalised
+
+    frames = package_resources().statistic_frames
+    assert normalised(indicator, frames.vocabulary, frames.modifiers) == norm
+
+
+@pytest.mark.parametrize(
     ("text", "kind"),
     [
         ("地区生产总值增长5%。", "change"),
