@@ -12,27 +12,50 @@ GOLD ?= tests/gold
 help:
 	@awk '/^## /{desc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(desc){split($$1,t,":"); printf "  %-10s %s\n", t[1], desc}; desc=""}' $(MAKEFILE_LIST)
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions with hashes (requirements.lock: what the pipeline needs; requirements-dev.lock: that plus
+# the test tools, same versions). The ranges stay in pyproject.toml; `make lock` turns them into locks.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-compile --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-compile --no-deps -e .
 	touch $@
 
-## Create .venv and install the package with its dependencies
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.lock
+	$(PY) -m pip install --quiet --no-compile --require-hashes -r requirements-dev.lock
+	touch $@
+
+## Create .venv and install the package with the locked versions of its dependencies
 install: $(VENV)/.installed
+
+## Install the test tools too (pytest, hypothesis, notebook runner) at their locked versions
+install-dev: $(VENV)/.dev-installed
+
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+
+## Refresh the lock files from pyproject.toml (keeps locked versions that still fit; UPGRADE=1 takes the newest)
+lock:
+	test -d .lock-venv || $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet 'pip-tools>=7.4,<8'
+	.lock-venv/bin/pip-compile $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade) -o requirements.lock pyproject.toml
+	.lock-venv/bin/pip-compile $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade) --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
 
 ## Run every stage on corpus/ into outputs/ and print where the report is
 analyze: install
 	$(PY) -m pipeline run --corpus $(CORPUS) --out $(OUT)
 
 ## Run the test suite (includes executing the notebooks on a fresh run)
-test: install
+test: install-dev
 	$(PY) -m pytest
 
 ## Run ingest+segment on corpus/ into outputs/evaluation/ and score it against tests/gold/ (table + outputs/evaluation.csv)
 evaluate: install
 	$(PY) -m pipeline run --corpus $(CORPUS) --out $(OUT)/evaluation --stages ingest,segment
 	$(PY) -m pipeline evaluate --out $(OUT)/evaluation --gold $(GOLD) --report $(OUT)/evaluation.csv
+
+## Re-run the default corpus and rewrite tests/fingerprint.json (the summary of its results), printing what moved
+fingerprint: install
+	$(PY) -m pipeline run --corpus corpus --out $(OUT)/fingerprint --force
+	$(PY) -m pipeline fingerprint --out $(OUT)/fingerprint --file tests/fingerprint.json --write
 
 ## Run the benchmarks under bench/ (throughput and peak memory)
 bench: install
@@ -42,4 +65,4 @@ bench: install
 clean:
 	rm -rf $(OUT)/*.parquet $(OUT)/*.csv $(OUT)/figures $(OUT)/report.html
 
-.PHONY: help install analyze test evaluate bench clean
+.PHONY: help install install-dev lock analyze test evaluate fingerprint bench clean

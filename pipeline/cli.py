@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", type=Path, default=Path("outputs"))
     evaluate.add_argument("--gold", type=Path, default=Path("tests/gold"))
     evaluate.add_argument("--report", type=Path, default=None, help="where to write the scores as CSV (default: OUT/evaluation.csv)")
+    fingerprint = sub.add_parser("fingerprint", help="compare an output folder's results with a committed summary")
+    fingerprint.add_argument("--out", type=Path, default=Path("outputs"))
+    fingerprint.add_argument("--file", type=Path, default=Path("tests/fingerprint.json"))
+    fingerprint.add_argument("--write", action="store_true", help="rewrite the summary from this output folder (the diff is printed)")
     return parser
 
 
@@ -104,6 +108,8 @@ def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
     """Run the chosen command."""
     if args.command == "evaluate":
         return _evaluate(args)
+    if args.command == "fingerprint":
+        return _fingerprint(args)
     stages = [args.command] if args.command in STAGES else _parse_stages(args.stages)
     if stages is None:
         print(f"error: --stages takes a comma-separated subset of {','.join(STAGES)}", file=sys.stderr)
@@ -154,6 +160,24 @@ def _parse_stages(value: str) -> list[str] | None:
     if not wanted or any(s not in STAGES for s in wanted):
         return None
     return [s for s in STAGES if s in wanted]
+
+
+def _fingerprint(args: argparse.Namespace) -> int:
+    """Print how this output's results differ from the committed summary; exit 1 on a difference unless --write."""
+    from pipeline.fingerprint import as_text, difference, summarise
+
+    if not (args.out / "documents.parquet").is_file():
+        print(f"error: {args.out} holds no run's tables (run `python -m pipeline run --out {args.out}` first)", file=sys.stderr)
+        return EXIT_USAGE
+    found = as_text(summarise(args.out))
+    expected = args.file.read_text(encoding="utf-8") if args.file.is_file() else ""
+    diff = difference(expected, found)
+    if args.write:
+        args.file.write_text(found, encoding="utf-8")
+        print(diff or "no change", f"\nwritten to {args.file}", sep="\n")
+        return 0
+    print(diff or f"results match {args.file}")
+    return 1 if diff else 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:

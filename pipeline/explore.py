@@ -6,7 +6,6 @@ import html
 import logging
 import math
 import re
-import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -14,13 +13,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.highlight import highlight
 from pipeline.io import table, to_list
 
 log = logging.getLogger(__name__)
 
 KWIC_COLUMNS = ["doc_id", "title", "left", "keyword", "right", "start"]
 SPAN_COLUMNS = ["start", "end", "label", "surface"]
-# Span table → (label shown by displaCy, column holding the surface text).
+# Span table → (label shown in the document view, column holding the surface text).
 SPAN_SOURCES = {"statistics": ("数据", "text"), "models": ("模式", "surface"),
                 "slogans": ("口号", "text"), "places": ("地名", "surface")}
 HEADING_LABEL = "举措"
@@ -124,43 +124,30 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def paragraph_doc(text: str, begin: int, end: int, spans: pd.DataFrame, vocab):
-    """A spaCy Doc of text[begin:end] whose tokens break at every span edge, spans in doc.spans['sc']."""
-    from spacy.tokens import Doc, Span
-
-    inside = spans[(spans["start"] < end) & (spans["end"] > begin)]
-    clipped = [(max(s, begin) - begin, min(e, end) - begin, lab) for s, e, lab in
-               zip(inside["start"], inside["end"], inside["label"])]
-    cuts = sorted({0, end - begin} | {c for s, e, _ in clipped for c in (s, e)})
-    words = [text[begin + a:begin + b] for a, b in zip(cuts, cuts[1:])]
-    # Tokens join without spaces, so doc.text == the paragraph and char offsets stay exact.
-    doc = Doc(vocab, words=words, spaces=[False] * len(words))
-    doc.spans["sc"] = [Span(doc, cuts.index(s), cuts.index(e), label=lab) for s, e, lab in clipped]
-    return doc
+def render_html(text: str, lines: list[tuple[int, int]], spans: pd.DataFrame, header: str) -> str:
+    """One paragraph per non-blank line, spans marked in place, under an escaped header and a legend."""
+    marked = list(zip(spans["start"], spans["end"], spans["label"]))
+    legend = "".join(f'<span class="mark" style="background:{color}">{label}</span> ' for label, color in COLORS.items())
+    body = "".join(f'<p class="line" data-start="{b}">{highlight(text, marked, COLORS, b, e)}</p>' for b, e in lines)
+    return f'<div class="pipeline-document"><h3>{html.escape(header)}</h3><div class="legend">{legend}</div>{body}</div>'
 
 
-def render_html(docs: list, header: str) -> str:
-    """displaCy span markup of the paragraph docs under an escaped header."""
-    from spacy import displacy
-
-    with warnings.catch_warnings():
-        # W117: a paragraph without spans is still worth showing.
-        warnings.filterwarnings("ignore", message=r".*\[W117\]")
-        markup = displacy.render(docs, style="span", jupyter=False, options={"colors": COLORS}) if docs else ""
-    return f'<div class="pipeline-document"><h3>{html.escape(header)}</h3>{markup}</div>'
+def in_jupyter() -> bool:
+    """True inside a Jupyter kernel (an IPython shell that talks to a notebook)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
 def render_document(doc_id: str, tables: dict[str, pd.DataFrame], jupyter: bool | None = None) -> str:
-    """HTML of one document with its headings, statistics, models, slogans and places marked (displaCy spans)."""
-    from spacy.util import is_in_jupyter
-    from spacy.vocab import Vocab
-
+    """HTML of one document with its headings, statistics, models, slogans and places marked in place."""
     row = document_row(doc_id, tables)
-    text, vocab = _text_of(row), Vocab()
-    spans = document_spans(doc_id, tables)
-    docs = [paragraph_doc(text, b, e, spans, vocab) for b, e in paragraphs(text)]
-    markup = render_html(docs, f"{row.get('title') or doc_id}（{doc_id}）")
-    if jupyter or (jupyter is None and is_in_jupyter()):
+    text = _text_of(row)
+    markup = render_html(text, paragraphs(text), document_spans(doc_id, tables), f"{row.get('title') or doc_id}（{doc_id}）")
+    if jupyter or (jupyter is None and in_jupyter()):
         from IPython.display import HTML, display
 
         display(HTML(markup))

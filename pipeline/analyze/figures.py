@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -14,8 +13,11 @@ from pipeline.io import table as _table
 
 log = logging.getLogger(__name__)
 
-# mplfonts ships this file inside its wheel, so no download is needed at run time.
-FONT_FILE = "NotoSansCJKsc-Regular.otf"
+# A subset of Noto Sans CJK SC shipped with the package (SIL OFL 1.1; pipeline/fonts/LICENSE-OFL.txt,
+# made by scripts/subset_font.py): GB 2312, punctuation and every character of the word lists.
+FONT_FILE = Path(__file__).resolve().parent.parent / "fonts" / "PipelineCJKSans-Regular.otf"
+# Used for a character outside the subset when the machine has it (Debian: fonts-noto-cjk).
+SYSTEM_FALLBACK = "Noto Sans CJK SC"
 NO_DATA = "无数据"
 TOP_MODELS = 15
 TOP_COUNTIES = 20
@@ -27,32 +29,32 @@ class MissingFontError(RuntimeError):
 
 
 def cjk_font_path() -> Path:
-    """Path of Noto Sans CJK SC inside the installed mplfonts package (not imported: its import has no use here)."""
-    spec = importlib.util.find_spec("mplfonts")
-    if spec is None or not spec.submodule_search_locations:
-        raise MissingFontError("mplfonts is not installed: pip install mplfonts (it bundles Noto Sans CJK SC)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / FONT_FILE
-    if not path.is_file():
-        raise MissingFontError(f"{FONT_FILE} not found in {path.parent}; reinstall mplfonts")
-    return path
+    """Path of the bundled CJK font."""
+    if not FONT_FILE.is_file():
+        raise MissingFontError(f"{FONT_FILE} is missing: reinstall the package (the font is package data)")
+    return FONT_FILE
 
 
-def register_cjk_font() -> str:
-    """Register the bundled CJK font with matplotlib (once) and return its family name."""
+def register_cjk_font() -> list[str]:
+    """Register the bundled CJK font with matplotlib (once); the font families to use, in order."""
     from matplotlib import font_manager
 
     path = str(cjk_font_path())
     if not any(entry.fname == path for entry in font_manager.fontManager.ttflist):
         font_manager.fontManager.addfont(path)
-    return font_manager.FontProperties(fname=path).get_name()
+    families = [font_manager.FontProperties(fname=path).get_name()]
+    if any(entry.name == SYSTEM_FALLBACK for entry in font_manager.fontManager.ttflist):
+        families.append(SYSTEM_FALLBACK)
+    return families
 
 
 SVG_SALT = "pipeline"
 
 
-def cjk_rc(family: str) -> dict[str, object]:
-    """rcParams that draw Chinese text with the given family (glyphs as paths in SVG)."""
-    return {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"],
+def cjk_rc(families: list[str] | str) -> dict[str, object]:
+    """rcParams that draw Chinese text with the given families, in order (glyphs as paths in SVG)."""
+    families = [families] if isinstance(families, str) else families
+    return {"font.family": "sans-serif", "font.sans-serif": [*families, "DejaVu Sans"],
             "axes.unicode_minus": False, "svg.fonttype": "path", "svg.hashsalt": SVG_SALT}
 
 

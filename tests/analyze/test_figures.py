@@ -42,9 +42,22 @@ def test_glyph_check_fails_without_cjk_font(tmp_path: Path, monkeypatch: pytest.
     assert _glyph_warnings(_synthetic.tables(), tmp_path)
 
 
-def test_font_is_the_bundled_noto_sans_cjk() -> None:
-    assert figures.cjk_font_path().name == "NotoSansCJKsc-Regular.otf"
-    assert figures.register_cjk_font() == "Noto Sans CJK SC"
+def test_font_is_the_bundled_cjk_subset() -> None:
+    assert figures.cjk_font_path().name == "PipelineCJKSans-Regular.otf"
+    assert figures.register_cjk_font()[0] == "Pipeline CJK Sans"
+
+
+def test_the_font_covers_gb2312_and_every_character_of_the_word_lists() -> None:
+    """A label drawn from the corpus (a place, a unit, a model component) never falls into tofu."""
+    from fontTools.ttLib import TTFont
+
+    from pipeline.resources import DATA_DIR
+
+    cmap = TTFont(figures.cjk_font_path()).getBestCmap()
+    data = {c for path in DATA_DIR.iterdir() for c in path.read_text(encoding="utf-8") if c.isprintable() and not c.isspace()}
+    assert not {c for c in data if ord(c) not in cmap}
+    gb2312 = {bytes([h, low]).decode("gb2312", errors="ignore") for h in range(0xB0, 0xF8) for low in range(0xA1, 0xFF)} - {""}
+    assert len(gb2312) > 6700 and not {c for c in gb2312 if ord(c) not in cmap}
 
 
 @pytest.mark.parametrize("tables", [_synthetic.empty_tables(), {}], ids=["empty", "absent"])
