@@ -18,10 +18,12 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --no-compile --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-compile --no-deps -e .
+	$(PY) scripts/prune_venv.py
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.lock
 	$(PY) -m pip install --quiet --no-compile --require-hashes -r requirements-dev.lock
+	$(PY) scripts/prune_venv.py
 	touch $@
 
 ## Create .venv and install the package with the locked versions of its dependencies
