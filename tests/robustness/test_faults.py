@@ -179,3 +179,15 @@ def test_run_json_says_how_the_output_was_made(reference):
         entry = record["stages"][stage]
         assert entry["seconds"] >= 0 and entry["peak_memory_mb"] > 0 and entry["tables"]
     assert os.path.exists(out / "report.html")
+
+
+def test_the_report_says_what_made_it(reference):
+    """Its methods section names the version, the corpus and the word lists of run.json, and no time."""
+    _, out = reference
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    report = (out / "report.html").read_text(encoding="utf-8")
+    methods = report[report.index('<section id="methods">'):]
+    assert record["inputs"]["corpus"]["fingerprint"] in methods and record["inputs"]["data"]["fingerprint"] in methods
+    assert f"pipeline {record['environment']['pipeline']['version']}" in methods
+    assert f"pandas {record['environment']['packages']['pandas']}" in methods
+    assert str(record["stages"]["ingest"]["seconds"]) not in methods
