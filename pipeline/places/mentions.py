@@ -34,7 +34,7 @@ from pipeline.places.gazetteer import Gazetteer, has_level_suffix
 logger = logging.getLogger(__name__)
 
 # Runs of ≥ 3 short items separated by '|' (link farms: "巴彦淖尔市| 巴南区| 会泽县| …").
-SPAM_LIST = re.compile(r"(?:[^\s|]{1,15}[ \t\u3000]*[|｜][ \t\u3000]*){3,}[^\s|｜]{0,15}")
+SPAM_LIST = re.compile(r"(?:[^\s|]{1,15}[ \t\u3000]{0,4}[|｜][ \t\u3000]{0,4}){3,}[^\s|｜]{0,15}")
 # Anonymised places: XX县, xx乡xx村, ××县, 某某市, ＊＊镇.
 PLACEHOLDER = re.compile(r"(?:[XxＸｘ×＊*○〇某]{1,4}(?:省|市|州|县|区|旗|盟|乡|镇|村|街道|社区)){1,4}")
 # Words ending the name of a place below county level (a town, village, hamlet).
