@@ -247,3 +247,11 @@ def show_figure(out_dir: Path | str, name: str) -> Path | None:
 
     display(Image(filename=str(path)))
     return path
+
+
+def passage_families(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Occurrences of each travelling passage (family 0 is the most widespread), earliest first."""
+    from pipeline.analyze.reuse import FAMILY_COLUMNS, families
+
+    reuse = table(tables, "reuse")
+    return families(reuse, table(tables, "documents")) if not reuse.empty else pd.DataFrame(columns=FAMILY_COLUMNS)

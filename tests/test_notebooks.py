@@ -8,7 +8,8 @@ import nbformat
 import pytest
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-NOTEBOOKS = ["01-corpus-overview.ipynb", "02-practices-and-models.ipynb", "03-regional-comparison.ipynb"]
+NOTEBOOKS = ["01-corpus-overview.ipynb", "02-practices-and-models.ipynb", "03-regional-comparison.ipynb",
+             "04-text-reuse.ipynb"]
 
 
 def read(name: str) -> nbformat.NotebookNode:

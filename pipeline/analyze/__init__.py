@@ -20,7 +20,7 @@ __all__ = ["AnalyzeParams", "AnalyzeResources", "analyze", "analysis_tables", "l
            "make_tokenizer", "tokenize"]
 
 TABLE_NAMES = ("practice_clusters", "clusters", "model_recurrence", "regions", "region_clusters", "region_terms",
-               "county_statistics")
+               "county_statistics", "reuse", "common_formulas", "diffusion", "reuse_counties")
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources
     from pipeline.analyze.county_stats import county_statistics
     from pipeline.analyze.recurrence import model_recurrence
     from pipeline.analyze.regions import compare_regions
+    from pipeline.analyze.reuse import diffusion, find_reuse, measures_locator
     from pipeline.analyze.sentences import unique_documents
 
     params = params or AnalyzeParams()
@@ -74,10 +75,13 @@ def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources
     regions, region_clusters, region_terms = compare_regions(
         docs, practice, {d: [t for t, _, _ in s] for d, s in spans.items()}, params.min_prefecture_docs,
         params.min_region_tokens, params.alpha0, params.n_region_terms)
+    reuse, formulas = find_reuse(docs, measures_locator(_table(tables, "measures")), resources.formulas)
+    edges, degrees = diffusion(reuse, docs)
     return {"practice_clusters": practice, "clusters": clusters,
             "model_recurrence": model_recurrence(docs, _table(tables, "models")),
             "regions": regions, "region_clusters": region_clusters, "region_terms": region_terms,
-            "county_statistics": county_statistics(docs, _table(tables, "statistics"), params.min_stat_documents)}
+            "county_statistics": county_statistics(docs, _table(tables, "statistics"), params.min_stat_documents),
+            "reuse": reuse, "common_formulas": formulas, "diffusion": edges, "reuse_counties": degrees}
 
 
 def _figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path) -> None:

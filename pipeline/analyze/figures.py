@@ -267,12 +267,73 @@ def timeline_figure(tables: dict[str, pd.DataFrame]):
     return fig
 
 
+def reuse_network_figure(tables: dict[str, pd.DataFrame]):
+    """Counties on a circle, grouped by province; a line per county pair sharing passages (arrow: earlier → later)."""
+    import math
+
+    title = "县际文本复用（箭头：较早 → 较晚；线宽：共享字数）"
+    edges = _table(tables, "diffusion")
+    if edges.empty:
+        return no_data_figure(title)
+    nodes = sorted(set(zip(edges["source_province"].fillna(""), edges["source_county"]))
+                   | set(zip(edges["target_province"].fillna(""), edges["target_county"])))
+    angle = {county: 2 * math.pi * i / len(nodes) for i, (_, county) in enumerate(nodes)}
+    where = {c: (math.cos(a), math.sin(a)) for c, a in angle.items()}
+    provinces = sorted({p for p, _ in nodes})
+    color = dict(zip(provinces, _category_colors(len(provinces))))
+    fig = _figure(8, 8)
+    ax = fig.add_subplot()
+    widest = max(edges["shared_chars"].max(), 1)
+    for row in edges.itertuples(index=False):
+        (x0, y0), (x1, y1) = where[row.source_county], where[row.target_county]
+        width = 0.5 + 3 * math.log1p(row.shared_chars) / math.log1p(widest)
+        style = "-|>" if row.directed else "-"
+        ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": style, "lw": width, "color": "#4878a8", "alpha": 0.6,
+                                                         "shrinkA": 6, "shrinkB": 6})
+    for province, county in nodes:
+        x, y = where[county]
+        ax.plot(x, y, "o", color=color[province], markersize=9)
+        ax.text(1.12 * x, 1.12 * y, county, ha="center", va="center", fontsize=8)
+    for province in provinces:
+        ax.plot([], [], "o", color=color[province], label=province or "省份未知")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    ax.set_xlim(-1.4, 1.4), ax.set_ylim(-1.4, 1.4), ax.set_aspect("equal"), ax.set_axis_off()
+    ax.set_title(title)
+    return fig
+
+
+def reuse_timeline_figure(tables: dict[str, pd.DataFrame]):
+    """The most travelled passage: where and when each of its occurrences was published."""
+    from pipeline.analyze.reuse import families
+
+    title = "传播最广的段落：各次出现的时间与地点"
+    found = families(_table(tables, "reuse"), _table(tables, "documents")) if not _table(tables, "reuse").empty else pd.DataFrame()
+    first = found[found["family"] == 0] if not found.empty else found
+    dates = pd.to_datetime(first["date"], format="ISO8601", errors="coerce") if not first.empty else pd.Series(dtype="datetime64[ns]")
+    if first.empty or dates.isna().all():
+        return no_data_figure(title)
+    first = first.assign(when=dates).dropna(subset=["when"]).sort_values(["when", "doc_id"])
+    labels = [f"{c if isinstance(c, str) else (p if isinstance(p, str) else '')} {str(t)[:16]}".strip()
+              for c, p, t in zip(first["county"], first["province"], first["title"])]
+    fig = _figure(8, 1.8 + 0.4 * len(first))
+    ax = fig.add_subplot()
+    rows = list(range(len(first)))
+    ax.plot(first["when"], rows, "o-", color="#c44e52")
+    ax.set_yticks(rows, labels)
+    ax.invert_yaxis()
+    _date_axis(ax.xaxis)
+    ax.set_title(f"{title}\n「{str(first['text'].iloc[0])[:24]}…」", fontsize=10)
+    return fig
+
+
 FIGURES: dict[str, Callable] = {
     "model_county_heatmap": heatmap_figure,
     "models_by_counties": models_by_counties_figure,
     "region_clusters": region_clusters_figure,
     "clusters": clusters_figure,
     "model_timeline": timeline_figure,
+    "reuse_network": reuse_network_figure,
+    "reuse_timeline": reuse_timeline_figure,
 }
 
 

@@ -38,7 +38,10 @@ figure { margin: 1em 0; } figure img { max-width: 100%; } figcaption { color: #6
 """
 
 SECTIONS = [("corpus", "语料规模"), ("clusters", "做法聚类"), ("models", "组织模式的复现"),
-            ("regions", "地区对比"), ("statistics", "各县数据"), ("quality", "数据质量说明"), ("methods", "方法与来源")]
+            ("regions", "地区对比"), ("statistics", "各县数据"), ("reuse", "文本复用"), ("quality", "数据质量说明"),
+            ("methods", "方法与来源")]
+TOP_FAMILIES = 10
+QUOTE_CHARS = 160
 
 # How each number of the report is made, and where it is known to be weak (README: "How accurate is it?").
 METHODS = [
@@ -235,6 +238,42 @@ def statistics_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]
     return section("statistics", "各县数据", note + html_table(stats, headers, ["n_documents"]))
 
 
+def reuse_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+    """The most travelled passages, every occurrence quoted with its document; county edges; common formulas."""
+    from pipeline.analyze.reuse import families
+
+    reuse, docs = table(tables, "reuse"), table(tables, "documents")
+    if reuse.empty:
+        body = '<p class="note">没有发现文档之间共享的段落（每段至少 40 字，公文套语除外）。</p>'
+        return section("reuse", "文本复用", body + formulas_table(table(tables, "common_formulas")))
+    found = families(reuse, docs)
+    sources = dict(zip(docs["doc_id"], docs["source"])) if "source" in docs else {}
+    pairs = reuse[["doc_a", "doc_b"]].drop_duplicates()
+    body = (f'<p>{len(reuse)} 段共享文字，涉及 {len(pairs)} 对文档，归为 {found["family"].nunique()} 组；'
+            f'{int(reuse["directed"].sum())} 段两端都有日期，可判断先后。</p>')
+    body += figure_html(figures, "reuse_network", "县际文本复用网络") + figure_html(figures, "reuse_timeline", "传播最广段落的时间线")
+    for family, group in list(found.groupby("family", sort=True))[:TOP_FAMILIES]:
+        body += f"<h3>第 {family + 1} 组：出现在 {group['doc_id'].nunique()} 篇文档</h3>"
+        for row in group.to_dict("records"):
+            place = next((v for v in (row["county"], row["province"]) if isinstance(v, str)), "")
+            date = row["date"] if isinstance(row["date"], str) else "日期不详"
+            detail = f"{place} {date} · {sources.get(row['doc_id'], row['doc_id'])} · 字符 {row['start']}–{row['end']}"
+            text = str(row["text"])
+            body += quote(text[:QUOTE_CHARS] + ("…" if len(text) > QUOTE_CHARS else ""), row["title"], detail)
+    edges = table(tables, "diffusion")
+    body += "<h3>县与县之间</h3>" + html_table(
+        edges.sort_values("shared_chars", ascending=False, kind="stable") if not edges.empty else edges,
+        {"source_county": "先（县）", "target_county": "后（县）", "directed": "有先后", "first_date": "最早日期",
+         "lag_days": "间隔（天）", "shared_chars": "共享字数", "n_passages": "段数"}, ["lag_days", "shared_chars", "n_passages"])
+    return section("reuse", "文本复用", body + formulas_table(table(tables, "common_formulas")))
+
+
+def formulas_table(formulas: pd.DataFrame) -> str:
+    """The formulas most documents write (not counted as reuse)."""
+    return "<h3>公文套语（多数文档都写，不计为复用）</h3>" + html_table(
+        formulas.head(20), {"surface": "套语（示例）", "n_documents": "文档数"}, ["n_documents"])
+
+
 def flagged(documents: pd.DataFrame, column: str) -> pd.DataFrame:
     """Unique documents whose boolean quality flag is set."""
     if column not in documents.columns:
@@ -323,7 +362,7 @@ def page(body: str) -> str:
 def render_report(tables: dict[str, pd.DataFrame], figures: dict[str, Path], record: dict | None = None) -> str:
     """The report as one HTML string; `record` is the output folder's run.json."""
     builders = [corpus_section, clusters_section, models_section, regions_section, statistics_section,
-                quality_section]
+                reuse_section, quality_section]
     return page("".join(build(tables, figures) for build in builders) + methods_section(record or {}))
 
 

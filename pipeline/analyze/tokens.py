@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 USERDICT_NAME = "userdict.txt"
 STOPWORDS_NAME = "stopwords.txt"
+FORMULAS_NAME = "formulas.txt"
 
 # A kept token is made only of CJK ideographs or Latin letters (no digits, punctuation, spaces).
 _WORD_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z]+$")
@@ -28,10 +29,11 @@ TokenSpan = tuple[str, int, int]
 
 @dataclass(frozen=True)
 class AnalyzeResources:
-    """Read-only resources of the analyze stage: jieba user dictionary path and stopwords."""
+    """Read-only resources of the analyze stage: jieba user dictionary path, stopwords, official formulas."""
 
     userdict: Path
     stopwords: frozenset[str]
+    formulas: tuple[str, ...] = ()  # pipeline/data/formulas.txt as letters: never counted as text reuse
 
     def make_tokenizer(self) -> "jieba.Tokenizer":
         """Build a fresh tokenizer (≈1 s); build it once per run and pass it around."""
@@ -49,7 +51,11 @@ def load_analyze_resources(data_dir: Path | None = None) -> AnalyzeResources:
     userdict = base / USERDICT_NAME
     if not userdict.is_file():
         raise FileNotFoundError(f"jieba user dictionary missing: {userdict}")
-    return AnalyzeResources(userdict=userdict, stopwords=load_stopwords(base / STOPWORDS_NAME))
+    from pipeline.analyze.reuse import load_formulas
+
+    formulas = base / FORMULAS_NAME
+    return AnalyzeResources(userdict=userdict, stopwords=load_stopwords(base / STOPWORDS_NAME),
+                            formulas=load_formulas(formulas) if formulas.is_file() else ())
 
 
 def make_tokenizer(userdict: Path) -> "jieba.Tokenizer":

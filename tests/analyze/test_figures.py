@@ -11,7 +11,8 @@ import pytest
 import _synthetic
 from pipeline.analyze import figures
 
-NAMES = ["model_county_heatmap", "models_by_counties", "region_clusters", "clusters", "model_timeline"]
+NAMES = ["model_county_heatmap", "models_by_counties", "region_clusters", "clusters", "model_timeline", "reuse_network",
+         "reuse_timeline"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 

@@ -1,0 +1,437 @@
+"""Text reuse across documents: shared passages, where they came from, and the formulas everyone writes.
+
+Three steps, each a pure function of tables:
+
+1. **Candidates (sub-quadratic).** Each document's text is reduced to its letters (punctuation and spaces
+   dropped, with a map back to the offsets of the clean text). Every K-character window gets a rolling
+   hash; the windows whose hash is 0 mod SAMPLE are the document's fingerprints (a shared passage of 40
+   characters shares about eight of them, whatever its position). Fingerprints held by more than a share
+   of the documents are official formulas, not reuse; the rest are grouped by value (one sort), and two
+   documents sharing at least MIN_SHARED fingerprints are a candidate pair. Only fingerprints are held
+   for the whole corpus.
+2. **Alignment (tolerant of small edits).** For a candidate pair, every shared K-gram is a seed; seeds
+   are chained along a diagonal that may drift by a few characters (an inserted or dropped character)
+   with gaps of up to GAP characters (a changed word), and a chain of at least MIN_CHARS letters is a
+   passage. Its similarity is the share of its letters covered by exact seeds.
+3. **Direction.** A passage between two dated documents of two counties runs from the earlier to the
+   later; without both dates the pair stays undirected and is counted as such.
+
+A passage is kept out of reuse when its letters are mostly formulas (K-grams found in more than
+COMMON_SHARE of the documents, and in at least COMMON_MIN_DOCUMENTS); those stretches are reported in
+`common_formulas` instead. Duplicates (documents.duplicate_of) are not compared: they are the same article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+K = 8  # characters per seed
+SAMPLE = 4  # a K-gram is a fingerprint when its hash is 0 mod SAMPLE
+MIN_SHARED = 3  # fingerprints two documents must share to be aligned
+MIN_CHARS = 40  # letters of a passage
+GAP = 16  # letters between two seeds of one passage (a changed word or two)
+DRIFT = 4  # letters a diagonal may drift (insertions, deletions)
+COMMON_SHARE = 0.1  # a K-gram in more than this share of the documents is a formula …
+COMMON_MIN_DOCUMENTS = 4  # … when it is also in at least this many documents
+MIN_SIMILARITY = 0.7  # share of a passage's letters in exact seeds on both sides
+MAX_FORMULA_SHARE = 0.5  # a passage whose letters are more than half formula is not reuse
+BASE = np.uint64(1_000_003)
+
+REUSE_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "text_a", "text_b", "similarity", "chars",
+                 "measure_a", "measure_b", "source", "target", "directed"]
+DIFFUSION_COLUMNS = ["source_county", "source_province", "target_county", "target_province", "directed", "first_date",
+                     "lag_days", "shared_chars", "n_passages", "n_document_pairs"]
+DEGREE_COLUMNS = ["county", "province", "out_degree", "in_degree", "undirected_degree", "chars_out", "chars_in"]
+FORMULA_COLUMNS = ["formula", "n_documents", "doc_id", "start", "end", "surface"]
+
+
+def letters(text: str) -> tuple[str, np.ndarray]:
+    """The text's letters (CJK, digits, Latin) and, for each, its offset in the text (vectorised)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    keep = ((codes >= 0x30) & (codes <= 0x39)) | ((codes >= 0x41) & (codes <= 0x5A)) | ((codes >= 0x61) & (codes <= 0x7A)) \
+        | ((codes >= 0x3400) & (codes <= 0x9FFF)) | ((codes >= 0xF900) & (codes <= 0xFAFF))
+    return codes[keep].tobytes().decode("utf-32-le"), np.flatnonzero(keep).astype(np.int64)
+
+
+def gram_hashes(core: str) -> np.ndarray:
+    """A deterministic rolling hash of every K-character window (uint64, wrapping)."""
+    if len(core) < K:
+        return np.zeros(0, dtype=np.uint64)
+    codes = np.frombuffer(core.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        hashes = np.zeros(len(codes) - K + 1, dtype=np.uint64)
+        for j in range(K):
+            hashes = hashes * BASE + codes[j : len(codes) - K + 1 + j]
+    return hashes
+
+
+def fingerprints(hashes: np.ndarray) -> np.ndarray:
+    """The document's distinct fingerprints: K-gram hashes that are 0 mod SAMPLE."""
+    return np.unique(hashes[hashes % np.uint64(SAMPLE) == 0])
+
+
+def common_prints(prints: list[np.ndarray], n_docs: int) -> np.ndarray:
+    """Fingerprints found in more than COMMON_SHARE of the documents (and in COMMON_MIN_DOCUMENTS): formulas."""
+    if not prints or not sum(len(p) for p in prints):
+        return np.zeros(0, dtype=np.uint64)
+    values, counts = np.unique(np.concatenate(prints), return_counts=True)
+    return values[(counts > COMMON_SHARE * n_docs) & (counts >= COMMON_MIN_DOCUMENTS)]
+
+
+def candidate_pairs(prints: list[np.ndarray], common: np.ndarray) -> list[tuple[int, int]]:
+    """Document index pairs (i < j) sharing at least MIN_SHARED fingerprints that are not formulas."""
+    prints = [p[~np.isin(p, common)] for p in prints]
+    if not prints or not sum(len(p) for p in prints):
+        return []
+    values = np.concatenate(prints)
+    owners = np.concatenate([np.full(len(p), i, dtype=np.int64) for i, p in enumerate(prints)])
+    order = np.lexsort((owners, values))
+    values, owners = values[order], owners[order]
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    sizes = np.diff(np.r_[starts, len(values)])
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for start, size in zip(starts[sizes >= 2].tolist(), sizes[sizes >= 2].tolist()):  # most prints belong to one document
+        members = owners[start : start + size].tolist()
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                counts[(members[x], members[y])] += 1
+    return sorted(pair for pair, n in counts.items() if n >= MIN_SHARED)
+
+
+def seeds(a: dict, b: dict) -> list[tuple[int, int]]:
+    """(position in a, position in b) of every shared K-gram outside formulas, by position in a."""
+    core_a, core_b, hashes_a, hashes_b = a["core"], b["core"], a["hashes"], b["hashes"]
+    positions: dict[int, list[int]] = defaultdict(list)
+    for j in np.flatnonzero(~formula_grams(b["formula"])).tolist():
+        positions[int(hashes_b[j])].append(j)
+    found = []
+    for i in np.flatnonzero(~formula_grams(a["formula"])).tolist():
+        for j in positions.get(int(hashes_a[i]), ()):
+            if core_a[i : i + K] == core_b[j : j + K]:  # a hash collision is not a seed
+                found.append((i, j))
+    return found
+
+
+def formula_grams(mask: np.ndarray) -> np.ndarray:
+    """One flag per K-gram: more than half of its letters lie in a formula."""
+    if len(mask) < K:
+        return np.zeros(0, dtype=bool)
+    covered = np.convolve(mask.astype(np.int16), np.ones(K, dtype=np.int16), mode="valid")
+    return covered * 2 > K
+
+
+def chains(found: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Seeds grouped into passages: along a diagonal (drift ≤ DRIFT) with gaps ≤ GAP, greedy by position in a."""
+    open_chains: list[list[tuple[int, int]]] = []
+    done: list[list[tuple[int, int]]] = []
+    for i, j in sorted(found):
+        best = None
+        for chain in open_chains:
+            last_i, last_j = chain[-1]
+            if 0 < i - last_i <= GAP + K and 0 < j - last_j <= GAP + K and abs((i - j) - (last_i - last_j)) <= DRIFT:
+                if best is None or chain[-1][0] > best[-1][0]:
+                    best = chain
+        if best is not None:
+            best.append((i, j))
+        else:
+            open_chains.append([(i, j)])
+        still = [c for c in open_chains if i - c[-1][0] <= GAP + K]
+        done.extend(c for c in open_chains if i - c[-1][0] > GAP + K)
+        open_chains = still
+    return done + open_chains
+
+
+def covered(chain: list[tuple[int, int]], side: int) -> int:
+    """Letters of one side covered by the chain's exact K-grams."""
+    spans, total, last_end = sorted(p[side] for p in chain), 0, -1
+    for start in spans:
+        total += K - max(0, last_end - start) if start + K > last_end else 0
+        last_end = max(last_end, start + K)
+    return total
+
+
+def passages(a: dict, b: dict) -> list[dict]:
+    """The shared passages of two prepared documents (see prepare), as spans of their clean texts."""
+    out = []
+    for chain in chains(seeds(a, b)):
+        start_a, end_a = chain[0][0], chain[-1][0] + K
+        start_b, end_b = min(p[1] for p in chain), max(p[1] for p in chain) + K
+        if min(end_a - start_a, end_b - start_b) < MIN_CHARS:
+            continue
+        if formula_share(a["formula"], start_a, end_a) > MAX_FORMULA_SHARE:
+            continue
+        sa, ea = int(a["offsets"][start_a]), int(a["offsets"][end_a - 1]) + 1
+        sb, eb = int(b["offsets"][start_b]), int(b["offsets"][end_b - 1]) + 1
+        similarity = round(min(covered(chain, 0) / (end_a - start_a), covered(chain, 1) / (end_b - start_b)), 3)
+        if similarity < MIN_SIMILARITY:
+            continue
+        out.append({"doc_a": a["doc_id"], "doc_b": b["doc_id"], "start_a": sa, "end_a": ea, "start_b": sb, "end_b": eb,
+                    "text_a": a["text"][sa:ea], "text_b": b["text"][sb:eb], "similarity": similarity,
+                    "chars": int(min(end_a - start_a, end_b - start_b))})
+    return out
+
+
+def formula_share(mask: np.ndarray, start: int, end: int) -> float:
+    """Share of the letters start:end covered by formula K-grams."""
+    return float(mask[start:end].mean()) if end > start else 0.0
+
+
+def formula_mask(core: str, hashes: np.ndarray, common: np.ndarray, curated: tuple[str, ...] = ()) -> np.ndarray:
+    """One flag per letter: inside a formula. Formula fingerprints cover their K letters, and a gap shorter
+    than K between two of them is closed (the K-grams there were not sampled, not different); the curated
+    formulas (pipeline/data/formulas.txt, as letters) are marked wherever they occur."""
+    mask = np.zeros(len(core), dtype=bool)
+    for i in np.flatnonzero(np.isin(hashes, common)).tolist():
+        mask[i : i + K] = True
+    for formula in curated:
+        start = core.find(formula)
+        while start >= 0:
+            mask[start : start + len(formula)] = True
+            start = core.find(formula, start + 1)
+    edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(np.int8), 0]))
+    for end, start in zip(edges[1:-1:2].tolist(), edges[2::2].tolist()):
+        if start - end < K:
+            mask[end:start] = True
+    return mask
+
+
+def prepare(doc_id: str, text: str, common: np.ndarray | None = None, curated: tuple[str, ...] = ()) -> dict:
+    """A document reduced to its letters, their offsets, K-gram hashes and (given the formulas) its formula mask."""
+    core, offsets = letters(text)
+    hashes = gram_hashes(core)
+    prepared = {"doc_id": doc_id, "text": text, "core": core, "offsets": offsets, "hashes": hashes}
+    if common is not None:
+        prepared["formula"] = formula_mask(core, hashes, common, curated)
+    return prepared
+
+
+def load_formulas(path) -> tuple[str, ...]:
+    """The curated formulas of a data file, as letters (longest first), with file and line in every error."""
+    from pipeline.resources import ResourceError, numbered_lines
+
+    found = []
+    for number, line in numbered_lines(path):
+        core = letters(line.strip())[0]
+        if len(core) < 4:
+            raise ResourceError(f"{path} line {number}: a formula needs at least 4 letters, got {line.strip()!r}")
+        found.append(core)
+    return tuple(sorted(set(found), key=lambda f: (-len(f), f)))
+
+
+def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | None] | None = None,
+               curated: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Shared passages between non-duplicate documents, directed by date, and the common formulas.
+
+    Memory stays bounded: only each document's fingerprints (a quarter of its K-grams) are held for the
+    whole corpus; documents are prepared again when a pair of them is aligned.
+    """
+    docs = _originals(documents)
+    ids, texts = docs["doc_id"].tolist(), [t if isinstance(t, str) else "" for t in docs["text"]]
+    prints = [fingerprints(gram_hashes(letters(t)[0])) for t in texts]
+    common = common_prints(prints, len(texts))
+    pairs = candidate_pairs(prints, common)
+    del prints
+    rows, current = [], None
+    for i, j in pairs:  # sorted by i: each left document is prepared once
+        if current is None or current["doc_id"] != ids[i]:
+            current = prepare(ids[i], texts[i], common, curated)
+        rows.extend(passages(current, prepare(ids[j], texts[j], common, curated)))
+    reuse = _directed(pd.DataFrame(rows, columns=REUSE_COLUMNS[:10]), docs)
+    locate = locate or (lambda doc_id, start, end: None)
+    reuse["measure_a"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_a"], reuse["start_a"], reuse["end_a"])]
+    reuse["measure_b"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_b"], reuse["start_b"], reuse["end_b"])]
+    reuse = reuse.sort_values(["doc_a", "doc_b", "start_a"], kind="stable").reset_index(drop=True)
+    return reuse[REUSE_COLUMNS], common_formulas(ids, texts, common, curated)
+
+
+def measures_locator(measures: pd.DataFrame) -> Callable[[str, int, int], str | None]:
+    """(doc_id, start, end) → the innermost measure holding the span, from the measures table."""
+    from pipeline.segment import measure_locator
+
+    by_doc = {d: measure_locator(g.to_dict("records")) for d, g in measures.groupby("doc_id", sort=False)} if len(measures) else {}
+    return lambda doc_id, start, end: by_doc[doc_id](start, end) if doc_id in by_doc else None
+
+
+def _originals(documents: pd.DataFrame) -> pd.DataFrame:
+    """Documents that are not duplicates, by doc_id."""
+    docs = documents
+    if "duplicate_of" in docs.columns:
+        dup = docs["duplicate_of"]
+        docs = docs[dup.isna() | (dup.astype("string").fillna("") == "")]
+    return docs.sort_values("doc_id", kind="stable").reset_index(drop=True)
+
+
+def _directed(reuse: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """Source and target of each passage: the earlier dated document first; undirected without two dates
+    that differ at the coarser of their precisions (2019 and 2019-05-12 cannot be ordered)."""
+    dates = {d: v for d, v in zip(docs["doc_id"], docs["date"]) if isinstance(v, str) and v} if "date" in docs else {}
+    sources, targets, directed = [], [], []
+    for a, b in zip(reuse["doc_a"], reuse["doc_b"]):
+        order = earlier(dates.get(a), dates.get(b))
+        if order is None:
+            sources.append(a), targets.append(b), directed.append(False)
+        else:
+            first, second = (a, b) if order else (b, a)
+            sources.append(first), targets.append(second), directed.append(True)
+    return reuse.assign(source=sources, target=targets, directed=directed)
+
+
+def earlier(a: str | None, b: str | None) -> bool | None:
+    """True when ISO date a is before b, False when after, None when missing or equal at the coarser precision."""
+    if not a or not b:
+        return None
+    size = min(len(a), len(b))
+    if a[:size] == b[:size]:
+        return None
+    return a[:size] < b[:size]
+
+
+CLAUSE_END = re.compile(r"[\s，。、；：！？,.;:!?“”‘’《》（）()]")
+
+
+def clause_extent(text: str, start: int, end: int) -> tuple[int, int]:
+    """A formula's span widened to the clause around it, by at most K-1 characters on each side.
+
+    Formulas are found from sampled K-grams, so up to K-1 letters at either end may be missed; they are
+    shown up to the nearest punctuation when it is that close (践行社会主义核心 → 践行社会主义核心价值观).
+    """
+    left = start
+    while left > max(0, start - (K - 1)) and not CLAUSE_END.match(text[left - 1]):
+        left -= 1
+    if left > 0 and left == start - (K - 1) and not CLAUSE_END.match(text[left - 1]):
+        left = start
+    right = end
+    while right < min(len(text), end + K - 1) and not CLAUSE_END.match(text[right]):
+        right += 1
+    if right < len(text) and right == end + K - 1 and not CLAUSE_END.match(text[right]):
+        right = end
+    return left, right
+
+
+def common_formulas(ids: list[str], texts: list[str], common: np.ndarray, curated: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Each formula stretch (a maximal run of formula letters) once, with the number of documents writing it."""
+    seen: dict[str, dict] = {}
+    if len(common) or curated:
+        for doc_id, text in zip(ids, texts):
+            p = prepare(doc_id, text, common, curated)
+            runs = np.flatnonzero(np.diff(np.r_[0, p["formula"].astype(np.int8), 0]))
+            for start, end in zip(runs[::2].tolist(), runs[1::2].tolist()):
+                formula = p["core"][start:end]
+                first, last = clause_extent(text, int(p["offsets"][start]), int(p["offsets"][end - 1]) + 1)
+                entry = seen.setdefault(formula, {"formula": formula, "docs": set(), "doc_id": doc_id,
+                                                  "start": first, "end": last, "surface": text[first:last]})
+                entry["docs"].add(doc_id)
+    rows = [{**{k: v for k, v in e.items() if k != "docs"}, "n_documents": len(e["docs"])} for e in seen.values()]
+    table = pd.DataFrame(rows, columns=FORMULA_COLUMNS)
+    return table.sort_values(["n_documents", "formula"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def diffusion(reuse: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """County → county edges (directed by date, or undirected) and each county's degrees."""
+    docs = documents.set_index("doc_id")
+    county = {d: c for d, c, lvl in zip(documents["doc_id"], documents.get("county", pd.Series(dtype=object)),
+                                          documents.get("place_level", pd.Series(dtype=object))) if isinstance(c, str) and lvl == "county"}
+    rows = []
+    for row in reuse.to_dict("records"):
+        source, target = county.get(row["source"]), county.get(row["target"])
+        if source is None or target is None or source == target:
+            continue
+        if not row["directed"]:
+            source, target = sorted((source, target))
+        rows.append({"source_county": source, "target_county": target, "directed": row["directed"],
+                     "source_date": docs.at[row["source"], "date"] if row["directed"] else None,
+                     "target_date": docs.at[row["target"], "date"] if row["directed"] else None,
+                     "chars": row["chars"], "pair": (row["source"], row["target"])})
+    if not rows:
+        return pd.DataFrame(columns=DIFFUSION_COLUMNS), pd.DataFrame(columns=DEGREE_COLUMNS)
+    edges = _edges(pd.DataFrame(rows), _provinces(documents))
+    return edges, _degrees(edges)
+
+
+def _provinces(documents: pd.DataFrame) -> dict[str, str]:
+    return {c: p for c, p in zip(documents.get("county", []), documents.get("province", [])) if isinstance(c, str) and isinstance(p, str)}
+
+
+def _edges(rows: pd.DataFrame, provinces: dict[str, str]) -> pd.DataFrame:
+    """One row per (source county, target county, directed)."""
+    out = []
+    for (source, target, directed), group in rows.groupby(["source_county", "target_county", "directed"], sort=True):
+        lag = None
+        if directed:
+            lags = (pd.to_datetime(group["target_date"], format="ISO8601") - pd.to_datetime(group["source_date"], format="ISO8601")).dt.days
+            lag = int(lags.min())
+        out.append({"source_county": source, "source_province": provinces.get(source), "target_county": target,
+                    "target_province": provinces.get(target), "directed": bool(directed),
+                    "first_date": str(min(group["source_date"])) if directed else None, "lag_days": lag,
+                    "shared_chars": int(group["chars"].sum()), "n_passages": len(group),
+                    "n_document_pairs": group["pair"].nunique()})
+    return pd.DataFrame(out, columns=DIFFUSION_COLUMNS)
+
+
+def _degrees(edges: pd.DataFrame) -> pd.DataFrame:
+    """Per county: counties it reached first (out), counties that reached it first (in), undirected links."""
+    counties = sorted(set(edges["source_county"]) | set(edges["target_county"]))
+    provinces = {**dict(zip(edges["source_county"], edges["source_province"])), **dict(zip(edges["target_county"], edges["target_province"]))}
+    directed, undirected = edges[edges["directed"]], edges[~edges["directed"]]
+    rows = [{"county": c, "province": provinces.get(c),
+             "out_degree": int((directed["source_county"] == c).sum()), "in_degree": int((directed["target_county"] == c).sum()),
+             "undirected_degree": int(((undirected["source_county"] == c) | (undirected["target_county"] == c)).sum()),
+             "chars_out": int(directed.loc[directed["source_county"] == c, "shared_chars"].sum()),
+             "chars_in": int(directed.loc[directed["target_county"] == c, "shared_chars"].sum())} for c in counties]
+    return pd.DataFrame(rows, columns=DEGREE_COLUMNS)
+
+
+FAMILY_COLUMNS = ["family", "n_documents", "doc_id", "start", "end", "text", "date", "county", "province", "title"]
+
+
+def families(reuse: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Occurrences of each travelling passage: reuse rows joined where their spans overlap in a document.
+
+    One row per occurrence, families numbered by size (most documents first), occurrences by date.
+    """
+    if reuse.empty:
+        return pd.DataFrame(columns=FAMILY_COLUMNS)
+    spans = sorted({(d, int(s), int(e)) for side in ("a", "b")
+                    for d, s, e in zip(reuse[f"doc_{side}"], reuse[f"start_{side}"], reuse[f"end_{side}"])})
+    parent = list(range(len(spans)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    index = {span: i for i, span in enumerate(spans)}
+    for i in range(1, len(spans)):  # overlapping spans of one document are one occurrence
+        if spans[i][0] == spans[i - 1][0] and spans[i][1] < spans[i - 1][2]:
+            parent[root(i)] = root(i - 1)
+    for row in reuse.itertuples(index=False):
+        parent[root(index[(row.doc_a, row.start_a, row.end_a)])] = root(index[(row.doc_b, row.start_b, row.end_b)])
+    return _family_rows(spans, [root(i) for i in range(len(spans))], documents)
+
+
+def _family_rows(spans: list[tuple[str, int, int]], roots: list[int], documents: pd.DataFrame) -> pd.DataFrame:
+    """One occurrence per (family, document): the union of its overlapping spans."""
+    docs = documents.set_index("doc_id")
+    merged: dict[tuple[int, str], list[int]] = {}
+    for (doc_id, start, end), family in zip(spans, roots):
+        current = merged.setdefault((family, doc_id), [start, end])
+        current[0], current[1] = min(current[0], start), max(current[1], end)
+    rows = []
+    for (family, doc_id), (start, end) in merged.items():
+        doc = docs.loc[doc_id]
+        rows.append({"family": family, "doc_id": doc_id, "start": start, "end": end, "text": doc["text"][start:end],
+                     "date": doc.get("date"), "county": doc.get("county"), "province": doc.get("province"), "title": doc.get("title")})
+    table = pd.DataFrame(rows)
+    sizes = table.groupby("family")["doc_id"].nunique()
+    first = table.groupby("family")["doc_id"].min()
+    order = sorted(sizes.index, key=lambda f: (-sizes[f], first[f]))
+    table["n_documents"] = table["family"].map(sizes)
+    table["family"] = table["family"].map({f: n for n, f in enumerate(order)})
+    table = table.sort_values(["family", "date", "doc_id"], kind="stable", na_position="last")
+    return table[FAMILY_COLUMNS].reset_index(drop=True)

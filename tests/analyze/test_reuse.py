@@ -1,0 +1,164 @@
+"""Text reuse: planted passages are found, with their spans, their direction and nothing else.
+
+The test corpus is built here: eight documents of known counties and dates, each holding its own
+paragraphs of one provincial work report (paragraphs of one report do not repeat each other), and two
+passages of a county experience report planted with small edits:
+- P1 in 甲县 (2018-03-01), again in 乙县 (2018-09-01) with three characters changed, and in 丙县
+  (2019-05-01) with two characters dropped and one inserted: edges 甲→乙, 甲→丙, 乙→丙;
+- P2 in 丁县 (2020-01-01) and in 戊县 (no date): one undirected edge.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline.analyze.reuse import K, diffusion, earlier, find_reuse
+from tests.conftest import CORPUS
+
+P1 = ("镇宁自治县地处贵州西南部,素有黔中腹地、滇黔锁钥之称,全县总面积1717.3平方公里,地形北高南低,"
+      "喀斯特地貌占全县面积的80%以上,是典型的山区农业县,也是国家扶贫开发工作重点县。")
+P1_B = P1.replace("黔中腹地", "黔中要地").replace("山区农业县", "山区农牧县")  # three characters changed
+P1_C = P1.replace("素有", "有").replace("全县总面积", "全县总面积约")  # one dropped, one inserted
+P2 = ("坚持把发展壮大村级集体经济作为基层党建的重要抓手,推行党支部领办合作社,组织群众以土地、资金入股,"
+      "每年按股分红,让农户在产业链上稳定增收,村集体经济收入全部突破五万元。")
+COUNTIES = ["甲县", "乙县", "丙县", "丁县", "戊县", "己县", "庚县", "辛县"]
+DATES = ["2018-03-01", "2018-09-01", "2019-05-01", "2020-01-01", None, "2017-01-01", "2021-06-01", "2022-02-02"]
+PLANTED = {0: P1, 1: P1_B, 2: P1_C, 3: P2, 4: P2}
+
+
+def report_paragraphs() -> list[str]:
+    text = pd.read_csv(CORPUS / "official" / "provincial" / "2026_广东省_政府工作报告.csv")["full_text"].iloc[0]
+    return [p for p in text.split("\n") if len(p) > 60]
+
+
+@pytest.fixture(scope="module")
+def planted() -> tuple[pd.DataFrame, dict[str, tuple[int, int]]]:
+    paragraphs, rows, spans = report_paragraphs(), [], {}
+    for i, county in enumerate(COUNTIES):
+        own = paragraphs[i * 12 : i * 12 + 6]
+        before, after = "\n".join(own[:3]), "\n".join(own[3:])
+        passage = PLANTED.get(i, "")
+        text = before + "\n" + passage + "\n" + after
+        spans[f"d{i}"] = (len(before) + 1, len(before) + 1 + len(passage))
+        rows.append({"doc_id": f"d{i}", "title": f"{county}经验", "text": text, "date": DATES[i], "duplicate_of": None,
+                     "county": county, "province": "某省", "place_level": "county"})
+    return pd.DataFrame(rows), spans
+
+
+def test_every_planted_passage_is_found_with_its_spans_and_nothing_else(planted):
+    documents, spans = planted
+    reuse, _ = find_reuse(documents)
+    assert sorted(zip(reuse["doc_a"], reuse["doc_b"])) == [("d0", "d1"), ("d0", "d2"), ("d1", "d2"), ("d3", "d4")]
+    for row in reuse.to_dict("records"):
+        for side in ("a", "b"):
+            start, end = spans[row[f"doc_{side}"]]
+            # a few letters around a passage may coincide by chance (the end of the paragraph before it)
+            assert abs(row[f"start_{side}"] - start) <= 8 and abs(row[f"end_{side}"] - end) <= 3, row
+            assert row[f"text_{side}"] == documents.set_index("doc_id").at[row[f"doc_{side}"], "text"][row[f"start_{side}"]:row[f"end_{side}"]]
+        assert row["similarity"] >= 0.7 and row["chars"] >= 40
+
+
+def test_the_earlier_county_is_the_source(planted):
+    documents, _ = planted
+    edges, degrees = diffusion(find_reuse(documents)[0], documents)
+    directed = sorted(zip(edges.loc[edges["directed"], "source_county"], edges.loc[edges["directed"], "target_county"]))
+    assert directed == sorted([("甲县", "乙县"), ("甲县", "丙县"), ("乙县", "丙县")])
+    assert sorted(edges.loc[~edges["directed"], ["source_county", "target_county"]].itertuples(index=False, name=None)) == [("丁县", "戊县")]
+    lag = edges[(edges["source_county"] == "甲县") & (edges["target_county"] == "乙县")]["lag_days"].iloc[0]
+    assert lag == 184  # 2018-03-01 → 2018-09-01
+    first = degrees.set_index("county")
+    assert (first.at["甲县", "out_degree"], first.at["丙县", "in_degree"], first.at["戊县", "undirected_degree"]) == (2, 2, 1)
+
+
+def test_a_duplicate_is_not_reuse(planted):
+    documents, _ = planted
+    copy = documents.iloc[[0]].assign(doc_id="d0-copy", duplicate_of="d0")
+    reuse, _ = find_reuse(pd.concat([documents, copy]))
+    assert "d0-copy" not in set(reuse["doc_a"]) | set(reuse["doc_b"])
+
+
+def test_a_formula_every_document_writes_is_reported_apart(planted):
+    documents, _ = planted
+    formula = "以习近平新时代中国特色社会主义思想为指导,深入贯彻落实党的二十大和二十届历次全会精神,完整准确全面贯彻新发展理念。"
+    with_formula = documents.assign(text=[formula + "\n" + t for t in documents["text"]])
+    reuse, formulas = find_reuse(with_formula)
+    assert sorted(zip(reuse["doc_a"], reuse["doc_b"])) == [("d0", "d1"), ("d0", "d2"), ("d1", "d2"), ("d3", "d4")]
+    # a formula is located from sampled fingerprints: its stretch may miss up to K-1 letters at either end
+    letters = "".join(c for c in formula if c not in ",。")
+    stretches = formulas[[letters[K - 1 : 1 - K] in f for f in formulas["formula"]]]
+    assert stretches["n_documents"].sum() >= len(documents)  # every document holds the formula
+
+
+def test_findings_are_the_same_on_every_run(planted):
+    documents, _ = planted
+    first, second = find_reuse(documents), find_reuse(documents.sample(frac=1, random_state=3))
+    pd.testing.assert_frame_equal(first[0], second[0])
+    pd.testing.assert_frame_equal(first[1], second[1])
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [("2018-03-01", "2018-09-01", True), ("2019-05-01", "2018", False),
+                                                  ("2019", "2019-05-12", None), (None, "2019", None)])
+def test_dates_are_compared_at_the_coarser_precision(a, b, expected):
+    assert earlier(a, b) is expected
+
+
+def test_the_reuse_figures_name_the_counties_in_chinese(planted, tmp_path):
+    import warnings
+
+    import matplotlib
+
+    from pipeline.analyze import figures
+
+    documents, _ = planted
+    reuse, _ = find_reuse(documents)
+    edges, _ = diffusion(reuse, documents)
+    tables = {"documents": documents, "reuse": reuse, "diffusion": edges}
+    with warnings.catch_warnings(record=True) as caught, matplotlib.rc_context(figures.cjk_rc(figures.register_cjk_font())):
+        warnings.simplefilter("always")
+        network, timeline = figures.reuse_network_figure(tables), figures.reuse_timeline_figure(tables)
+        network.savefig(tmp_path / "n.png"), timeline.savefig(tmp_path / "t.png")
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+    assert {t.get_text() for t in network.axes[0].texts} >= {"甲县", "乙县", "丙县", "丁县", "戊县"}
+    # the most travelled passage is P1: three occurrences, earliest first
+    assert [t.get_text().split()[0] for t in timeline.axes[0].get_yticklabels()] == ["甲县", "乙县", "丙县"]
+
+
+def test_the_report_quotes_every_occurrence_of_a_travelling_passage(planted):
+    from pipeline.analyze.report import reuse_section
+
+    documents, _ = planted
+    reuse, formulas = find_reuse(documents)
+    edges, _ = diffusion(reuse, documents)
+    html = reuse_section({"documents": documents.assign(source=documents["doc_id"] + ".txt"), "reuse": reuse,
+                          "diffusion": edges, "common_formulas": formulas}, {})
+    first = html[html.index("第 1 组"):html.index("第 2 组")]
+    assert first.count("<blockquote>") == 3 and "甲县 2018-03-01 · d0.txt · 字符" in first
+    assert first.index("甲县") < first.index("乙县") < first.index("丙县")  # earliest first
+    assert "日期不详" in html[html.index("第 2 组"):]  # 戊县 has no date
+
+
+def test_the_formula_list_is_read_as_letters_and_checked(tmp_path):
+    from pipeline.analyze.reuse import load_formulas
+    from pipeline.resources import DATA_DIR, ResourceError
+
+    shipped = load_formulas(DATA_DIR / "formulas.txt")
+    assert "以习近平新时代中国特色社会主义思想为指导" in shipped and all("，" not in f and "“" not in f for f in shipped)
+    bad = tmp_path / "formulas.txt"
+    bad.write_text("# header\n党的建设\n“两”\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"formulas.txt line 3"):
+        load_formulas(bad)
+
+
+def test_a_curated_formula_is_not_reuse_even_in_two_documents(planted):
+    documents, _ = planted
+    formula = "坚持以人民为中心的发展思想,在思想上政治上行动上同以习近平同志为核心的党中央保持高度一致,坚决做到两个维护。"
+    texts = documents["text"].tolist()
+    texts[5], texts[6] = formula + "\n" + texts[5], texts[6] + "\n" + formula
+    found, _ = find_reuse(documents.assign(text=texts))
+    assert ("d5", "d6") in set(zip(found["doc_a"], found["doc_b"]))  # unknown to the list: shared passage
+    from pipeline.analyze.reuse import letters
+
+    curated = (letters("在思想上政治上行动上同以习近平同志为核心的党中央保持高度一致")[0], letters("以人民为中心的发展思想")[0])
+    found, _ = find_reuse(documents.assign(text=texts), curated=curated)
+    assert ("d5", "d6") not in set(zip(found["doc_a"], found["doc_b"]))
