@@ -75,31 +75,41 @@ def fingerprints(hashes: np.ndarray) -> np.ndarray:
     return np.unique(hashes[hashes % np.uint64(SAMPLE) == 0])
 
 
+PARTS = 16  # fingerprints are grouped in this many ranges of their top bits: memory per range, not per corpus
+
+
+def parts(prints: list[np.ndarray]):
+    """(values, owners) of each fingerprint range: the fingerprints whose top four bits are the range number."""
+    for part in range(PARTS):
+        chunks = [(p[(p >> np.uint64(60)) == part], i) for i, p in enumerate(prints)]
+        values = np.concatenate([c for c, _ in chunks]) if chunks else np.zeros(0, dtype=np.uint64)
+        owners = np.repeat(np.arange(len(chunks), dtype=np.int32), [len(c) for c, _ in chunks])
+        order = np.argsort(values, kind="stable")  # stable: owners stay in document order within a value
+        yield values[order], owners[order]
+
+
 def common_prints(prints: list[np.ndarray], n_docs: int) -> np.ndarray:
     """Fingerprints found in more than COMMON_SHARE of the documents (and in COMMON_MIN_DOCUMENTS): formulas."""
-    if not prints or not sum(len(p) for p in prints):
-        return np.zeros(0, dtype=np.uint64)
-    values, counts = np.unique(np.concatenate(prints), return_counts=True)
-    return values[(counts > COMMON_SHARE * n_docs) & (counts >= COMMON_MIN_DOCUMENTS)]
+    found = []
+    for values, _ in parts(prints):
+        unique, counts = np.unique(values, return_counts=True)
+        found.append(unique[(counts > COMMON_SHARE * n_docs) & (counts >= COMMON_MIN_DOCUMENTS)])
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.uint64)
 
 
 def candidate_pairs(prints: list[np.ndarray], common: np.ndarray) -> list[tuple[int, int]]:
     """Document index pairs (i < j) sharing at least MIN_SHARED fingerprints that are not formulas."""
-    prints = [p[~np.isin(p, common)] for p in prints]
-    if not prints or not sum(len(p) for p in prints):
-        return []
-    values = np.concatenate(prints)
-    owners = np.concatenate([np.full(len(p), i, dtype=np.int64) for i, p in enumerate(prints)])
-    order = np.lexsort((owners, values))
-    values, owners = values[order], owners[order]
-    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-    sizes = np.diff(np.r_[starts, len(values)])
     counts: dict[tuple[int, int], int] = defaultdict(int)
-    for start, size in zip(starts[sizes >= 2].tolist(), sizes[sizes >= 2].tolist()):  # most prints belong to one document
-        members = owners[start : start + size].tolist()
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                counts[(members[x], members[y])] += 1
+    for values, owners in parts([p[~np.isin(p, common)] for p in prints]):
+        if not len(values):
+            continue
+        starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+        sizes = np.diff(np.r_[starts, len(values)])
+        for start, size in zip(starts[sizes >= 2].tolist(), sizes[sizes >= 2].tolist()):  # most prints: one document
+            members = owners[start : start + size].tolist()
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    counts[(members[x], members[y])] += 1
     return sorted(pair for pair, n in counts.items() if n >= MIN_SHARED)
 
 
