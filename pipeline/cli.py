@@ -26,11 +26,15 @@ def build_parser() -> argparse.ArgumentParser:
     _corpus_out(run)
     run.add_argument("--stages", default=",".join(STAGES), help="comma-separated subset of ingest,segment,analyze")
     run.add_argument("--force", action="store_true", help="re-run stages even when run.json says they are up to date")
+    run.add_argument("--workers", type=_workers, default=os.cpu_count() or 1,
+                     help="processes for the parallel steps (text-reuse alignment); default: all cores")
     _corpus_out(sub.add_parser("ingest", help="raw files → manifest, documents, places"))
     for name, text in (("segment", "documents → measures, statistics, slogans, models"), ("analyze", "segment tables → clusters, recurrence, figures, report")):
         stage = sub.add_parser(name, help=text)
         stage.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
         stage.add_argument("--data", type=Path, default=None, help="folder of resource files (default: the package's)")
+        stage.add_argument("--workers", type=_workers, default=os.cpu_count() or 1,
+                           help="processes for the parallel steps (text-reuse alignment); default: all cores")
     evaluate = sub.add_parser("evaluate", help="score an output folder against reference annotations")
     evaluate.add_argument("--out", type=Path, default=Path("outputs"))
     evaluate.add_argument("--gold", type=Path, default=Path("tests/gold"))
@@ -40,6 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
     fingerprint.add_argument("--file", type=Path, default=Path("tests/fingerprint.json"))
     fingerprint.add_argument("--write", action="store_true", help="rewrite the summary from this output folder (the diff is printed)")
     return parser
+
+
+def _workers(value: str) -> int:
+    """A positive number of worker processes."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"--workers takes a positive whole number, not {value!r}")
+    return number
 
 
 def _corpus_out(parser: argparse.ArgumentParser) -> None:

@@ -69,7 +69,7 @@ def run_analyze(args, resources, progress: bool) -> str:
     from pipeline.analyze import analyze, load_analyze_resources
 
     tables = {name: read_table(args.out, name) for name in ANALYZE_INPUTS}
-    outputs = analyze(tables, load_analyze_resources(args.data), args.out)
+    outputs = analyze(tables, load_analyze_resources(args.data), args.out, workers=getattr(args, "workers", None) or 1)
     for name, df in outputs.items():
         write_table(df, args.out, name)
     return ", ".join(f"{len(df)} {name}" for name, df in outputs.items())

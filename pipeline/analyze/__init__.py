@@ -57,8 +57,10 @@ def tokenize_documents(documents: pd.DataFrame, tokenizer: "jieba.Tokenizer",
 
 
 def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources,
-                    params: AnalyzeParams | None = None, tokenizer: "jieba.Tokenizer | None" = None) -> dict[str, pd.DataFrame]:
-    """All analysis tables (no figures, no report) from the segment-stage tables."""
+                    params: AnalyzeParams | None = None, tokenizer: "jieba.Tokenizer | None" = None,
+                    workers: int = 1) -> dict[str, pd.DataFrame]:
+    """All analysis tables (no figures, no report) from the segment-stage tables; `workers` processes align
+    the candidate pairs of text reuse (the tables are the same for any number)."""
     from pipeline.analyze.clusters import PracticeClusterer, cluster_practices
     from pipeline.analyze.county_stats import county_statistics
     from pipeline.analyze.recurrence import model_recurrence
@@ -75,7 +77,7 @@ def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources
     regions, region_clusters, region_terms = compare_regions(
         docs, practice, {d: [t for t, _, _ in s] for d, s in spans.items()}, params.min_prefecture_docs,
         params.min_region_tokens, params.alpha0, params.n_region_terms)
-    reuse, formulas = find_reuse(docs, measures_locator(_table(tables, "measures")), resources.formulas)
+    reuse, formulas = find_reuse(docs, measures_locator(_table(tables, "measures")), resources.formulas, workers)
     edges, degrees = diffusion(reuse, docs)
     return {"practice_clusters": practice, "clusters": clusters,
             "model_recurrence": model_recurrence(docs, _table(tables, "models")),
@@ -97,10 +99,10 @@ def _figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path) -> None:
 
 
 def analyze(tables: dict[str, pd.DataFrame], resources: AnalyzeResources, out_dir: Path,
-            params: AnalyzeParams | None = None) -> dict[str, pd.DataFrame]:
+            params: AnalyzeParams | None = None, workers: int = 1) -> dict[str, pd.DataFrame]:
     """Analyze stage entry: tables in, analysis tables out (figures and report written to `out_dir`)."""
     params = params or AnalyzeParams()
-    out = analysis_tables(tables, resources, params)
+    out = analysis_tables(tables, resources, params, workers=workers)
     if params.make_figures:
         out_dir.mkdir(parents=True, exist_ok=True)
         _figures_and_report({**tables, **out}, out_dir)

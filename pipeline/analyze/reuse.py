@@ -234,7 +234,7 @@ def load_formulas(path) -> tuple[str, ...]:
 
 
 def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | None] | None = None,
-               curated: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+               curated: tuple[str, ...] = (), workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Shared passages between non-duplicate documents, directed by date, and the common formulas.
 
     Memory stays bounded: only each document's fingerprints (a quarter of its K-grams) are held for the
@@ -246,17 +246,46 @@ def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | 
     common = common_prints(prints, len(texts))
     pairs = candidate_pairs(prints, common)
     del prints
-    rows, current = [], None
-    for i, j in pairs:  # sorted by i: each left document is prepared once
-        if current is None or current["doc_id"] != ids[i]:
-            current = prepare(ids[i], texts[i], common, curated)
-        rows.extend(passages(current, prepare(ids[j], texts[j], common, curated)))
+    rows = aligned(pairs, ids, texts, common, curated, workers)
     reuse = _directed(pd.DataFrame(rows, columns=REUSE_COLUMNS[:10]), docs)
     locate = locate or (lambda doc_id, start, end: None)
     reuse["measure_a"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_a"], reuse["start_a"], reuse["end_a"])]
     reuse["measure_b"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_b"], reuse["start_b"], reuse["end_b"])]
     reuse = reuse.sort_values(["doc_a", "doc_b", "start_a"], kind="stable").reset_index(drop=True)
     return reuse[REUSE_COLUMNS], common_formulas(ids, texts, common, curated)
+
+
+POOL_MIN_PAIRS = 500  # below this, starting worker processes costs more than it saves
+
+
+def aligned(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], common: np.ndarray,
+            curated: tuple[str, ...], workers: int) -> list[dict]:
+    """The passages of every candidate pair, in a process pool when there are many; the same rows either way."""
+    if workers <= 1 or len(pairs) < POOL_MIN_PAIRS:
+        return align_pairs(pairs, ids, texts, common, curated)
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(pairs) // (workers * 4))
+    chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
+    jobs = []
+    for chunk in chunks:  # each job carries only the texts of its own documents
+        needed = sorted({i for pair in chunk for i in pair})
+        local = {g: n for n, g in enumerate(needed)}
+        jobs.append(([(local[i], local[j]) for i, j in chunk], [ids[g] for g in needed], [texts[g] for g in needed]))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(align_pairs, *zip(*jobs), [common] * len(jobs), [curated] * len(jobs))
+        return [row for rows in results for row in rows]
+
+
+def align_pairs(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], common: np.ndarray,
+                curated: tuple[str, ...]) -> list[dict]:
+    """The passages of candidate pairs (indices into ids/texts), sorted by left document."""
+    rows, current = [], None
+    for i, j in pairs:  # sorted by i: each left document is prepared once
+        if current is None or current["doc_id"] != ids[i]:
+            current = prepare(ids[i], texts[i], common, curated)
+        rows.extend(passages(current, prepare(ids[j], texts[j], common, curated)))
+    return rows
 
 
 def measures_locator(measures: pd.DataFrame) -> Callable[[str, int, int], str | None]:

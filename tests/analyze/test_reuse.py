@@ -162,3 +162,12 @@ def test_a_curated_formula_is_not_reuse_even_in_two_documents(planted):
     curated = (letters("在思想上政治上行动上同以习近平同志为核心的党中央保持高度一致")[0], letters("以人民为中心的发展思想")[0])
     found, _ = find_reuse(documents.assign(text=texts), curated=curated)
     assert ("d5", "d6") not in set(zip(found["doc_a"], found["doc_b"]))
+
+
+def test_a_worker_pool_gives_the_same_passages(planted, monkeypatch):
+    import pipeline.analyze.reuse as reuse_module
+
+    documents, _ = planted
+    alone = find_reuse(documents)[0]
+    monkeypatch.setattr(reuse_module, "POOL_MIN_PAIRS", 1)
+    pd.testing.assert_frame_equal(find_reuse(documents, workers=2)[0], alone)
