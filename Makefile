@@ -45,8 +45,15 @@ lock:
 analyze: install
 	$(PY) -m pipeline run --corpus $(CORPUS) --out $(OUT)
 
-## Run the test suite (includes executing the notebooks on a fresh run)
-test: install-dev
+## Install headless Chromium for the report tests (Debian packages chromium and chromium-driver)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+	  else echo "the report tests need chromium and chromium-driver: install them (apt-get) as root"; exit 1; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+## Run the test suite (includes executing the notebooks on a fresh run and the report in headless Chromium)
+test: install-dev browser
 	$(PY) -m pytest
 
 ## Run ingest+segment on corpus/ into outputs/evaluation/ and score it against tests/gold/ (table + outputs/evaluation.csv)
@@ -65,6 +72,6 @@ bench: install
 
 ## Remove generated outputs
 clean:
-	rm -rf $(OUT)/*.parquet $(OUT)/*.csv $(OUT)/figures $(OUT)/report.html
+	rm -rf $(OUT)/*.parquet $(OUT)/*.csv $(OUT)/figures $(OUT)/report.html $(OUT)/report $(OUT)/run.json
 
-.PHONY: help install install-dev lock analyze test evaluate fingerprint bench clean
+.PHONY: help install install-dev browser lock analyze test evaluate fingerprint bench clean

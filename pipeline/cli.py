@@ -156,7 +156,7 @@ def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
         provenance.record_stage(args.out, stage, inputs, environment, seconds, tables)
         print(f"{stage}: {summary} ({seconds:.1f} s)")
     if "analyze" in stages:
-        print(f"report: {(args.out / 'report.html').resolve()}")
+        print(f"report: {(args.out / 'report' / 'index.html').resolve()}")
     return 0
 
 

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 Span = tuple[int, int, str]  # start, end, label
 
 
-def pieces(text: str, begin: int, end: int, spans: Iterable[Span]) -> list[tuple[int, int, list[Span]]]:
-    """text[begin:end] cut at every span edge: (start, end, spans covering the piece, innermost first)."""
+def pieces(text: str, begin: int, end: int, spans: Iterable[Span], cuts: Iterable[int] = ()) -> list[tuple[int, int, list[Span]]]:
+    """text[begin:end] cut at every span edge (and at `cuts`): (start, end, spans covering the piece, innermost first)."""
     inside = [(max(s, begin), min(e, end), label, s, e) for s, e, label in spans if s < end and e > begin and s < e]
-    cuts = sorted({begin, end} | {c for s, e, *_ in inside for c in (s, e)})
+    cuts = sorted({begin, end} | {c for s, e, *_ in inside for c in (s, e)} | {c for c in cuts if begin < c < end})
     out = []
     for a, b in zip(cuts, cuts[1:]):
         covering = sorted(((s0, e0, label) for s, e, label, s0, e0 in inside if s <= a and b <= e), key=lambda x: (x[1] - x[0], x[0]))
@@ -25,14 +25,19 @@ def pieces(text: str, begin: int, end: int, spans: Iterable[Span]) -> list[tuple
     return out
 
 
-def highlight(text: str, spans: Iterable[Span], colors: dict[str, str], begin: int = 0, end: int | None = None) -> str:
-    """HTML of text[begin:end] with its spans marked (see the module docstring); every character escaped."""
+def highlight(text: str, spans: Iterable[Span], colors: dict[str, str], begin: int = 0, end: int | None = None,
+              cuts: Iterable[int] = (), every_piece: bool = False) -> str:
+    """HTML of text[begin:end] with its spans marked (see the module docstring); every character escaped.
+
+    `cuts`: more offsets to cut at (the ends of a sentence a page links to); `every_piece`: unmarked
+    pieces are elements with their offsets too, so a script can find any stretch of the text.
+    """
     end = len(text) if end is None else end
     parts = []
-    for a, b, covering in pieces(text, begin, end, list(spans)):
+    for a, b, covering in pieces(text, begin, end, list(spans), cuts):
         piece = html.escape(text[a:b])
         if not covering:
-            parts.append(piece)
+            parts.append(f'<span data-start="{a}" data-end="{b}">{piece}</span>' if every_piece else piece)
             continue
         labels = " ".join(dict.fromkeys(label for _, _, label in covering))
         title = "; ".join(f"{label} {s}–{e}" for s, e, label in covering)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from pipeline.analyze.sentences import source_sentence
+from pipeline.analyze.sentences import sentence_span
 from pipeline.analyze.tokens import TokenSpan, tokenize, tokens_between
 
 if TYPE_CHECKING:
@@ -279,8 +279,11 @@ def example_record(row: pd.Series, doc: pd.Series | None) -> dict[str, str]:
     heading = row["heading"] if isinstance(row["heading"], str) else ""
     pos = heading_start(text, row)
     # Without usable offsets the measure's own text is the best citation available.
-    sentence = str(row["text"])[:200] if pos is None else source_sentence(text, pos, pos + len(heading))
-    return {"doc_id": row["doc_id"], "title": _title(doc), "heading": heading, "sentence": sentence}
+    if pos is None:
+        return {"doc_id": row["doc_id"], "title": _title(doc), "heading": heading, "sentence": str(row["text"])[:200]}
+    start, end = sentence_span(text, pos, pos + len(heading))
+    return {"doc_id": row["doc_id"], "title": _title(doc), "heading": heading, "sentence": text[start:end],
+            "start": start, "end": end}
 
 
 def practice_cluster_table(practice: pd.DataFrame, documents: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:

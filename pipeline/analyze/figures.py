@@ -92,16 +92,28 @@ def model_county_matrix(tables: dict[str, pd.DataFrame], n_models: int = TOP_MOD
     return counts.loc[rows, columns]
 
 
-def region_cluster_shares(tables: dict[str, pd.DataFrame], n_regions: int = TOP_REGIONS) -> pd.DataFrame:
-    """Share of each practice cluster (columns, labelled) per region (rows), provinces preferred."""
+MIN_REGION_MEASURES = 20  # a region's bar is drawn only when its shares rest on at least this many measures
+
+
+def region_cluster_shares(tables: dict[str, pd.DataFrame], n_regions: int = TOP_REGIONS,
+                          min_measures: int = MIN_REGION_MEASURES) -> pd.DataFrame:
+    """Share of each practice cluster (columns, labelled) per region (rows), provinces preferred; regions
+    with fewer than `min_measures` measures left out, each row labelled with its base (n measures, documents)."""
     shares = _table(tables, "region_clusters")
     if shares.empty:
         return pd.DataFrame()
     level = "province" if (shares["level"] == "province").any() else shares["level"].iloc[0]
     shares = shares[shares["level"] == level]
+    base = shares.groupby("region")["n_measures"].sum()
+    shares = shares[shares["region"].map(base) >= min_measures]
+    if shares.empty:
+        return pd.DataFrame()
     table = shares.pivot_table(index="region", columns="cluster", values="share", aggfunc="sum", fill_value=0.0)
-    order = shares.groupby("region")["n_measures"].sum().sort_values(ascending=False, kind="stable").index
+    order = base[base >= min_measures].sort_values(ascending=False, kind="stable").index
     table = table.loc[order[:n_regions]]
+    regions = _table(tables, "regions")
+    docs = dict(zip(regions["region"], regions["n_documents"])) if not regions.empty else {}
+    table.index = [f"{r}（n={int(base[r])} 条，{int(docs[r])} 篇）" if r in docs else f"{r}（n={int(base[r])} 条）" for r in table.index]
     return table.rename(columns=cluster_labels(_table(tables, "clusters")))
 
 
@@ -212,7 +224,7 @@ def models_by_counties_figure(tables: dict[str, pd.DataFrame]):
 
 def region_clusters_figure(tables: dict[str, pd.DataFrame]):
     """Stacked bars: share of each practice cluster among a region's measures."""
-    title = "各地区做法类型构成"
+    title = f"各地区做法类型构成（只画举措不少于 {MIN_REGION_MEASURES} 条的地区；n 为举措数与文档数）"
     shares = region_cluster_shares(tables)
     if shares.empty:
         return no_data_figure(title)

@@ -1,4 +1,9 @@
-"""A self-contained HTML report of the analysis tables (inline CSS, figures as data URIs, no scripts)."""
+"""The HTML report of the analysis tables: a summary page whose every example links to its document.
+
+outputs/report/index.html is the summary (figures as data URIs); report_pages.py writes the page of each
+document, the documents page with its search, and the shipped script and stylesheet next to it. No page
+makes a request to the network. outputs/report.html only forwards to report/index.html.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,13 @@ import base64
 import html
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.analyze.figures import counted_documents
-from pipeline.analyze.sentences import source_sentence
+from pipeline.analyze.sentences import sentence_span
 from pipeline.io import table, to_list
 
 log = logging.getLogger(__name__)
@@ -23,19 +28,6 @@ TOP_TERMS = 10
 MAX_ROWS = 200
 NUM = ' class="num"'
 
-# Only local font names: the report must not fetch anything when opened.
-CSS = """
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
-       max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.6; }
-h1 { border-bottom: 2px solid #4878a8; } h2 { border-bottom: 1px solid #ccc; margin-top: 2em; }
-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
-th { background: #eef2f7; } td.num { text-align: right; }
-blockquote { margin: 0.3em 0 0.1em 1em; padding-left: 0.8em; border-left: 3px solid #6a9f58; }
-.source { margin: 0 0 0.8em 1.8em; color: #666; font-size: 0.85em; }
-figure { margin: 1em 0; } figure img { max-width: 100%; } figcaption { color: #666; font-size: 0.85em; }
-.note { color: #666; } nav a { margin-right: 1em; }
-"""
 
 SECTIONS = [("corpus", "语料规模"), ("clusters", "做法聚类"), ("models", "组织模式的复现"),
             ("regions", "地区对比"), ("statistics", "各县数据"), ("reuse", "文本复用"), ("quality", "数据质量说明"),
@@ -56,6 +48,22 @@ METHODS = [
 ]
 
 
+class Links:
+    """Links from the summary to document pages; remembers each linked stretch so the page can mark it."""
+
+    def __init__(self) -> None:
+        self.targets: dict[str, set[tuple[int, int]]] = {}
+
+    def to(self, doc_id: object, start: object = None, end: object = None) -> str | None:
+        """docs/<doc_id>.html, with #s<start>-<end> when the offsets are known."""
+        if not isinstance(doc_id, str) or not doc_id:
+            return None
+        if start is None or end is None or pd.isna(start) or pd.isna(end):
+            return f"docs/{doc_id}.html"
+        self.targets.setdefault(doc_id, set()).add((int(start), int(end)))
+        return f"docs/{doc_id}.html#s{int(start)}-{int(end)}"
+
+
 def esc(value: object) -> str:
     """Escaped display text of a cell: lists joined with 、, missing values empty."""
     if isinstance(value, float) and math.isnan(value):
@@ -69,18 +77,25 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def html_table(frame: pd.DataFrame, headers: dict[str, str], numeric: Iterable[str] = ()) -> str:
-    """An HTML table of the given columns (column → header), every cell escaped."""
+def html_table(frame: pd.DataFrame, headers: dict[str, str], numeric: Iterable[str] = (),
+               link: tuple[str, Callable[[dict], str | None]] | None = None, csv: str | None = None) -> str:
+    """An HTML table of the given columns (column → header), every cell escaped; `link`: (column, record →
+    href) makes that column's cells links; `csv`: the table's CSV copy, named when rows are left out."""
     if frame.empty:
         return '<p class="note">无数据</p>'
     numeric = set(numeric)
     head = "".join(f"<th>{esc(label)}</th>" for label in headers.values())
     rows = []
     for record in frame.head(MAX_ROWS).to_dict("records"):
-        cells = "".join(f"<td{NUM if col in numeric else ''}>{esc(record.get(col))}</td>" for col in headers)
-        rows.append(f"<tr>{cells}</tr>")
-    more = f'<p class="note">仅列出前 {MAX_ROWS} 行，共 {len(frame)} 行。</p>' if len(frame) > MAX_ROWS else ""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+        cells = []
+        for col in headers:
+            href = link[1](record) if link is not None and link[0] == col else None
+            value = f'<a href="{esc(href)}">{esc(record.get(col)) or "原文"}</a>' if href else esc(record.get(col))
+            cells.append(f"<td{NUM if col in numeric else ''}>{value}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    where = f"，全部见输出目录中的 {esc(csv)}" if csv else ""
+    more = f'<p class="note">仅列出前 {MAX_ROWS} 行，共 {len(frame)} 行{where}。</p>' if len(frame) > MAX_ROWS else ""
+    return f'<table class="interactive"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
 
 
 def figure_html(figures: dict[str, Path], name: str, caption: str) -> str:
@@ -99,9 +114,10 @@ def section(anchor: str, title: str, body: str) -> str:
     return f'<section id="{anchor}"><h2>{esc(title)}</h2>{body}</section>'
 
 
-def quote(sentence: object, title: object, detail: object = "") -> str:
-    """A quoted source sentence followed by the document it comes from."""
-    where = f"《{esc(title)}》" + (f" · {esc(detail)}" if esc(detail) else "")
+def quote(sentence: object, title: object, detail: object = "", href: str | None = None) -> str:
+    """A quoted source sentence followed by the document it comes from (a link to its page when known)."""
+    name = f"《{esc(title)}》"
+    where = (f'<a href="{esc(href)}">{name}</a>' if href else name) + (f" · {esc(detail)}" if esc(detail) else "")
     return f'<blockquote>{esc(sentence)}</blockquote><p class="source">——{where}</p>'
 
 
@@ -117,14 +133,15 @@ def documents_per_province(documents: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop(columns="_unknown").reset_index(drop=True)
 
 
-def corpus_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+def corpus_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], links: Links) -> str:
     """Corpus size, input statuses and documents per province."""
     documents, manifest = table(tables, "documents"), table(tables, "manifest")
     docs = counted_documents(documents)
     n_dup = len(documents) - len(docs)
     chars = int(docs["chars"].sum()) if "chars" in docs.columns else 0
     summary = (f"<p>共 {len(docs)} 篇文档（重复的 {n_dup} 篇只计一次），{chars} 字；"
-               f"输入文件 {len(manifest)} 个。</p>")
+               f"输入文件 {len(manifest)} 个。</p>"
+               '<p><a href="documents.html">全部文档（按省、地市、日期筛选）与全文关键词检索 →</a></p>')
     statuses = (manifest.groupby("status").size().rename("n").reset_index() if not manifest.empty
                 else pd.DataFrame())
     body = summary + "<h3>输入文件状态</h3>" + html_table(statuses, {"status": "状态", "n": "数量"}, ["n"])
@@ -134,17 +151,18 @@ def corpus_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) ->
     return section("corpus", "语料规模", body)
 
 
-def cluster_block(row: dict) -> str:
-    """One practice cluster: label, sizes, terms and quoted examples."""
+def cluster_block(row: dict, links: Links) -> str:
+    """One practice cluster: label, sizes, terms and quoted examples, each linking to its sentence."""
     examples = to_list(row.get("examples", row.get("examples_json")))
-    quotes = "".join(quote(ex.get("sentence"), ex.get("title"), ex.get("heading")) for ex in examples)
+    quotes = "".join(quote(ex.get("sentence"), ex.get("title"), ex.get("heading"), links.to(ex.get("doc_id"), ex.get("start"), ex.get("end")))
+                     for ex in examples)
     return (f"<h3>{esc(row.get('cluster'))}. {esc(row.get('label'))}</h3>"
             f"<p>{esc(row.get('size'))} 条举措，{esc(row.get('n_documents'))} 篇文档，"
             f"{esc(row.get('n_counties'))} 个县。关键词：{esc(to_list(row.get('terms')))}</p>"
             + (quotes or '<p class="note">无例句</p>'))
 
 
-def clusters_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+def clusters_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], links: Links) -> str:
     """Practice clusters with examples quoting their source sentences."""
     clusters = table(tables, "clusters")
     body = figure_html(figures, "clusters", "做法聚类（标签与规模）")
@@ -152,7 +170,7 @@ def clusters_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) 
     if clusters.empty:
         return section("clusters", "做法聚类", body + '<p class="note">无数据</p>')
     ordered = clusters.sort_values(["size", "cluster"], ascending=[False, True])
-    body += "".join(cluster_block(row) for row in ordered.to_dict("records"))
+    body += "".join(cluster_block(row, links) for row in ordered.to_dict("records"))
     return section("clusters", "做法聚类", body)
 
 
@@ -160,16 +178,18 @@ def model_examples(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """For each canonical model, the source sentence and title of its earliest mention."""
     models, docs = table(tables, "models"), counted_documents(table(tables, "documents"))
     if models.empty or docs.empty:
-        return pd.DataFrame(columns=["canonical", "example", "example_title"])
+        return pd.DataFrame(columns=["canonical", "example", "example_title", "example_doc", "example_start", "example_end"])
     merged = models.merge(docs[["doc_id", "title", "date"]], on="doc_id")
     first = merged.sort_values(["date", "doc_id", "start"], na_position="last").drop_duplicates("canonical")
     texts = docs.set_index("doc_id")["text"]
-    sentences = [source_sentence(texts[r.doc_id], int(r.start), int(r.end)) for r in first.itertuples()]
-    return pd.DataFrame({"canonical": first["canonical"].to_numpy(), "example": sentences,
-                         "example_title": first["title"].to_numpy()})
+    spans = [sentence_span(texts[r.doc_id], int(r.start), int(r.end)) for r in first.itertuples()]
+    return pd.DataFrame({"canonical": first["canonical"].to_numpy(),
+                         "example": [texts[d][a:b] for d, (a, b) in zip(first["doc_id"], spans)],
+                         "example_title": first["title"].to_numpy(), "example_doc": first["doc_id"].to_numpy(),
+                         "example_start": [a for a, _ in spans], "example_end": [b for _, b in spans]})
 
 
-def models_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+def models_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], links: Links) -> str:
     """Model recurrence table with an example sentence per model, and the model figures."""
     body = figure_html(figures, "models_by_counties", "组织模式：出现的县数")
     body += figure_html(figures, "model_county_heatmap", "组织模式 × 县：提及文档数")
@@ -182,10 +202,11 @@ def models_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) ->
                "first_date": "首见", "last_date": "末见", "counties": "县", "surfaces": "原文写法",
                "example": "例句", "example_title": "出处"}
     numbers = ["n_documents", "n_counties", "n_provinces"]
+    link = ("example_title", lambda r: links.to(r.get("example_doc"), r.get("example_start"), r.get("example_end")))
     if "kind" not in recurrence:
-        return section("models", "组织模式的复现", body + html_table(recurrence, headers, numbers))
+        return section("models", "组织模式的复现", body + html_table(recurrence, headers, numbers, link, "model_recurrence.csv"))
     for kind, title in MODEL_KINDS.items():
-        body += titled_table(title, recurrence[recurrence["kind"].eq(kind)], headers, numbers)
+        body += titled_table(title, recurrence[recurrence["kind"].eq(kind)], headers, numbers, link, "model_recurrence.csv")
     return section("models", "组织模式的复现", body)
 
 
@@ -213,7 +234,7 @@ def region_rows(regions: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame:
     return region_levels(ranked.assign(top_terms=[labels.get((r.level, r.region), []) for r in ranked.itertuples()]))
 
 
-def regions_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+def regions_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], links: Links) -> str:
     """Distinctive terms per ranked region; regions with too little text listed as such."""
     regions, terms = table(tables, "regions"), table(tables, "region_terms")
     if regions.empty:
@@ -228,17 +249,18 @@ def regions_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -
     return section("regions", "地区对比", body)
 
 
-def statistics_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+def statistics_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], links: Links) -> str:
     """County statistics, each with its source sentence and document title."""
     stats = table(tables, "county_statistics")
     headers = {"county": "县", "indicator": "指标", "kind": "类型", "period": "时期", "text": "数值",
                "qualifier": "限定", "n_documents": "文档数", "sentence": "原句", "title": "出处"}
     note = ("<p>只比较可比的数：县级文档中描述本县的数字，按指标、单位、层级和类型（结果、目标、变化、占比、门槛）分组；"
             "村、企业或规则的数字不计入县的比较。</p>")
-    return section("statistics", "各县数据", note + html_table(stats, headers, ["n_documents"]))
+    link = ("title", lambda r: links.to(r.get("doc_id"), r.get("start"), r.get("end")))
+    return section("statistics", "各县数据", note + html_table(stats, headers, ["n_documents"], link, "county_statistics.csv"))
 
 
-def reuse_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+def reuse_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], links: Links) -> str:
     """The most travelled passages, every occurrence quoted with its document; county edges; common formulas."""
     from pipeline.analyze.reuse import families
 
@@ -259,7 +281,8 @@ def reuse_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> 
             date = row["date"] if isinstance(row["date"], str) else "日期不详"
             detail = f"{place} {date} · {sources.get(row['doc_id'], row['doc_id'])} · 字符 {row['start']}–{row['end']}"
             text = str(row["text"])
-            body += quote(text[:QUOTE_CHARS] + ("…" if len(text) > QUOTE_CHARS else ""), row["title"], detail)
+            body += quote(text[:QUOTE_CHARS] + ("…" if len(text) > QUOTE_CHARS else ""), row["title"], detail,
+                          links.to(row["doc_id"], row["start"], row["end"]))
     edges = table(tables, "diffusion")
     body += "<h3>县与县之间</h3>" + html_table(
         edges.sort_values("shared_chars", ascending=False, kind="stable") if not edges.empty else edges,
@@ -296,9 +319,10 @@ def duplicate_rows(documents: pd.DataFrame) -> pd.DataFrame:
     return documents[documents["duplicate_of"].notna()]
 
 
-def titled_table(title: str, frame: pd.DataFrame, headers: dict[str, str], numeric: Iterable[str] = ()) -> str:
+def titled_table(title: str, frame: pd.DataFrame, headers: dict[str, str], numeric: Iterable[str] = (),
+                 link: tuple[str, Callable[[dict], str | None]] | None = None, csv: str | None = None) -> str:
     """A subsection heading with the row count, then the table."""
-    return f"<h3>{esc(title)}（{len(frame)}）</h3>" + html_table(frame, headers, numeric)
+    return f"<h3>{esc(title)}（{len(frame)}）</h3>" + html_table(frame, headers, numeric, link, csv)
 
 
 def input_problems(manifest: pd.DataFrame) -> str:
@@ -309,20 +333,22 @@ def input_problems(manifest: pd.DataFrame) -> str:
             + titled_table("重复的输入", duplicates, {"source": "文件", "reason": "原因", "doc_ids": "文档"}))
 
 
-def document_problems(documents: pd.DataFrame) -> str:
-    """Duplicate documents, truncated pages, count mismatches and mojibake."""
+def document_problems(documents: pd.DataFrame, links: Links | None = None) -> str:
+    """Duplicate documents, truncated pages, count mismatches and mojibake, each linking to its page."""
+    links = links or Links()
     unique, headers = counted_documents(documents), {"doc_id": "文档", "title": "标题", "source": "来源"}
     mojibake = mojibake_counts(unique)
-    return (titled_table("重复的文档（统计时只计一次）", duplicate_rows(documents), {**headers, "duplicate_of": "重复于"})
-            + titled_table("页面不完整（truncated）", flagged(unique, "truncated"), headers)
-            + titled_table("条目数与标题不符（count_mismatch）", flagged(unique, "count_mismatch"), headers)
+    link = ("title", lambda r: links.to(r.get("doc_id")))
+    return (titled_table("重复的文档（统计时只计一次）", duplicate_rows(documents), {**headers, "duplicate_of": "重复于"}, link=link)
+            + titled_table("页面不完整（truncated）", flagged(unique, "truncated"), headers, link=link)
+            + titled_table("条目数与标题不符（count_mismatch）", flagged(unique, "count_mismatch"), headers, link=link)
             + titled_table(f"含乱码的文档（共 {int(mojibake['n_spans'].sum())} 处）", mojibake,
-                           {**headers, "n_spans": "乱码处数"}, ["n_spans"]))
+                           {**headers, "n_spans": "乱码处数"}, ["n_spans"], link))
 
 
-def quality_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]) -> str:
+def quality_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], links: Links) -> str:
     """Rejected inputs, duplicates, truncated pages, count mismatches and mojibake."""
-    body = input_problems(table(tables, "manifest")) + document_problems(table(tables, "documents"))
+    body = input_problems(table(tables, "manifest")) + document_problems(table(tables, "documents"), links)
     return section("quality", "数据质量说明", body)
 
 
@@ -353,25 +379,35 @@ def methods_section(record: dict) -> str:
 
 
 def page(body: str) -> str:
-    """The complete HTML page around the sections."""
-    nav = "".join(f'<a href="#{anchor}">{esc(title)}</a>' for anchor, title in SECTIONS)
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{esc(TITLE)}</title>'
-            f"<style>{CSS}</style></head><body><h1>{esc(TITLE)}</h1><nav>{nav}</nav>{body}</body></html>\n")
+    """The summary page around the sections (stylesheet and script from assets/)."""
+    from pipeline.analyze.report_pages import page_html
+
+    nav = "".join(f'<a href="#{anchor}">{esc(title)}</a>' for anchor, title in SECTIONS) + '<a href="documents.html">全部文档</a>'
+    return page_html(TITLE, f"<h1>{esc(TITLE)}</h1><nav>{nav}</nav>{body}", "assets/")
 
 
-def render_report(tables: dict[str, pd.DataFrame], figures: dict[str, Path], record: dict | None = None) -> str:
-    """The report as one HTML string; `record` is the output folder's run.json."""
+def render_report(tables: dict[str, pd.DataFrame], figures: dict[str, Path], record: dict | None = None,
+                  links: Links | None = None) -> str:
+    """The summary page as one HTML string; `record` is the output folder's run.json; `links` collects the
+    stretches of documents the page links to."""
+    links = links or Links()
     builders = [corpus_section, clusters_section, models_section, regions_section, statistics_section,
                 reuse_section, quality_section]
-    return page("".join(build(tables, figures) for build in builders) + methods_section(record or {}))
+    return page("".join(build(tables, figures, links) for build in builders) + methods_section(record or {}))
+
+
+FORWARD = ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=report/index.html">'
+           '<title>报告</title></head><body><p><a href="report/index.html">打开报告 report/index.html</a></p></body></html>\n')
 
 
 def write_report(tables: dict[str, pd.DataFrame], figures: dict[str, Path], out_dir: Path) -> Path:
-    """Write out_dir/report.html and return its path."""
-    path = Path(out_dir) / "report.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the report folder out_dir/report/ (and out_dir/report.html forwarding to it); the index path."""
+    from pipeline.analyze.report_pages import write_folder
     from pipeline.provenance import read_record
 
-    path.write_text(render_report(tables, figures, read_record(out_dir)), encoding="utf-8")
+    links = Links()
+    index = render_report(tables, figures, read_record(out_dir), links)
+    path = write_folder(tables, Path(out_dir) / "report", index, links.targets)
+    (Path(out_dir) / "report.html").write_text(FORWARD, encoding="utf-8")
     log.info("wrote %s", path)
     return path

@@ -30,6 +30,15 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return begin, (found.end() if found else len(text))
 
 
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """(begin, finish) of the sentence holding text[start:end], without its surrounding whitespace:
+    text[begin:finish] == source_sentence(text, start, end)."""
+    begin, finish = sentence_bounds(text, start, end)
+    piece = text[begin:finish]
+    lead = len(piece) - len(piece.lstrip())
+    return begin + lead, begin + len(piece.rstrip())
+
+
 def source_sentence(text: str | None, start: int, end: int) -> str:
     """The sentence of `text` containing text[start:end], stripped of surrounding whitespace."""
     if not text:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import warnings
 from pathlib import Path
 
@@ -85,11 +87,20 @@ def test_top_models_ranks_by_counties_then_documents() -> None:
     assert list(figures.top_models(recurrence, 2)["canonical"]) == ["丙", "乙"]
 
 
-def test_region_cluster_shares_use_cluster_labels() -> None:
-    shares = figures.region_cluster_shares(_synthetic.tables())
+def test_region_cluster_shares_use_cluster_labels_and_show_their_base() -> None:
+    shares = figures.region_cluster_shares(_synthetic.tables(), min_measures=1)
     assert list(shares.columns) == ["0 组织·支部·引领", "1 产业·特色·基地"]
-    assert shares.loc["贵州省"].tolist() == [0.5, 0.5]
-    assert shares.loc["云南省"].tolist() == [1.0, 0.0]
+    guizhou = next(r for r in shares.index if r.startswith("贵州省"))
+    assert re.fullmatch(r"贵州省（n=\d+ 条(，\d+ 篇)?）", guizhou)
+    assert shares.loc[guizhou].tolist() == [0.5, 0.5]
+    assert shares.loc[next(r for r in shares.index if r.startswith("云南省"))].tolist() == [1.0, 0.0]
+
+
+def test_regions_under_the_minimum_are_not_drawn() -> None:
+    tables = _synthetic.tables()
+    base = tables["region_clusters"].groupby("region")["n_measures"].sum()
+    shares = figures.region_cluster_shares(tables, min_measures=int(base.max()))
+    assert [r.split("（")[0] for r in shares.index] == list(base[base == base.max()].index)
 
 
 def test_model_dates_skip_missing_and_sort() -> None:

@@ -29,8 +29,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 def test_report_is_written_to_out_dir(built: tuple[Path, str]) -> None:
     path, text = built
-    assert path.name == "report.html"
+    assert path == path.parents[1] / "report" / "index.html"
     assert text.startswith("<!DOCTYPE html>")
+    assert 'url=report/index.html' in (path.parents[1] / "report.html").read_text(encoding="utf-8")  # forwards
 
 
 def test_document_text_and_title_are_escaped(built: tuple[Path, str]) -> None:
@@ -38,13 +39,20 @@ def test_document_text_and_title_are_escaped(built: tuple[Path, str]) -> None:
     # d5's title and a cluster example sentence taken from its text both carry the injection.
     assert f"《{ESCAPED}测试标题》" in text
     assert f"网页残留{ESCAPED}脚本。" in text
-    assert "<script" not in text.lower()
+    assert re.findall(r"<script[^>]*>", text, re.IGNORECASE) == ['<script src="assets/report.js">']  # ours alone
 
 
 def test_no_external_requests(built: tuple[Path, str]) -> None:
-    _, text = built
-    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text, re.IGNORECASE)
-    assert "<link" not in text and "@import" not in text and "url(" not in text
+    """Every page of the report folder points only at files of the folder (or embeds its images)."""
+    path, _ = built
+    folder = path.parent
+    for page in [folder / "index.html", folder / "documents.html", *sorted((folder / "docs").glob("*.html"))]:
+        text = page.read_text(encoding="utf-8")
+        targets = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", text, re.IGNORECASE)
+        assert targets and all(not re.match(r"(https?:)?//|[a-z]+:", t) or t.startswith("data:image/png;base64,") for t in targets), page
+        assert "@import" not in text and "url(" not in text
+    for asset in (folder / "assets").iterdir():
+        assert not re.search(r"https?://|url\(|@import|fetch\(|XMLHttpRequest", asset.read_text(encoding="utf-8")), asset
 
 
 def test_figures_are_embedded_as_png_data_uris(built: tuple[Path, str]) -> None:
@@ -61,14 +69,14 @@ def test_sections_report_counts_once_and_quote_sources(built: tuple[Path, str]) 
     assert '<tr><td>贵州省</td><td class="num">1</td>' in text
     # The cluster example quotes its sentence and the title of its document.
     assert ("<blockquote>镇宁县推行党支部+合作社+农户模式，带动建档立卡贫困户1200余户增收。</blockquote>"
-            '<p class="source">——《镇宁县脱贫攻坚经验材料》 · 强化组织引领</p>') in text
+            '<p class="source">——<a href="docs/d1.html">《镇宁县脱贫攻坚经验材料》</a> · 强化组织引领</p>') in text
     assert "蜂糖李（z=2.4）、建档立卡（z=1.5）" in text
 
 
 def test_quality_notes(built: tuple[Path, str]) -> None:
     _, text = built
     assert "<td>raw/bad.bin</td><td>无法识别编码</td>" in text
-    assert "<td>d4</td><td>镇宁县脱贫攻坚经验材料（转载）</td><td>raw/d4.txt</td><td>d1</td>" in text
+    assert '<td>d4</td><td><a href="docs/d4.html">镇宁县脱贫攻坚经验材料（转载）</a></td><td>raw/d4.txt</td><td>d1</td>' in text
     assert "页面不完整（truncated）（1）</h3>" in text and "<td>d3</td>" in text
     assert "含乱码的文档（共 1 处）（1）" in text
 

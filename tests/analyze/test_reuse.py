@@ -10,6 +10,8 @@ passages of a county experience report planted with small edits:
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -125,15 +127,16 @@ def test_the_reuse_figures_name_the_counties_in_chinese(planted, tmp_path):
 
 
 def test_the_report_quotes_every_occurrence_of_a_travelling_passage(planted):
-    from pipeline.analyze.report import reuse_section
+    from pipeline.analyze.report import Links, reuse_section
 
     documents, _ = planted
     reuse, formulas = find_reuse(documents)
     edges, _ = diffusion(reuse, documents)
     html = reuse_section({"documents": documents.assign(source=documents["doc_id"] + ".txt"), "reuse": reuse,
-                          "diffusion": edges, "common_formulas": formulas}, {})
+                          "diffusion": edges, "common_formulas": formulas}, {}, Links())
     first = html[html.index("第 1 组"):html.index("第 2 组")]
     assert first.count("<blockquote>") == 3 and "甲县 2018-03-01 · d0.txt · 字符" in first
+    assert re.search(r'<a href="docs/d0\.html#s\d+-\d+">《甲县经验》</a>', first)  # each quote links to its occurrence
     assert first.index("甲县") < first.index("乙县") < first.index("丙县")  # earliest first
     assert "日期不详" in html[html.index("第 2 组"):]  # 戊县 has no date
 

@@ -1,0 +1,184 @@
+"""The report folder around the summary page: one page per document, a documents page, the search texts.
+
+outputs/report/
+    index.html            the summary (report.py), every example linking to its document page
+    documents.html        every document in a sortable, filterable table, and a keyword-in-context search
+    docs/<doc_id>.html    the clean text with measures, statistics, models, slogans, places and shared
+                          passages marked in place; offsets on hover; #s<start>-<end> marks a stretch
+    assets/report.js|css  shipped with the package, copied here: no page makes a request to the network
+    assets/texts-NNN.js   the documents' texts for the search, in files of at most TEXT_SHARD_BYTES
+
+Nothing here grows with the corpus in one file except documents.html (one table row per document, about
+400 bytes) and the search texts, which are split; a 30,000-document corpus stays browsable.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.highlight import highlight
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+TEXT_SHARD_BYTES = 4_000_000
+# Span table → (label, colour) on the document pages.
+MARKS = {"measures": ("举措", "#f2c14e"), "statistics": ("数据", "#7fc8f8"), "models": ("模式", "#f78154"),
+         "slogans": ("口号", "#b4a7d6"), "places": ("地名", "#9bd18b"), "reuse": ("复用", "#f4a6c6")}
+COLORS = dict(MARKS.values())
+
+
+def esc(value: object) -> str:
+    """Escaped text of a cell; missing values empty."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def page_html(title: str, body: str, assets: str) -> str:
+    """A complete page using the shipped stylesheet and script (relative paths only)."""
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+            f'<link rel="stylesheet" href="{assets}report.css"><script src="{assets}report.js"></script></head>'
+            f"<body>{body}</body></html>\n")
+
+
+def script_json(value: object) -> str:
+    """JSON that cannot end the <script> element holding it."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def spans_by_document(tables: dict[str, pd.DataFrame]) -> dict[str, list[tuple[int, int, str]]]:
+    """Every marked span of every document: (start, end, label)."""
+    found: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for name, (label, _) in MARKS.items():
+        frame = tables.get(name)
+        if frame is None or frame.empty:
+            continue
+        if name == "reuse":
+            for side in ("a", "b"):
+                for d, s, e in zip(frame[f"doc_{side}"], frame[f"start_{side}"], frame[f"end_{side}"]):
+                    found[d].append((int(s), int(e), label))
+            continue
+        if name == "measures":  # the heading marks a measure; its whole span would colour the page
+            frame = frame.assign(end=frame["start"] + frame["heading"].fillna("").str.len())
+        for d, s, e in zip(frame["doc_id"], frame["start"], frame["end"]):
+            if pd.notna(s) and pd.notna(e) and int(e) > int(s):
+                found[d].append((int(s), int(e), label))
+    return found
+
+
+def document_page(doc: dict, spans: list[tuple[int, int, str]], targets: set[tuple[int, int]]) -> str:
+    """One document: what it is, then its clean text with every span marked in place."""
+    text = doc["text"] if isinstance(doc.get("text"), str) else ""
+    size = len(text)
+    spans = [(s, e, label) for s, e, label in spans if 0 <= s < e <= size]
+    cuts = {c for s, e in targets for c in (s, e)}
+    lines, start = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append(f'<p data-start="{start}">{highlight(text, spans, COLORS, start, start + len(line), cuts, every_piece=True)}</p>')
+        start += len(line) + 1
+    place = "/".join(str(doc[c]) for c in ("province", "prefecture", "county") if isinstance(doc.get(c), str))
+    meta = [("文档", doc.get("doc_id")), ("来源文件", doc.get("source")), ("网址", doc.get("url")),
+            ("日期", " ".join(esc(doc.get(c)) for c in ("date", "date_source", "date_precision") if doc.get(c))),
+            ("地点", f"{place}（{doc.get('place_level') or '未知'}，置信度 {esc(doc.get('place_confidence'))}）" if place else "未知"),
+            ("重复于", doc.get("duplicate_of")), ("字数", size)]
+    meta_html = "".join(f"<dt>{name}</dt><dd>{value if name in ('日期', '地点') else esc(value)}</dd>"
+                        for name, value in meta if value not in (None, "") and not (isinstance(value, float) and pd.isna(value)))
+    legend = "".join(f'<span class="mark" style="background:{color}">{label}</span>' for label, color in MARKS.values())
+    body = (f'<p><a href="../index.html">← 报告</a> · <a href="../documents.html">全部文档</a></p>'
+            f"<h1>{esc(doc.get('title') or doc.get('doc_id'))}</h1><dl class=\"meta\">{meta_html}</dl>"
+            f'<div class="legend">{legend}<span class="note">（鼠标悬停看类别与字符位置）</span></div>'
+            f'<div class="doctext">{"".join(lines)}</div>')
+    return page_html(str(doc.get("title") or doc.get("doc_id")), body, "../assets/")
+
+
+def write_document_pages(tables: dict[str, pd.DataFrame], folder: Path, targets: dict[str, set[tuple[int, int]]]) -> int:
+    """docs/<doc_id>.html for every document; the number written."""
+    documents = tables.get("documents", pd.DataFrame())
+    if documents.empty:
+        return 0
+    (folder / "docs").mkdir(parents=True, exist_ok=True)
+    spans = spans_by_document(tables)
+    for doc in documents.to_dict("records"):
+        page = document_page(doc, spans.get(doc["doc_id"], []), targets.get(doc["doc_id"], set()))
+        (folder / "docs" / f"{doc['doc_id']}.html").write_text(page, encoding="utf-8")
+    return len(documents)
+
+
+def documents_page(tables: dict[str, pd.DataFrame], shards: int) -> str:
+    """Every document in an interactive table (filter by province, prefecture, date, words), and the search."""
+    documents = tables.get("documents", pd.DataFrame())
+    counts = {name: tables[name].groupby("doc_id").size() for name in ("measures", "statistics", "models")
+              if name in tables and not tables[name].empty}
+    columns = [("title", "标题"), ("province", "省"), ("prefecture", "地市"), ("county", "县"), ("place_level", "层级"),
+               ("date", "日期"), ("measures", "举措"), ("statistics", "数据"), ("models", "模式"), ("duplicate_of", "重复于")]
+    rows = []
+    for doc in documents.to_dict("records") if not documents.empty else []:
+        cells = []
+        for key, _ in columns:
+            if key == "title":
+                cells.append(f'<td><a href="docs/{esc(doc["doc_id"])}.html">{esc(doc.get("title") or doc["doc_id"])}</a></td>')
+            elif key in counts:
+                cells.append(f'<td class="num">{int(counts[key].get(doc["doc_id"], 0))}</td>')
+            else:
+                cells.append(f"<td>{esc(doc.get(key))}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    head = "".join(f"<th>{label}</th>" for _, label in columns)
+    filters = (_select(documents, "province", 1, "省") + _select(documents, "prefecture", 2, "地市")
+               + f'<label>日期从 <input data-filter-for="docs" data-column="5" data-compare="from" placeholder="2018-01"></label>'
+               f'<label>到 <input data-filter-for="docs" data-column="5" data-compare="to" placeholder="2020-12"></label>'
+               f'<label>标题或地名含 <input data-filter-for="docs" data-column="*"></label>')
+    body = (f'<p><a href="index.html">← 报告</a></p><h1>全部文档</h1>'
+            f'<div class="kwic" data-shards="{shards}" data-assets="assets/" data-docs="docs/">'
+            f'<h2>关键词在上下文中</h2><input placeholder="输入词语，回车搜索全文"><button>搜索</button><div class="hits"></div></div>'
+            f'<h2>文档（显示 <span class="shown">{len(rows)}</span> / {len(rows)}）</h2><div class="filters">{filters}</div>'
+            f'<table id="docs" class="interactive"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return page_html("全部文档", body, "assets/")
+
+
+def _select(documents: pd.DataFrame, column: str, index: int, label: str) -> str:
+    """A drop-down filter over the values of one column."""
+    values = sorted({v for v in documents.get(column, pd.Series(dtype=object)) if isinstance(v, str)})
+    options = '<option value="">全部</option>' + "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
+    return f'<label>{label} <select data-filter-for="docs" data-column="{index}">{options}</select></label>'
+
+
+def write_text_shards(documents: pd.DataFrame, assets: Path) -> int:
+    """assets/texts-NNN.js holding [doc_id, title, text] of every document, each file ≤ TEXT_SHARD_BYTES."""
+    shard, size, n = [], 0, 0
+    for doc in documents.to_dict("records") if not documents.empty else []:
+        entry = [doc["doc_id"], doc.get("title") if isinstance(doc.get("title"), str) else "", doc.get("text") or ""]
+        cost = len(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+        if shard and size + cost > TEXT_SHARD_BYTES:
+            _write_shard(assets, n, shard)
+            shard, size, n = [], 0, n + 1
+        shard.append(entry)
+        size += cost
+    if shard:
+        _write_shard(assets, n, shard)
+        n += 1
+    return n
+
+
+def _write_shard(assets: Path, number: int, entries: list) -> None:
+    body = "window.PIPELINE_TEXTS = window.PIPELINE_TEXTS || [];\nwindow.PIPELINE_TEXTS.push.apply(window.PIPELINE_TEXTS, "
+    (assets / f"texts-{number:03d}.js").write_text(body + script_json(entries) + ");\n", encoding="utf-8")
+
+
+def write_folder(tables: dict[str, pd.DataFrame], folder: Path, index_html: str, targets: dict[str, set[tuple[int, int]]]) -> Path:
+    """The whole report folder (see the module docstring); the path of index.html."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "assets").mkdir(parents=True)
+    for name in ("report.js", "report.css"):
+        shutil.copyfile(ASSETS / name, folder / "assets" / name)
+    shards = write_text_shards(tables.get("documents", pd.DataFrame()), folder / "assets")
+    (folder / "documents.html").write_text(documents_page(tables, shards), encoding="utf-8")
+    write_document_pages(tables, folder, targets)
+    (folder / "index.html").write_text(index_html, encoding="utf-8")
+    return folder / "index.html"
