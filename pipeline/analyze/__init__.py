@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["AnalyzeParams", "AnalyzeResources", "analyze", "analysis_tables", "load_analyze_resources",
            "make_tokenizer", "tokenize"]
 
-TABLE_NAMES = ("practice_clusters", "clusters", "model_recurrence", "regions", "region_clusters", "region_terms",
+TABLE_NAMES = ("practice_clusters", "clusters", "cluster_diagnostics", "model_recurrence", "regions", "region_clusters", "region_terms",
                "county_statistics", "reuse", "common_formulas", "diffusion", "reuse_counties")
 
 
@@ -73,13 +73,14 @@ def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources
     docs = unique_documents(tables["documents"])
     spans = tokenize_documents(docs, tokenizer, resources.stopwords)
     clusterer = PracticeClusterer(k_range=params.k_range, max_k=params.max_k, random_state=params.random_state)
-    practice, clusters = cluster_practices(docs, _table(tables, "measures"), spans, tokenizer, resources.stopwords, clusterer)
+    practice, clusters, diagnostics = cluster_practices(docs, _table(tables, "measures"), spans, tokenizer, resources.stopwords,
+                                                        clusterer, resources.non_practice)
     regions, region_clusters, region_terms = compare_regions(
         docs, practice, {d: [t for t, _, _ in s] for d, s in spans.items()}, params.min_prefecture_docs,
         params.min_region_tokens, params.alpha0, params.n_region_terms)
     reuse, formulas = find_reuse(docs, measures_locator(_table(tables, "measures")), resources.formulas, workers)
     edges, degrees = diffusion(reuse, docs)
-    return {"practice_clusters": practice, "clusters": clusters,
+    return {"practice_clusters": practice, "clusters": clusters, "cluster_diagnostics": diagnostics,
             "model_recurrence": model_recurrence(docs, _table(tables, "models")),
             "regions": regions, "region_clusters": region_clusters, "region_terms": region_terms,
             "county_statistics": county_statistics(docs, _table(tables, "statistics"), params.min_stat_documents),

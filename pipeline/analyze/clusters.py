@@ -1,4 +1,15 @@
-"""Practice clusters: TF-IDF + k-means over practice measures, k by silhouette, c-TF-IDF labels."""
+"""Practice clusters: two representations compared, the more coherent and stable one kept, c-TF-IDF labels.
+
+Measures are TF-IDF vectors of their heading and text (domain phrases from the user dictionary). k is
+chosen by cosine silhouette in the latent semantic space (truncated SVD). At that k two models are fitted:
+k-means in the latent semantic space ("lsa") and non-negative matrix factorisation topics ("nmf", each
+measure to its strongest topic). Each is scored by the coherence of its clusters' top terms (NPMI over
+the measures, Röder et al. 2015) and by its stability (adjusted Rand index against refits with other seeds
+and on 80 % subsamples); the model with the higher NPMI + subsample ARI is kept. Every cluster carries its
+NPMI and its stability (mean best Jaccard match over the subsample refits, Hennig 2007; below 0.6 it is
+marked unstable), and measures that fit no cluster (cosine to their centroid below OTHER_FIT) form an
+explicit "other" group, numbered -1. The table `cluster_diagnostics` holds the comparison.
+"""
 from __future__ import annotations
 
 import json
@@ -25,7 +36,14 @@ PRACTICE_KIND = "practices"
 NON_PRACTICE_KINDS = frozenset({"background", "problems", "results"})
 LABEL_TERMS = 3
 PRACTICE_COLUMNS = ["doc_id", "measure_id", "cluster", "heading", "province", "prefecture", "county"]
-CLUSTER_COLUMNS = ["cluster", "label", "terms", "size", "n_documents", "n_counties", "examples_json"]
+CLUSTER_COLUMNS = ["cluster", "label", "terms", "size", "n_documents", "n_counties", "npmi", "stability", "stable",
+                   "examples_json"]
+DIAGNOSTIC_COLUMNS = ["representation", "k", "silhouette", "npmi", "ari_seeds", "ari_subsamples", "score", "chosen"]
+OTHER = -1  # the cluster number of measures that fit no cluster
+OTHER_LABEL = "其他（不属于任何一组）"
+OTHER_FIT = 0.2  # cosine to the centroid below which a measure fits no cluster
+STABLE = 0.6  # Jaccard stability from which a cluster counts as stable (Hennig 2007)
+REFITS = 3  # refits with other seeds, and on 80 % subsamples, per representation
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -55,8 +73,9 @@ def effective_section_kinds(measures: pd.DataFrame) -> pd.Series:
     return pd.Series([resolve(m) for m in measures["measure_id"]], index=measures.index, dtype="object")
 
 
-def practice_measures(documents: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
-    """Leaf practice measures of the given (non-duplicate) documents, in document order."""
+def practice_measures(documents: pd.DataFrame, measures: pd.DataFrame, non_practice: tuple = ()) -> pd.DataFrame:
+    """Leaf practice measures of the given (non-duplicate) documents, in document order; headings matching a
+    `non_practice` pattern (scoring lines, dates, attachments: pipeline/data/non_practice.txt) left out."""
     m = measures[measures["doc_id"].isin(documents["doc_id"])].copy()
     if m.empty:
         return m.assign(kind=pd.Series(dtype="object"))
@@ -67,6 +86,9 @@ def practice_measures(documents: pd.DataFrame, measures: pd.DataFrame) -> pd.Dat
     m = m[keep]
     # A parent's span holds its children's text: keep the most specific measures only.
     m = m[~m["measure_id"].isin(set(m["parent_id"].dropna()))]
+    if non_practice:
+        headings = m["heading"].fillna("")
+        m = m[[not any(p.search(h) for p in non_practice) for h in headings]]
     return m.sort_values(["doc_id", "start", "measure_id"], kind="stable").reset_index(drop=True)
 
 
@@ -125,25 +147,71 @@ class PracticeClusterer:
     n_components: int = 100
 
     def fit(self, token_lists: Sequence[list[str]]) -> Self:
-        """Vectorise, choose k, cluster; sets labels_, k_, terms_, scores_, cluster_centers_."""
+        """Vectorise, choose k, fit and compare both representations, keep the better; sets labels_ (with
+        OTHER for measures that fit no cluster), k_, terms_, scores_, diagnostics_, npmi_, stability_."""
         token_lists = list(token_lists)
         X = self._vectorize(token_lists)
         candidates = self.candidate_ks(token_lists)
         self.scores_: dict[int, float] = {}
+        self.diagnostics_: list[dict] = []
+        refits: list[tuple[np.ndarray, np.ndarray]] = []
         if X is None or not candidates:
             labels = np.zeros(len(token_lists), dtype=int)
         else:
             Z = self._reduce(X)
             self.scores_ = self._silhouettes(Z, candidates)
             best = max(self.scores_, key=lambda k: (self.scores_[k], -k))
-            labels = self._model(best, Z.shape[0]).fit_predict(Z)
+            fitted = {name: self._representation(name, X, Z, best, token_lists) for name in ("lsa", "nmf")}
+            chosen = max(fitted, key=lambda name: (fitted[name]["score"], name == "lsa"))
+            self.diagnostics_ = [{"representation": name, "k": best, "silhouette": round(self.scores_[best], 4),
+                                  **{key: f[key] for key in ("npmi", "ari_seeds", "ari_subsamples", "score")},
+                                  "chosen": name == chosen} for name, f in fitted.items()]
+            labels, refits = fitted[chosen]["labels"].copy(), fitted[chosen]["refits"]
+            labels[fitted[chosen]["fit"] < OTHER_FIT] = OTHER
         self.labels_ = relabel_by_size(labels)
         self.k_ = int(self.labels_.max()) + 1 if len(self.labels_) else 0
         self.terms_ = class_tfidf_terms(token_lists, self.labels_, self.k_, self.n_terms)
+        self.npmi_ = [cluster_npmi(token_lists, terms) for terms in self.terms_]
+        self.stability_ = [jaccard_stability(np.flatnonzero(self.labels_ == c), refits) for c in range(self.k_)]
         self.X_ = X
         self.cluster_centers_ = None if X is None else cluster_centers(X, self.labels_, self.k_)
-        logger.info("clustered %d measures into k=%d (silhouettes %s)", len(token_lists), self.k_, self.scores_)
+        logger.info("clustered %d measures into k=%d (%s)", len(token_lists), self.k_,
+                    "; ".join(f"{d['representation']}: NPMI {d['npmi']}, ARI {d['ari_subsamples']}" for d in self.diagnostics_) or "no model")
         return self
+
+    def _representation(self, name: str, X, Z, k: int, token_lists: list[list[str]]) -> dict:
+        """One representation at k: labels, fit of each measure to its centroid, refits and scores."""
+        labels, space = self._fit_once(name, X, Z, k, self.random_state, full=True)
+        labels = relabel_by_size(labels)
+        terms = class_tfidf_terms(token_lists, labels, int(labels.max()) + 1, self.n_terms)
+        npmi = float(np.mean([cluster_npmi(token_lists, t) for t in terms])) if terms else 0.0
+        rng = np.random.default_rng(self.random_state)
+        seeds = [adjusted_rand_score(labels, self._fit_once(name, X, Z, k, self.random_state + r + 1, full=False)[0])
+                 for r in range(REFITS)]
+        refits = []
+        for r in range(REFITS):
+            idx = np.sort(rng.choice(len(labels), max(k + 1, int(0.8 * len(labels))), replace=False))
+            refits.append((idx, self._fit_once(name, X[idx], Z[idx], k, self.random_state + r + 1, full=True)[0]))
+        subsample = [adjusted_rand_score(labels[idx], found) for idx, found in refits]
+        # fit is measured in the TF-IDF space for both: an NMF row normalised to one topic looks like a
+        # perfect member even when the topic explains almost nothing of it
+        return {"labels": labels, "fit": centroid_fit(X, labels), "refits": refits, "npmi": round(npmi, 4),
+                "ari_seeds": round(float(np.mean(seeds)), 4), "ari_subsamples": round(float(np.mean(subsample)), 4),
+                "score": round(npmi + float(np.mean(subsample)), 4)}
+
+    def _fit_once(self, name: str, X, Z, k: int, seed: int, full: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(labels, L2-normalised space) of one fit: k-means in the latent space, or NMF topics (the main
+        NMF fit starts from NNDSVDA, deterministic; seed refits start at random)."""
+        from sklearn.decomposition import NMF
+        from sklearn.preprocessing import normalize
+
+        if name == "lsa":
+            model = self._model(k, Z.shape[0])
+            model.set_params(random_state=seed)
+            return model.fit_predict(Z), np.asarray(Z)
+        init = "nndsvda" if full else "random"
+        weights = NMF(n_components=k, init=init, random_state=seed, max_iter=400).fit_transform(X)
+        return weights.argmax(axis=1), normalize(weights)
 
     def candidate_ks(self, token_lists: Sequence[list[str]]) -> list[int]:
         """Values of k to try: 2..min(max_k, n/min_cluster_size), below the number of distinct rows."""
@@ -207,19 +275,76 @@ class PracticeClusterer:
 
 
 def relabel_by_size(labels: np.ndarray) -> np.ndarray:
-    """Renumber clusters 0..k-1 by decreasing size (ties: first occurrence), for stable output."""
+    """Renumber clusters 0..k-1 by decreasing size (ties: first occurrence), for stable output; OTHER stays."""
     labels = np.asarray(labels, dtype=int)
     if labels.size == 0:
         return labels
-    uniq, first, counts = np.unique(labels, return_index=True, return_counts=True)
+    uniq, first, counts = np.unique(labels[labels != OTHER], return_index=True, return_counts=True)
     order = sorted(range(len(uniq)), key=lambda i: (-counts[i], first[i]))
     mapping = {int(uniq[i]): new for new, i in enumerate(order)}
-    return np.array([mapping[int(label)] for label in labels], dtype=int)
+    return np.array([mapping.get(int(label), OTHER) for label in labels], dtype=int)
+
+
+def adjusted_rand_score(a: np.ndarray, b: np.ndarray) -> float:
+    """Adjusted Rand index of two labelings of the same items."""
+    from sklearn.metrics import adjusted_rand_score as ari
+
+    return float(ari(a, b))
+
+
+def centroid_fit(space, labels: np.ndarray) -> np.ndarray:
+    """Cosine of each item (rows of an L2-normalised matrix, dense or sparse) to its cluster's normalised mean."""
+    fit = np.zeros(len(labels))
+    for c in np.unique(labels):
+        rows = np.flatnonzero(labels == c)
+        centre = np.asarray(space[rows].mean(axis=0)).ravel()
+        norm = np.linalg.norm(centre)
+        fit[rows] = np.asarray(space[rows] @ (centre / norm if norm else centre)).ravel()
+    return fit
+
+
+def cluster_npmi(token_lists: Sequence[list[str]], terms: Sequence[str]) -> float:
+    """Mean normalised PMI of the pairs of a cluster's top terms, measures as the co-occurrence window."""
+    sets = [set(t) for t in token_lists]
+    n = len(sets)
+    if n == 0 or len(terms) < 2:
+        return 0.0
+    present = np.array([[term in s for term in terms] for s in sets], dtype=float)
+    single = present.mean(axis=0)
+    joint = present.T @ present / n
+    values = []
+    for i in range(len(terms)):
+        for j in range(i + 1, len(terms)):
+            p = joint[i, j]
+            values.append(-1.0 if p == 0 else (1.0 if p >= 1 else math.log(p / (single[i] * single[j])) / -math.log(p)))
+    return round(float(np.mean(values)), 4)
+
+
+def jaccard_stability(members: np.ndarray, refits: list[tuple[np.ndarray, np.ndarray]]) -> float | None:
+    """Mean over refits of the best Jaccard match of a cluster's members (those in the refit's sample)."""
+    scores = []
+    for idx, found in refits:
+        inside = set(np.intersect1d(members, idx).tolist())
+        if not inside:
+            continue
+        position = {int(i): n for n, i in enumerate(idx.tolist())}
+        groups: dict[int, set[int]] = {}
+        for i in idx.tolist():
+            groups.setdefault(int(found[position[i]]), set()).add(int(i))
+        scores.append(max(len(inside & g) / len(inside | g) for g in groups.values()))
+    return round(float(np.mean(scores)), 3) if scores else None
+
+
+def membership(labels: np.ndarray, k: int) -> sparse.csr_matrix:
+    """k × n indicator of each item's cluster (items of OTHER in no row)."""
+    labels = np.asarray(labels)
+    items = np.flatnonzero(labels >= 0)
+    return sparse.csr_matrix((np.ones(len(items)), (labels[items], items)), shape=(k, len(labels)))
 
 
 def cluster_centers(X: sparse.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
-    """L2-normalised mean TF-IDF vector of each cluster (k × vocabulary, dense)."""
-    member = sparse.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels)))
+    """L2-normalised mean TF-IDF vector of each cluster (k × vocabulary, dense); OTHER belongs to none."""
+    member = membership(labels, k)
     centers = np.asarray((member @ X).todense())
     norms = np.linalg.norm(centers, axis=1, keepdims=True)
     return centers / np.where(norms == 0, 1.0, norms)
@@ -233,7 +358,7 @@ def class_tfidf(token_lists: Sequence[list[str]], labels: np.ndarray, k: int) ->
         return np.zeros((k, 0)), np.array([], dtype=object)
     vectorizer = CountVectorizer(analyzer=_identity)
     counts = vectorizer.fit_transform(token_lists)
-    member = sparse.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels)))
+    member = membership(labels, k)
     per_class = np.asarray((member @ counts).todense(), dtype=float)
     tf = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1.0)
     idf = np.log(1.0 + per_class.sum() / k / np.maximum(per_class.sum(axis=0), 1.0))
@@ -301,17 +426,27 @@ def cluster_table(model: PracticeClusterer, practice: pd.DataFrame, documents: p
     headings = practice["heading"].fillna("").tolist()
     placed = practice.join(docs[["province", "county"]], on="doc_id")
     rows = []
-    for c in range(model.k_):
+    for c in [*range(model.k_), OTHER]:
         members = placed[model.labels_ == c]
+        if c == OTHER and members.empty:
+            continue
         counties = members.dropna(subset=["county"])[["province", "county"]].drop_duplicates()
         examples = [example_record(practice.iloc[i], docs.loc[practice.iloc[i]["doc_id"]]
                                    if practice.iloc[i]["doc_id"] in docs.index else None)
-                    for i in central_rows(model, c, n_examples, headings)]
-        terms = model.terms_[c] if c < len(model.terms_) else []
-        rows.append({"cluster": c, "label": "·".join(terms[:LABEL_TERMS]), "terms": terms,
-                     "size": len(members), "n_documents": members["doc_id"].nunique(),
-                     "n_counties": len(counties), "examples_json": json.dumps(examples, ensure_ascii=False)})
+                    for i in central_rows(model, c, n_examples, headings)] if c != OTHER else []
+        terms = model.terms_[c] if 0 <= c < len(model.terms_) else []
+        stability = model.stability_[c] if 0 <= c < len(model.stability_) else None
+        rows.append({"cluster": c, "label": "·".join(terms[:LABEL_TERMS]) if c != OTHER else OTHER_LABEL, "terms": terms,
+                     "size": len(members), "n_documents": members["doc_id"].nunique(), "n_counties": len(counties),
+                     "npmi": model.npmi_[c] if 0 <= c < len(model.npmi_) else None, "stability": stability,
+                     "stable": bool(stability is not None and stability >= STABLE) if c != OTHER else None,
+                     "examples_json": json.dumps(examples, ensure_ascii=False)})
     return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
+
+
+def diagnostics_table(model: PracticeClusterer) -> pd.DataFrame:
+    """cluster_diagnostics: each representation compared at the chosen k, and which was kept."""
+    return pd.DataFrame(model.diagnostics_, columns=DIAGNOSTIC_COLUMNS)
 
 
 def cluster_practices(
@@ -321,10 +456,12 @@ def cluster_practices(
     tokenizer: "jieba.Tokenizer",
     stopwords: frozenset[str],
     clusterer: PracticeClusterer | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(practice_clusters, clusters) for non-duplicate `documents` and their `measures`."""
-    practice = practice_measures(documents, measures)
+    non_practice: tuple = (),
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(practice_clusters, clusters, cluster_diagnostics) for non-duplicate `documents` and their `measures`."""
+    practice = practice_measures(documents, measures, non_practice)
     texts = dict(zip(documents["doc_id"], documents["text"]))
     features = measure_features(practice, texts, doc_spans, tokenizer, stopwords)
     model = (clusterer or PracticeClusterer()).fit(features)
-    return practice_cluster_table(practice, documents, model.labels_), cluster_table(model, practice, documents)
+    return (practice_cluster_table(practice, documents, model.labels_), cluster_table(model, practice, documents),
+            diagnostics_table(model))

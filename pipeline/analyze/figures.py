@@ -121,7 +121,9 @@ def cluster_labels(clusters: pd.DataFrame) -> dict[int, str]:
     """Display label per cluster number, e.g. '3 产业·合作社·增收'."""
     if clusters.empty:
         return {}
-    return {int(row.cluster): f"{int(row.cluster)} {row.label}" for row in clusters.itertuples()}
+    unstable = {int(r.cluster) for r in clusters.itertuples() if getattr(r, "stable", True) is False}
+    return {int(row.cluster): (row.label if int(row.cluster) < 0 else f"{int(row.cluster)} {row.label}")
+            + ("（不稳定）" if int(row.cluster) in unstable else "") for row in clusters.itertuples()}
 
 
 def model_dates(recurrence: pd.DataFrame, n: int = TOP_MODELS * 2) -> pd.DataFrame:
@@ -243,15 +245,17 @@ def region_clusters_figure(tables: dict[str, pd.DataFrame]):
 
 def clusters_figure(tables: dict[str, pd.DataFrame]):
     """Horizontal bars: practice clusters with their labels and sizes."""
-    title = "做法聚类（标签与规模）"
+    title = "做法聚类（标签与规模；浅色：不稳定；灰色：不属于任何一组）"
     clusters = _table(tables, "clusters")
     if clusters.empty:
         return no_data_figure(title)
-    ordered = clusters.sort_values(["size", "cluster"], ascending=[False, True])
+    ordered = clusters.assign(_other=clusters["cluster"] < 0).sort_values(["_other", "size", "cluster"], ascending=[True, False, True])
     labels = [cluster_labels(ordered)[int(c)] for c in ordered["cluster"]]
+    colors = ["#bbbbbb" if c < 0 else ("#b5d3a8" if s is False else "#6a9f58")
+              for c, s in zip(ordered["cluster"], ordered["stable"] if "stable" in ordered else [True] * len(ordered))]
     fig = _figure(7, 1.5 + 0.35 * len(ordered))
     ax = fig.add_subplot()
-    bars = ax.barh(labels, ordered["size"], color="#6a9f58")
+    bars = ax.barh(labels, ordered["size"], color=colors)
     ax.bar_label(bars, labels=[str(int(s)) for s in ordered["size"]], padding=2, fontsize=8)
     ax.invert_yaxis()
     _integer_axis(ax.xaxis)

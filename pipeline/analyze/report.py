@@ -152,14 +152,36 @@ def corpus_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], li
 
 
 def cluster_block(row: dict, links: Links) -> str:
-    """One practice cluster: label, sizes, terms and quoted examples, each linking to its sentence."""
+    """One practice cluster: label, sizes, coherence and stability, terms and quoted examples linking to their sentences."""
     examples = to_list(row.get("examples", row.get("examples_json")))
     quotes = "".join(quote(ex.get("sentence"), ex.get("title"), ex.get("heading"), links.to(ex.get("doc_id"), ex.get("start"), ex.get("end")))
                      for ex in examples)
-    return (f"<h3>{esc(row.get('cluster'))}. {esc(row.get('label'))}</h3>"
+    if row.get("cluster") == -1:
+        return (f"<h3>{esc(row.get('label'))}</h3><p>{esc(row.get('size'))} 条举措与所属组的中心相似度低于 0.2，"
+                "不归入任何一组（见 practice_clusters.csv 中 cluster = -1 的行）。</p>")
+    stable = row.get("stable")
+    flag = "" if stable is None or (isinstance(stable, float) and math.isnan(stable)) else ("" if stable else "（不稳定）")
+    quality = (f"一致性 NPMI {esc(row.get('npmi'))}，稳定性 {esc(row.get('stability'))}"
+               if "npmi" in row else "")
+    return (f"<h3>{esc(row.get('cluster'))}. {esc(row.get('label'))}{flag}</h3>"
             f"<p>{esc(row.get('size'))} 条举措，{esc(row.get('n_documents'))} 篇文档，"
-            f"{esc(row.get('n_counties'))} 个县。关键词：{esc(to_list(row.get('terms')))}</p>"
+            f"{esc(row.get('n_counties'))} 个县。{quality}。关键词：{esc(to_list(row.get('terms')))}</p>"
             + (quotes or '<p class="note">无例句</p>'))
+
+
+def diagnostics_html(diagnostics: pd.DataFrame) -> str:
+    """How the grouping was chosen and how much to trust it."""
+    if diagnostics.empty:
+        return ""
+    table = html_table(diagnostics.assign(chosen=diagnostics["chosen"].map({True: "采用", False: ""})),
+                       {"representation": "表示", "k": "组数", "silhouette": "轮廓系数", "npmi": "一致性 NPMI",
+                        "ari_seeds": "换种子 ARI", "ari_subsamples": "80% 子样本 ARI", "score": "NPMI+ARI", "chosen": "采用"},
+                       ["k", "silhouette", "npmi", "ari_seeds", "ari_subsamples", "score"])
+    return ("<p>两种表示在同一组数下比较：lsa 为 TF-IDF 潜在语义空间上的 k-means，nmf 为非负矩阵分解主题。"
+            "一致性是各组前 10 个关键词两两之间的归一化点互信息（以举措为共现单位）的平均；稳定性是换随机种子、"
+            "在 80% 子样本上重新聚类与原结果的调整兰德指数。采用 NPMI+子样本 ARI 较高者。"
+            "每组的稳定性为重新聚类中最相近组的 Jaccard 系数平均，低于 0.6 标为不稳定：这样的组只宜作浏览入口，不宜作结论。</p>"
+            + table)
 
 
 def clusters_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], links: Links) -> str:
@@ -169,8 +191,9 @@ def clusters_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], 
     body += figure_html(figures, "region_clusters", "各地区做法类型构成")
     if clusters.empty:
         return section("clusters", "做法聚类", body + '<p class="note">无数据</p>')
-    ordered = clusters.sort_values(["size", "cluster"], ascending=[False, True])
-    body += "".join(cluster_block(row, links) for row in ordered.to_dict("records"))
+    body += diagnostics_html(table(tables, "cluster_diagnostics"))
+    ordered = clusters.assign(_other=clusters["cluster"] == -1).sort_values(["_other", "size", "cluster"], ascending=[True, False, True])
+    body += "".join(cluster_block(row, links) for row in ordered.drop(columns="_other").to_dict("records"))
     return section("clusters", "做法聚类", body)
 
 

@@ -20,6 +20,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 USERDICT_NAME = "userdict.txt"
 STOPWORDS_NAME = "stopwords.txt"
 FORMULAS_NAME = "formulas.txt"
+NON_PRACTICE_NAME = "non_practice.txt"
 
 # A kept token is made only of CJK ideographs or Latin letters (no digits, punctuation, spaces).
 _WORD_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z]+$")
@@ -34,6 +35,7 @@ class AnalyzeResources:
     userdict: Path
     stopwords: frozenset[str]
     formulas: tuple[str, ...] = ()  # pipeline/data/formulas.txt as letters: never counted as text reuse
+    non_practice: tuple = ()  # pipeline/data/non_practice.txt: headings kept out of the practice clusters
 
     def make_tokenizer(self) -> "jieba.Tokenizer":
         """Build a fresh tokenizer (≈1 s); build it once per run and pass it around."""
@@ -53,9 +55,12 @@ def load_analyze_resources(data_dir: Path | None = None) -> AnalyzeResources:
         raise FileNotFoundError(f"jieba user dictionary missing: {userdict}")
     from pipeline.analyze.reuse import load_formulas
 
-    formulas = base / FORMULAS_NAME
+    from pipeline.resources import compile_pattern, numbered_lines
+
+    formulas, non_practice = base / FORMULAS_NAME, base / NON_PRACTICE_NAME
+    patterns = tuple(compile_pattern(non_practice, n, line.strip()) for n, line in numbered_lines(non_practice)) if non_practice.is_file() else ()
     return AnalyzeResources(userdict=userdict, stopwords=load_stopwords(base / STOPWORDS_NAME),
-                            formulas=load_formulas(formulas) if formulas.is_file() else ())
+                            formulas=load_formulas(formulas) if formulas.is_file() else (), non_practice=patterns)
 
 
 def make_tokenizer(userdict: Path) -> "jieba.Tokenizer":

@@ -10,8 +10,18 @@ import pandas as pd
 import pytest
 
 from pipeline.analyze import TABLE_NAMES, AnalyzeParams, analysis_tables, analyze, tokenize_documents
-from pipeline.analyze.clusters import (PracticeClusterer, class_tfidf, cluster_practices, effective_section_kinds,
-                                       practice_measures, relabel_by_size)
+from pipeline.analyze.clusters import (
+    OTHER,
+    STABLE,
+    PracticeClusterer,
+    class_tfidf,
+    cluster_npmi,
+    cluster_practices,
+    effective_section_kinds,
+    jaccard_stability,
+    practice_measures,
+    relabel_by_size,
+)
 from pipeline.analyze.sentences import unique_documents
 
 NON_PRACTICE_HEADINGS = ["基本情况", "深度贫困县", "脱贫成效明显", "产业链条短", "山区县", "主要做法", "主要工作"]
@@ -67,35 +77,37 @@ def test_tiny_inputs(token_lists: list[list[str]]) -> None:
 def test_tiny_input_tables(corpus_tables, tokenizer, resources) -> None:
     measures = corpus_tables["measures"]
     few = dict(corpus_tables, measures=measures[measures["measure_id"].isin(["doc_zn_m2_1", "doc_zn_m2", "doc_zj_m2_1"])])
-    practice, clusters = _cluster(few, tokenizer, resources)
+    practice, clusters, _ = _cluster(few, tokenizer, resources)
     assert practice["measure_id"].tolist() == ["doc_zj_m2_1", "doc_zn_m2_1"]
     assert clusters["size"].tolist() == [2] and clusters["n_counties"].tolist() == [2]
     empty = dict(corpus_tables, measures=measures.iloc[0:0])
-    practice, clusters = _cluster(empty, tokenizer, resources)
+    practice, clusters, _ = _cluster(empty, tokenizer, resources)
     assert practice.empty and clusters.empty
 
 
 def test_clusters_group_related_practices(corpus_tables, tokenizer, resources) -> None:
-    practice, clusters = _cluster(corpus_tables, tokenizer, resources)
-    assert len(practice) == 36 and clusters["size"].sum() == 36
-    assert clusters["size"].is_monotonic_decreasing
+    practice, clusters, _ = _cluster(corpus_tables, tokenizer, resources)
+    assert len(practice) == 36 and clusters["size"].sum() == 36  # the other group included
+    grouped = clusters[clusters["cluster"] != OTHER]
+    assert grouped["size"].is_monotonic_decreasing
     terms = clusters.set_index("cluster")["terms"]
     of = practice.groupby("heading")["cluster"].agg(set)
     assert len(of["采取“支部+合作社+农户”模式"]) == 1   # identical measures share a cluster
     assert "易地扶贫搬迁" in terms[next(iter(of["实施易地扶贫搬迁"]))]
     assert "第一书记" in terms[next(iter(of["选派第一书记，配强驻村工作队"]))]
-    for row in clusters.itertuples():
+    for row in grouped.itertuples():
         assert row.label == "·".join(row.terms[:3])
 
 
 def test_examples_cite_their_sentence(corpus_tables, tokenizer, resources) -> None:
-    _, clusters = _cluster(corpus_tables, tokenizer, resources)
+    _, clusters, _ = _cluster(corpus_tables, tokenizer, resources)
+    clusters = clusters[clusters["cluster"] != OTHER]
     titles = corpus_tables["documents"].set_index("doc_id")["title"]
     texts = corpus_tables["documents"].set_index("doc_id")["text"]
     for examples in clusters["examples_json"].map(json.loads):
         assert 1 <= len(examples) <= 3
         for ex in examples:
-            assert ex["heading"] in ex["sentence"] and ex["sentence"] in texts[ex["doc_id"]]
+            assert ex["heading"] in ex["sentence"] and texts[ex["doc_id"]][ex["start"]:ex["end"]] == ex["sentence"]
             assert ex["title"] == titles[ex["doc_id"]]
 
 
@@ -134,7 +146,53 @@ def test_analyze_returns_contract_tables(corpus_tables, resources, tmp_path: Pat
 def test_measures_without_offsets_fall_back_to_their_own_text(corpus_tables, tokenizer, resources) -> None:
     measures = corpus_tables["measures"].astype({"start": "float", "end": "float"})
     measures.loc[measures["doc_id"] == "doc_zn", ["start", "end"]] = float("nan")
-    practice, clusters = _cluster(dict(corpus_tables, measures=measures), tokenizer, resources)
+    practice, clusters, _ = _cluster(dict(corpus_tables, measures=measures), tokenizer, resources)
     assert len(practice) == 36 and clusters["size"].sum() == 36
     zn = practice[practice["doc_id"] == "doc_zn"]
     assert len(zn) == 5
+
+
+def test_both_representations_are_scored_and_the_better_is_kept(corpus_tables, tokenizer, resources) -> None:
+    _, clusters, diagnostics = _cluster(corpus_tables, tokenizer, resources)
+    assert sorted(diagnostics["representation"]) == ["lsa", "nmf"] and diagnostics["chosen"].sum() == 1
+    chosen = diagnostics[diagnostics["chosen"]].iloc[0]
+    assert chosen["score"] == diagnostics["score"].max() and chosen["score"] == pytest.approx(chosen["npmi"] + chosen["ari_subsamples"], abs=1e-3)
+    assert ((-1 <= diagnostics[["npmi", "ari_seeds", "ari_subsamples"]]) & (diagnostics[["npmi", "ari_seeds", "ari_subsamples"]] <= 1)).all().all()
+    grouped = clusters[clusters["cluster"] != OTHER]
+    assert grouped["stable"].tolist() == [s is not None and s >= STABLE for s in grouped["stability"]]
+
+
+def test_npmi_by_hand() -> None:
+    lists = [["合作社", "产业"], ["合作社", "产业"], ["培训"]]
+    assert cluster_npmi(lists, ["合作社", "产业"]) == 1.0  # always together
+    assert cluster_npmi(lists, ["合作社", "培训"]) == -1.0  # never together
+    # p(合作社)=2/3, p(党员)=1/3, p(both)=1/3: log((1/3)/(2/9)) / -log(1/3)
+    assert cluster_npmi([["合作社", "党员"], ["合作社"], ["培训"]], ["合作社", "党员"]) == pytest.approx(math.log(1.5) / math.log(3), abs=1e-4)
+
+
+def test_jaccard_stability_by_hand() -> None:
+    members = np.array([0, 1, 2, 3])
+    same = (np.arange(8), np.array([0, 0, 0, 0, 1, 1, 1, 1]))
+    split = (np.arange(8), np.array([0, 0, 1, 1, 1, 1, 1, 1]))  # best match {0,1}: 2/4; or {2..7}: 2/8
+    assert jaccard_stability(members, [same]) == 1.0
+    assert jaccard_stability(members, [same, split]) == 0.75
+
+
+def test_a_measure_that_fits_no_cluster_goes_to_the_other_group() -> None:
+    groups = [["合作社", "产业", "增收"]] * 6 + [["第一书记", "驻村", "帮扶"]] * 6 + [["消防", "演练", "安全"]]
+    model = PracticeClusterer(min_cluster_size=2).fit(groups)
+    assert model.labels_[-1] == OTHER and set(model.labels_[:12]) == {0, 1}
+
+
+def test_scoring_lines_and_dates_are_not_practices(corpus_tables, resources) -> None:
+    from pipeline.analyze import load_analyze_resources
+
+    patterns = load_analyze_resources().non_practice
+    docs = unique_documents(corpus_tables["documents"])
+    measures = corpus_tables["measures"].copy()
+    first = measures.index[measures["measure_id"] == "doc_ws_m2_3"][0]
+    measures.loc[first, "heading"] = "资金落实(总分5分,自评得分5分"
+    kept = practice_measures(docs, measures, patterns)
+    assert "doc_ws_m2_3" not in set(kept["measure_id"]) and len(kept) == len(practice_measures(docs, measures)) - 1
+    assert not any(p.search("选派第一书记，配强驻村工作队") for p in patterns)
+    assert any(p.search("2018年9月") for p in patterns) and any(p.search("附件：评分表") for p in patterns)

@@ -84,7 +84,10 @@ def literal_patterns() -> dict[str, re.Pattern]:
 
 
 def word_list_patterns() -> dict[str, re.Pattern]:
-    return {f"word lists: {p.pattern[:60]}": p for p in held(package_resources())}
+    from pipeline.analyze import load_analyze_resources
+
+    found = [*held(package_resources()), *held(load_analyze_resources())]
+    return {f"word lists: {p.pattern[:60]}": p for p in found}
 
 
 ALL = {**module_patterns(), **literal_patterns(), **word_list_patterns()}
