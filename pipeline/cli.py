@@ -60,6 +60,10 @@ def _workers(value: str) -> int:
 def _corpus_out(parser: argparse.ArgumentParser) -> None:
     """Options shared by run and ingest."""
     parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="folder of raw input files (default: corpus)")
+    parser.add_argument("--text-column", default=None, help="column of CSV/JSONL inputs holding the text (tried first; 正文, content … are known)")
+    parser.add_argument("--title-column", default=None, help="column of CSV/JSONL inputs holding the title (tried first)")
+    parser.add_argument("--metadata", type=Path, default=None,
+                        help="a CSV/JSONL table describing the input files (a file or url column, title, date, province …)")
     parser.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
     parser.add_argument("--data", type=Path, default=None, help="folder of resource files (default: the package's)")
 
@@ -137,8 +141,21 @@ def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
     if corpus is not None:
         runner.check_corpus(corpus)
     resources = load_resources(args.data)
-    environment = provenance.environment(argv, run_parameters())
-    inputs = {"data": provenance.data_fingerprint(args.data or DATA_DIR), "parameters": run_parameters()}
+    if getattr(args, "text_column", None) or getattr(args, "title_column", None):
+        from dataclasses import replace
+
+        from pipeline.ingest.readers import with_columns
+
+        resources = replace(resources, columns=with_columns(resources.columns, text=args.text_column, title=args.title_column))
+    metadata = getattr(args, "metadata", None)
+    if metadata is not None and not metadata.is_file():
+        print(f"error: metadata table {metadata} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    ingest_options = {"text_column": getattr(args, "text_column", None), "title_column": getattr(args, "title_column", None),
+                      "metadata": provenance.sha256_file(metadata)[:16] if metadata is not None else None}
+    parameters = {**run_parameters(), "ingest": ingest_options}
+    environment = provenance.environment(argv, parameters)
+    inputs = {"data": provenance.data_fingerprint(args.data or DATA_DIR), "parameters": parameters}
     if corpus is not None:
         inputs["corpus"] = provenance.corpus_fingerprint(corpus)
     progress = sys.stderr.isatty()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ class Resources:
     lead_openers: tuple[str, ...]
     gazetteer: Any
     protected: Any
+    columns: dict = field(default_factory=dict)  # scraper-table column names per field (data/columns.tsv)
 
 
 def _require(path: Path) -> Path:
@@ -67,6 +68,7 @@ def load_resources(data_dir: Path | None = None) -> Resources:
 def _load(data: Path) -> Resources:
     """Load every resource file of a data folder."""
     from pipeline.ingest.boilerplate import load_boilerplate
+    from pipeline.ingest.readers import load_columns
     from pipeline.ingest.script import make_converter, protected_terms
     from pipeline.ingest.split import load_split_cues
     from pipeline.places import load_gazetteer
@@ -91,6 +93,7 @@ def _load(data: Path) -> Resources:
         lead_openers=tuple(read_word_list(_require(data / "lead_openers.txt"))),
         gazetteer=gazetteer,
         protected=protected_terms(place_names(gazetteer), converter),
+        columns=load_columns(_require(data / "columns.tsv")),
     )
 
 

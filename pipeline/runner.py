@@ -44,7 +44,7 @@ def run_ingest(args, resources, progress: bool) -> str:
     """corpus → manifest, documents, places."""
     from pipeline.ingest import ingest
 
-    tables = ingest(args.corpus, resources, progress=progress)
+    tables = ingest(args.corpus, resources, progress=progress, metadata=getattr(args, "metadata", None))
     for name in ("manifest", "documents", "places"):
         write_table(getattr(tables, name), args.out, name)
     counts = tables.manifest["status"].value_counts().to_dict()

@@ -24,7 +24,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "places": ("doc_id", "surface", "adcode", "name", "level", "start", "end"),
 }
 
-MANIFEST_STATUSES = frozenset({"accepted", "split", "duplicate", "rejected"})
+MANIFEST_STATUSES = frozenset({"accepted", "split", "duplicate", "rejected", "metadata"})  # metadata: a sidecar table
 
 # Which column of a span table holds the surface text that must equal text[start:end].
 SPAN_SURFACE = {

@@ -16,7 +16,8 @@ from .boilerplate import recurring_lines
 from .dedup import doc_hash, find_duplicates
 from .language import not_chinese
 from .pages import Page, clean_page, prepare_page
-from .readers import Entry, RawRecord, discover, read_path
+from .readers import DEFAULT_COLUMNS, Entry, RawRecord, discover, is_sidecar, read_path
+from .sidecars import join, manifest_row, read_sidecar
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,16 @@ class IngestTables:
     places: pd.DataFrame
 
 
-def ingest(corpus: Path, resources, progress: bool = False) -> IngestTables:
-    """Read every file under `corpus` and return the manifest, documents and place mentions."""
+def ingest(corpus: Path, resources, progress: bool = False, metadata: Path | None = None) -> IngestTables:
+    """Read every file under `corpus` and return the manifest, documents and place mentions.
+
+    `metadata`: a sidecar table outside the corpus (see sidecars.py); those inside are found by name.
+    """
     entries = corpus_files(corpus)
-    records = [r for entry in progress_bar(entries, progress, "read", "file") for r in read_entry(entry, corpus)]
+    columns = resources.columns or DEFAULT_COLUMNS
+    sidecars, entries = find_sidecars(entries, corpus, columns, metadata)
+    records = [r for entry in progress_bar(entries, progress, "read", "file") for r in read_entry(entry, corpus, columns)]
+    records, matched = join(records, [s for s, _ in sidecars])
     pages = [prepare_page(r, resources.converter, resources.protected) for r in progress_bar(records, progress, "clean") if r.reason is None]
     recurring = recurring_lines([p.lines for p in pages], _recurring_threshold(len(pages)))
     docs, failures = [], {}
@@ -58,7 +65,27 @@ def ingest(corpus: Path, resources, progress: bool = False) -> IngestTables:
         docs.extend(chinese)
     documents, places = attach_places(mark_duplicates(docs), resources.gazetteer)
     manifest = build_manifest(records, documents, failures)
+    own = [manifest_row(s, matched[s.source], size) for s, size in sidecars if size is not None]
+    if own:
+        manifest = pd.concat([manifest, pd.DataFrame(own, columns=manifest.columns)], ignore_index=True)
     return IngestTables(check_table(manifest, "manifest"), check_table(documents, "documents"), places)
+
+
+def find_sidecars(entries: list[Entry], corpus: Path, columns: dict, metadata: Path | None) -> tuple[list, list[Entry]]:
+    """((sidecar, bytes or None when outside the corpus) …, the entries left to read as documents)."""
+    given = metadata.resolve() if metadata is not None else None
+    sidecars, rest = [], []
+    for entry in entries:
+        explicit = given is not None and entry.problem is None and entry.path.resolve() == given
+        found = read_sidecar(entry.path, entry.source, columns, named=not explicit) \
+            if entry.problem is None and (explicit or is_sidecar(entry.path)) else None
+        if found is None:
+            rest.append(entry)
+        else:
+            sidecars.append((found, entry.path.stat().st_size))
+    if given is not None and not any(entry.path.resolve() == given for entry in entries if entry.problem is None):
+        sidecars.append((read_sidecar(given, str(metadata), columns, named=False), None))
+    return sidecars, rest
 
 
 def corpus_files(corpus: Path) -> list[Entry]:
@@ -71,11 +98,11 @@ def corpus_files(corpus: Path) -> list[Entry]:
     return entries
 
 
-def read_entry(entry: Entry, corpus: Path) -> list[RawRecord]:
+def read_entry(entry: Entry, corpus: Path, columns: dict | None = None) -> list[RawRecord]:
     """The records of one corpus entry; an entry that cannot be read is one rejected record."""
     if entry.problem is not None:
         return [RawRecord(entry.source, "unknown", None, None, 0, reason=entry.problem)]
-    return read_path(entry.path, corpus, entry.source)
+    return read_path(entry.path, corpus, entry.source, columns)
 
 
 def _recurring_threshold(n_pages: int) -> int:

@@ -19,13 +19,42 @@ from .encoding import DecodeError, declared_charset, decode
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".csv": "csv", ".jsonl": "jsonl"}
-TEXT_COLUMNS = ("text", "full_text", "content")
-COLUMN_ALIASES = {
-    "url": ("url", "source_url"),
+FIELDS = ("text", "title", "date", "source_unit", "url", "province", "prefecture", "county", "file")
+# The columns of pipeline/data/columns.tsv, for callers that pass none (tests, one-off reads).
+DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "text": ("text", "full_text", "content", "body", "正文", "内容", "全文"), "title": ("title", "标题"),
     "date": ("date", "publish_date", "发布时间", "发布日期", "日期", "时间", "year"),
-    "title": ("title",),
-    "source_unit": ("source_unit", "source", "来源"),
+    "source_unit": ("source_unit", "source", "来源"), "url": ("url", "source_url", "链接"),
+    "province": ("province", "省份"), "prefecture": ("prefecture",), "county": ("county",), "file": ("file", "filename", "文件名"),
 }
+# A table in the corpus named like this describes other files: it is joined onto them, never read as documents.
+SIDECAR_NAME = re.compile(r"(^|[_\-.])(manifest|metadata|meta|index|元数据|清单)([_\-.]|$)", re.IGNORECASE)
+
+
+def load_columns(path: Path) -> dict[str, tuple[str, ...]]:
+    """field → column names from the data file, with file and line in every error."""
+    from pipeline.resources import ResourceError, numbered_lines, tab_fields
+
+    found: dict[str, tuple[str, ...]] = {}
+    for number, line in numbered_lines(path):
+        field_name, names = tab_fields(path, number, line, 2)
+        if field_name not in FIELDS:
+            raise ResourceError(f"{path} line {number}: unknown field {field_name!r} (one of {', '.join(FIELDS)})")
+        found[field_name] = tuple(n.strip() for n in names.split("|") if n.strip())
+    missing = [f for f in FIELDS if f not in found]
+    if missing:
+        raise ResourceError(f"{path}: no line for {', '.join(missing)}")
+    return found
+
+
+def with_columns(columns: dict[str, tuple[str, ...]], **first: str | None) -> dict[str, tuple[str, ...]]:
+    """The columns with the given names tried first (--text-column 正文 → text: 正文, text, full_text …)."""
+    return {f: ((first[f],) if first.get(f) else ()) + tuple(n for n in names if n != first.get(f)) for f, names in columns.items()}
+
+
+def is_sidecar(path: Path) -> bool:
+    """A CSV/JSONL file named like a manifest or metadata table."""
+    return path.suffix.lower() in (".csv", ".jsonl") and SIDECAR_NAME.search(path.stem) is not None
 
 
 CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
@@ -96,7 +125,7 @@ def file_entry(path: Path, corpus: Path) -> Entry:
     return Entry(path, source)
 
 
-def read_path(path: Path, corpus: Path, source: str | None = None) -> list[RawRecord]:
+def read_path(path: Path, corpus: Path, source: str | None = None, columns: dict | None = None) -> list[RawRecord]:
     """Raw records of one input file; a problem becomes a rejected record, never an exception."""
     source = source or source_name(path, corpus)
     kind = TEXT_SUFFIXES.get(path.suffix.lower())
@@ -111,39 +140,60 @@ def read_path(path: Path, corpus: Path, source: str | None = None) -> list[RawRe
     except DecodeError as exc:
         return [RawRecord(source, kind, None, None, len(data), reason=str(exc))]
     if kind in ("csv", "jsonl"):
-        return _table_records(source, kind, text, encoding, len(data))
+        return _table_records(source, kind, text, encoding, len(data), columns or DEFAULT_COLUMNS)
     return [RawRecord(source, kind, text, encoding, len(data))]
 
 
-def _table_records(source: str, kind: str, text: str, encoding: str, size: int) -> list[RawRecord]:
+def table_rows(path: Path) -> list[dict | str] | None:
+    """The parsed rows of a CSV/JSONL file (None without a header; a string for a row that failed)."""
+    data = path.read_bytes()
+    text, _ = decode(data)
+    return _csv_rows(text) if path.suffix.lower() == ".csv" else _jsonl_rows(text)
+
+
+def _table_records(source: str, kind: str, text: str, encoding: str, size: int, columns: dict) -> list[RawRecord]:
     """One record per row; a row without text or a broken line is rejected on its own."""
     rows = _csv_rows(text) if kind == "csv" else _jsonl_rows(text)
     if rows is None:
         return [RawRecord(source, kind, None, encoding, size, reason=f"unreadable {kind}: no header row")]
     if not rows:
         return [RawRecord(source, kind, None, encoding, size, reason=f"{kind} has no rows")]
-    return [_row_record(f"{source}#row={i}", kind, row, encoding) for i, row in enumerate(rows)]
+    return [_row_record(f"{source}#row={i}", kind, row, encoding, columns) for i, row in enumerate(rows)]
 
 
-def _row_record(source: str, kind: str, row: dict | str, encoding: str) -> RawRecord:
+def _row_record(source: str, kind: str, row: dict | str, encoding: str, columns: dict) -> RawRecord:
     """A record from one parsed row (a string means the row could not be parsed)."""
     if isinstance(row, str):
         return RawRecord(source, kind, None, encoding, 0, reason=row)
-    text = next((str(row[c]) for c in TEXT_COLUMNS if row.get(c) not in (None, "")), None)
-    metadata = _row_metadata(row)
+    text_column = first_column(row, columns["text"])
+    metadata = row_metadata(row, columns, exclude=text_column)
+    text = str(row[text_column]) if text_column else None
     size = len((text or "").encode("utf-8"))
     if text is None:
-        return RawRecord(source, kind, None, encoding, size, metadata, reason=f"no text in columns {'/'.join(TEXT_COLUMNS)}")
+        return RawRecord(source, kind, None, encoding, size, metadata,
+                         reason=f"no text in columns {'/'.join(columns['text'])} (name yours with --text-column)")
     return RawRecord(source, kind, text, encoding, size, metadata)
 
 
-def _row_metadata(row: dict) -> dict:
-    """Known columns under their contract names, all other columns kept as they are."""
-    meta = {k: v for k, v in row.items() if k not in TEXT_COLUMNS and v not in (None, "")}
-    for name, aliases in COLUMN_ALIASES.items():
-        value = next((row[a] for a in aliases if row.get(a) not in (None, "")), None)
-        if value is not None:
-            meta[name] = str(value)
+def first_column(row: dict, names: tuple[str, ...]) -> str | None:
+    """The first of the names that the row holds non-empty (column names compared without case)."""
+    by_lower = {str(k).strip().lower(): k for k in row}
+    for name in names:
+        key = by_lower.get(name.lower())
+        if key is not None and row.get(key) not in (None, "") and str(row[key]).strip():
+            return key
+    return None
+
+
+def row_metadata(row: dict, columns: dict, exclude: str | None = None) -> dict:
+    """Known columns under their field names, all other columns kept as they are."""
+    meta = {k: v for k, v in row.items() if k != exclude and v not in (None, "")}
+    for name in FIELDS:
+        if name == "text":
+            continue
+        key = first_column(row, columns.get(name, ()))
+        if key is not None and key != exclude:
+            meta[name] = str(row[key]).strip()
     return meta
 
 
