@@ -190,5 +190,6 @@ def trim_footer(lines: list[str]) -> list[str]:
     if bounds is None:
         return lines
     last = bounds[1]
-    tail = [line for line in lines[last + 1:] if len(line) >= FOOTER_KEEP_MIN_CHARS or MARKER_LINE.match(line)]
+    # table rows (cells kept apart by a tab) are content wherever they stand
+    tail = [line for line in lines[last + 1:] if len(line) >= FOOTER_KEEP_MIN_CHARS or MARKER_LINE.match(line) or "\t" in line]
     return lines[: last + 1] + tail

@@ -18,7 +18,9 @@ from .encoding import DecodeError, declared_charset, decode
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".csv": "csv", ".jsonl": "jsonl"}
+TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".csv": "csv", ".jsonl": "jsonl",
+                 ".docx": "docx", ".pdf": "pdf", ".doc": "doc", ".wps": "doc"}
+ATTACHMENTS = ("docx", "pdf", "doc")
 FIELDS = ("text", "title", "date", "source_unit", "url", "province", "prefecture", "county", "file")
 # The columns of pipeline/data/columns.tsv, for callers that pass none (tests, one-off reads).
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -135,6 +137,8 @@ def read_path(path: Path, corpus: Path, source: str | None = None, columns: dict
         return [RawRecord(source, kind or "unknown", None, None, 0, reason=f"unreadable: {exc.strerror or exc}")]
     if kind is None:
         return [RawRecord(source, "unknown", None, None, len(data), reason=f"unsupported file type {path.suffix or '(none)'}")]
+    if kind in ATTACHMENTS:
+        return [attachment_record(path, source, kind, data)]
     try:
         text, encoding = decode(data, declared_charset(data) if kind == "html" else None)
     except DecodeError as exc:
@@ -142,6 +146,14 @@ def read_path(path: Path, corpus: Path, source: str | None = None, columns: dict
     if kind in ("csv", "jsonl"):
         return _table_records(source, kind, text, encoding, len(data), columns or DEFAULT_COLUMNS)
     return [RawRecord(source, kind, text, encoding, len(data))]
+
+
+def attachment_record(path: Path, source: str, kind: str, data: bytes) -> RawRecord:
+    """The record of a Word or PDF file (see attachments.py)."""
+    from .attachments import read_docx, read_old_word, read_pdf
+
+    text, reason = read_docx(data) if kind == "docx" else read_pdf(data) if kind == "pdf" else read_old_word(path)
+    return RawRecord(source, kind, text, None if text is None else "utf-8", len(data), reason=reason)
 
 
 def table_rows(path: Path) -> list[dict | str] | None:
