@@ -21,17 +21,25 @@ SUB_MARKER = re.compile(
 )
 DASH_LINE = re.compile(r"^(—{2,}|-{2,}|－{2,})")
 LABEL_LINE = re.compile(r"^【[^】]{1,10}】$")
+# 来源 only at the start of a line or after a space: 数据来源：/ 资料来源： inside an article are no header.
 SOURCE_LINE = re.compile(
-    r"(来源[:：]|^(时间|发布时间|作者|发布日期)[:：]|\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2})"
+    r"((?:^|\s)(?:信息|文章|稿件|新闻)?来源[:：]|^(时间|发布时间|发表时间|作者|发布日期|日期)[:：]"
+    r"|\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2})"
 )
 GROUP_HEADER = re.compile(r"^(.*?)\d+篇$")
 SENTENCE_END = "。！？!?；;：:，,…"
+# A year before a title (2026年, 二〇二六年度) and dot leaders with a page number after a TOC entry.
+YEAR_PREFIX = re.compile(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?")
+TOC_LEADER = re.compile(r"(?:[.．…·_\-—]{2,}\s*|\s+)\d{1,4}$")
 PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）【】\[\]、,，.。:：;；!！?？·—\-]")
 NOISE_SPLIT = re.compile(r"[,，。、;；:：!！?？“”]")
+ENTRY_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、．.]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．.]|[①-⑳])\s*")
 CN_VALUES = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
 TITLE_MAX = 45  # longest line still read as a title/byline (TOC titles here reach ~40 chars)
 LIST_MAX = 30  # lines of an outline-only run (提纲) are at most this long
+PREFIX_MAX = 12  # a place or unit name before a title (北京市, 宁夏回族自治区人民政府) is at most this long
+OPENING_LOOK = 14  # a title's article opens (a paragraph begins) within this many lines below it
 MIN_GAP = 3  # two article starts are at least this many non-blank lines apart
 FREE_THRESHOLD = 3.0  # score a start needs where the TOC does not fix the number of articles
 FIXED_FLOOR = 2.0  # even where the TOC fixes the count, weaker evidence is no start (article missing)
@@ -49,11 +57,13 @@ class Part:
 
 @dataclass(frozen=True)
 class SplitCues:
-    """Opening phrases of article leads (regexes): strong ones (近年来, 近日 …), weak ones, entity intros."""
+    """Opening phrases of article leads (regexes): strong ones (近年来, 近日 …), weak ones, entity intros;
+    and headings that belong inside an article (附件, 名词解释 …) and never start one."""
 
     strong: tuple[str, ...]
     weak: tuple[str, ...]
     intro: tuple[str, ...]
+    inside: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,17 +76,17 @@ class _Line:
 
 
 def load_split_cues(path: Path) -> SplitCues:
-    """Read `kind<TAB>regex` lines (kind: strong | weak | intro; # comments) into SplitCues."""
+    """Read `kind<TAB>regex` lines (kind: strong | weak | intro | inside; # comments) into SplitCues."""
     from pipeline.resources import ResourceError, compile_pattern, numbered_lines, tab_fields
 
-    groups: dict[str, list[str]] = {"strong": [], "weak": [], "intro": []}
+    groups: dict[str, list[str]] = {"strong": [], "weak": [], "intro": [], "inside": []}
     for number, raw in numbered_lines(path):
         kind, pattern = (f.strip() for f in tab_fields(path, number, raw, 2)[:2])
         if kind not in groups:
-            raise ResourceError(f"{path} line {number}: unknown kind {kind!r} (strong, weak or intro)")
+            raise ResourceError(f"{path} line {number}: unknown kind {kind!r} (strong, weak, intro or inside)")
         compile_pattern(path, number, pattern)
         groups[kind].append(pattern)
-    return SplitCues(tuple(groups["strong"]), tuple(groups["weak"]), tuple(groups["intro"]))
+    return SplitCues(*(tuple(groups[k]) for k in ("strong", "weak", "intro", "inside")))
 
 
 def split_lines(text: str) -> list[_Line]:
@@ -95,6 +105,11 @@ def split_lines(text: str) -> list[_Line]:
 def normalize_title(title: str) -> str:
     """Title without spaces, quotes and punctuation, for matching TOC entries to body lines."""
     return PUNCT.sub("", title)
+
+
+def title_key(title: str) -> str:
+    """What a TOC entry and a body title share: no page number, punctuation or leading year."""
+    return YEAR_PREFIX.sub("", normalize_title(TOC_LEADER.sub("", title.strip())))
 
 
 # --- line shapes -------------------------------------------------------------------------
@@ -169,7 +184,40 @@ def find_toc(lines: list[_Line]) -> tuple[int, int] | None:
         end += 1
     if end - head - 1 < 2 or end >= len(lines):
         return None
-    return head, _first_body_line(lines, head + 1, end)
+    opening = _first_body_line(lines, head + 1, end)
+    title = _repeated_first_title(lines, head + 1, end, opening)
+    return head, opening if title is None else _with_supertitle(lines, head + 1, title)
+
+
+def _repeated_first_title(lines: list[_Line], first: int, end: int, opening: int) -> int | None:
+    """The line of the run that repeats the first TOC entry as the first article's own title, where the
+    TOC ends: with an article header (subtitle, source or date line) right below it, or just above the
+    line that opens the first article (its byline or supertitle)."""
+    key = title_key(ENTRY_NUMBER.sub("", lines[first].text))
+    titles = {title_key(ln.text) for ln in lines[end:] if len(ln.text) <= TITLE_MAX + 15}
+
+    def near_opening(j: int) -> bool:  # and no line between it and the opening is another article's title
+        return opening - 2 <= j <= opening and not any(title_key(ln.text) in titles for ln in lines[j + 1 : opening])
+
+    found = [(_match_level(key, lines, j), j) for j in range(first + 2, end)
+             if near_opening(j) or any(SOURCE_LINE.search(ln.text) or DASH_LINE.match(ln.text) for ln in lines[j + 1 : j + 3])]
+    level, j = max(((lv, -j) for lv, j in found if lv), default=(0, 0))
+    return -j if level else None
+
+
+def _with_supertitle(lines: list[_Line], first: int, body: int) -> int:
+    """Move the body start up over the line above it when that line is a supertitle of the first article,
+    not a TOC entry: the one TOC line whose title never appears in the body while nearly all others do."""
+    if body - first < 3:
+        return body
+    in_body = {title_key(ln.text) for ln in lines[body:] if len(ln.text) <= TITLE_MAX + 15}
+    present = [title_key(ENTRY_NUMBER.sub("", ln.text)) in in_body for ln in lines[first : body - 1]]
+    above = title_key(lines[body - 1].text)
+    if not present or is_numbered(lines[body - 1].text) or sum(present) < 0.75 * len(present):
+        return body
+    if any(_similar(above, key) or _prefixed(above, key) for key in in_body):
+        return body
+    return body - 1
 
 
 def _first_body_line(lines: list[_Line], first: int, end: int) -> int:
@@ -192,6 +240,8 @@ def toc_entries(titles: list[str], body_keys: set[str]) -> list[str]:
             continue
         merged.append(titles[i])
         i += 1
+    if sum(bool(is_numbered(t)) for t in merged) > len(merged) / 2:  # a numbered list of articles
+        return [ENTRY_NUMBER.sub("", t) for t in merged]
     return [t for k, t in enumerate(merged) if not _is_toc_subentry(merged, k)]
 
 
@@ -221,17 +271,56 @@ def _similar(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
-def title_matches(entries: list[str], lines: list[_Line], body: int) -> list[tuple[int, int]]:
-    """(entry, line) pairs where a body line is the entry's title (exact or fuzzy)."""
-    keys = [normalize_title(t) for t in entries]
-    pairs: list[tuple[int, int]] = []
+def _prefixed(a: str, b: str) -> bool:
+    """One title is the other behind a short place or unit name (北京市政府工作报告 / 政府工作报告)."""
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 4 and long_.endswith(short) and len(long_) - len(short) <= PREFIX_MAX
+
+
+def _match_level(key: str, lines: list[_Line], li: int) -> int:
+    """How well line li (or li with the subtitle line below it) is the title `key`: 3 the same, 2 close, 0 not."""
+    s = lines[li].text
+    if not key or len(s) > TITLE_MAX + 15 or s[-1] in "。；;" or DASH_LINE.match(s):  # a subtitle is no title
+        return 0
+    own = title_key(s)
+    nxt = lines[li + 1].text if li + 1 < len(lines) else ""
+    joined = title_key(s + nxt) if DASH_LINE.match(nxt) else own
+    if key in (own, joined):
+        return 3
+    head = title_key(re.split(r"——|--", key)[0]) if "——" in key or "--" in key else key
+    close = (_similar(key, own) or _similar(key, joined) or _prefixed(key, own) or _prefixed(head, own)
+             or (head != key and _similar(head, own)))
+    return 2 if close else 0
+
+
+def title_matches(entries: list[str], lines: list[_Line], body: int) -> tuple[list[tuple[int, int, float]], set[int]]:
+    """(entry, line, weight) where a body line is the entry's title and an article opens below it; and
+    every line that repeats some entry's title, opening or not.
+
+    Weight: 3 for the same title, 2 for a close one, plus 1 where the line above ends a paragraph (or the
+    body begins): a title repeated inside an article's own header comes after short lines, not prose.
+    """
+    keys = [title_key(t) for t in entries]
+    found: list[tuple[int, int, float]] = []
+    titled: set[int] = set()
     for li in range(body, len(lines)):
-        s = lines[li].text
-        if len(s) > TITLE_MAX + 15 or s[-1] in "。；;":
+        levels = [(ei, lv) for ei, lv in ((ei, _match_level(key, lines, li)) for ei, key in enumerate(keys)) if lv]
+        if levels:
+            titled.add(li)
+        if not levels or not (li == body or opens_article(lines, li)):
             continue
-        norm = normalize_title(s)
-        pairs.extend((ei, li) for ei, key in enumerate(keys) if _similar(key, norm))
-    return pairs
+        after_prose = li == body or is_content(lines[li - 1].text)
+        found.extend((ei, li, lv + (1.0 if after_prose else 0.0)) for ei, lv in levels)
+    return found, titled
+
+
+def opens_article(lines: list[_Line], li: int) -> bool:
+    """A paragraph begins within a few lines below line li, reached through short header lines only
+    (subtitle, source, date, author): a title in a list of links or of contents has none."""
+    for ln in lines[li + 1 : li + 1 + OPENING_LOOK]:
+        if is_content(ln.text):
+            return True
+    return False
 
 
 def duplicate_blocks(lines: list[_Line], body: int, min_lines: int = 3) -> list[tuple[int, int, int]]:
@@ -279,15 +368,16 @@ def _consistent(pairs: set[tuple[int, int]]) -> bool:
     return all(e0 < e1 and l0 < l1 for (e0, l0), (e1, l1) in zip(ordered, ordered[1:]))
 
 
-def monotone_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Largest subset of (entry, line) pairs increasing in both entry and line (ties: earliest)."""
+def monotone_chain(pairs: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """(entry, line) pairs increasing in both entry and line with the largest total weight (ties: earliest
+    lines), so that a generic title (政府工作报告) goes to the article it opens, not to every entry."""
     pairs = sorted(set(pairs))
-    best: list[list[tuple[int, int]]] = []
-    for k, (e, li) in enumerate(pairs):
+    best: list[tuple[float, list[tuple[int, int]]]] = []
+    for k, (e, li, w) in enumerate(pairs):
         prev = [best[m] for m in range(k) if pairs[m][0] < e and pairs[m][1] < li]
-        chain = max(prev, key=len, default=[])
-        best.append(chain + [(e, li)])
-    return max(best, key=len, default=[])
+        score, chain = max(prev, key=lambda b: (b[0], [-x for _, x in b[1]]), default=(0.0, []))
+        best.append((score + w, chain + [(e, li)]))
+    return max(best, key=lambda b: (b[0], [-x for _, x in b[1]]), default=(0.0, []))[1]
 
 
 # --- scoring of possible article starts ------------------------------------------------------
@@ -306,9 +396,17 @@ def start_scores(lines: list[_Line], body: int, cues: SplitCues) -> dict[int, fl
             if value == 1 and last_top >= 1:
                 score += _restart_bonus(lines, i, body, cues, scores)
             last_top = value
-        if score:
+        if score and not _inside_heading(lines, i, cues):
             scores[i] = scores.get(i, 0.0) + score
     return scores
+
+
+def _inside_heading(lines: list[_Line], i: int, cues: SplitCues) -> bool:
+    """An appendix or glossary heading (附件2, 名词解释), or the title line right under one."""
+    def inside(s: str) -> bool:
+        return any(re.search(p, s) for p in cues.inside)
+
+    return inside(lines[i].text) or (is_titleish(lines[i].text) and inside(lines[i - 1].text))
 
 
 def _line_score(lines: list[_Line], i: int, cues: SplitCues) -> tuple[float, bool]:
@@ -338,9 +436,10 @@ def _after_prose_score(lines: list[_Line], i: int, cues: SplitCues) -> tuple[flo
 
 
 def _has_byline_above(lines: list[_Line], i: int) -> bool:
-    """A short unnumbered line right above a source/date line (its byline) takes the start."""
+    """A short unnumbered line right above a source/date line (its byline, its title, or the source line
+    of the same header) takes the start."""
     prev = lines[i - 1].text
-    return is_titleish(prev) and not is_numbered(prev) and not SOURCE_LINE.search(prev)
+    return is_titleish(prev) and not is_numbered(prev)
 
 
 def _header_score(lines: list[_Line], i: int, cues: SplitCues) -> float:
@@ -481,8 +580,10 @@ def split_compilation(text: str, cues: SplitCues | None = None) -> list[Part]:
     entries = toc_entries([ln.text for ln in lines[head + 1 : body]], body_keys)
     if not entries:
         return []
-    anchors, body_titles = _anchors(entries, lines, body)
+    anchors, body_titles, titled = _anchors(entries, lines, body)
     scores = _all_scores(lines, body, cues)
+    for li in titled - {li for _, li in anchors}:  # a title repeated inside its article starts nothing
+        scores.pop(li, None)
     starts = assign_starts(anchors, scores, len(entries), len(lines))
     _log_unassigned(entries, starts)
     titles = [body_titles.get(e, entries[e]) for e, _ in starts]  # the body's line keeps quotes a TOC lost
@@ -499,13 +600,16 @@ def _all_scores(lines: list[_Line], body: int, cues: SplitCues) -> dict[int, flo
 
 def _anchors(
     entries: list[str], lines: list[_Line], body: int
-) -> tuple[list[tuple[int, int]], dict[int, str]]:
-    """Consistent anchors (first entry pinned to the body start) and the body's own title lines."""
-    chain = monotone_chain(title_matches(entries, lines, body))
+) -> tuple[list[tuple[int, int]], dict[int, str], set[int]]:
+    """Consistent anchors (first entry pinned to the body start), the body's own title lines, and every
+    line that repeats a title."""
+    found, titled = title_matches(entries, lines, body)
+    chain = monotone_chain(found)
     matched = [(e, li) for e, li in chain if e > 0 and li > body]
-    body_titles = {e: lines[li].text for e, li in matched}
+    # the body's line keeps quotes a TOC lost, but not where it is a shorter title (政府工作报告)
+    body_titles = {e: lines[li].text for e, li in matched if title_key(lines[li].text) == title_key(entries[e])}
     chain = [(0, body)] + [(e, extend_title_start(lines, li, body)) for e, li in matched]
-    return add_duplicate_anchors(chain, entries, duplicate_blocks(lines, body)), body_titles
+    return add_duplicate_anchors(chain, entries, duplicate_blocks(lines, body)), body_titles, titled
 
 
 def _log_unassigned(entries: list[str], starts: list[tuple[int, int]]) -> None:

@@ -149,7 +149,7 @@ def test_manifest_accounts_for_every_input_and_rejects_bad_files(tmp_path, resou
     manifest = tables.manifest.set_index("source")
     assert len(manifest) == 9 and manifest.index.is_unique
     assert manifest["status"].value_counts().sum() == 9
-    for name, reason in (("empty.txt", "empty"), ("image.txt", "binary"), ("cut.txt", "truncated"), ("notes.docx", "unsupported")):
+    for name, reason in (("empty.txt", "empty"), ("image.txt", "binary"), ("cut.txt", "truncated"), ("notes.docx", "unreadable Word file")):
         assert manifest.loc[name, "status"] == "rejected"
         assert reason in manifest.loc[name, "reason"]
     assert manifest.loc[seed_path("004").name, "status"] == "split"

@@ -36,10 +36,13 @@ MISSING_TITLE = """目录
 """
 
 # The TOC lists 丁乡 twice; the body has that article twice, each time under a byline, never its title.
+# (A TOC whose last line repeated its first, right above a byline, would read as the first article's own
+# title instead: that is how compilations usually open, so the duplicate here is not the TOC's last line.)
 DUPLICATED_ENTRY = """目录
 丁乡扶贫开发双推进
 戊社区党建引领治理
 丁乡扶贫开发双推进
+庚村集体经济发展经验
 丁乡党委
 一、基本情况
 丁乡位于县境西部,土地面积一百二十平方公里,辖六个行政村,是典型的山区农业乡镇。
@@ -53,6 +56,8 @@ DUPLICATED_ENTRY = """目录
 丁乡位于县境西部,土地面积一百二十平方公里,辖六个行政村,是典型的山区农业乡镇。
 二、主要做法
 抓队伍转作风,实现服务队伍与扶贫开发双推进,干部作风明显转变,群众评价不断提高。
+庚村集体经济发展经验
+庚村地处山区,过去集体经济薄弱,近年来依托合作社发展种养殖业,集体收入逐年增长。
 """
 
 # A title wrapped over two TOC lines; the body prints it on one line.
@@ -162,8 +167,8 @@ def test_seed004_is_fast() -> None:
         ),
         (
             DUPLICATED_ENTRY,
-            ["丁乡扶贫开发双推进", "戊社区党建引领治理", "丁乡扶贫开发双推进"],
-            ["丁乡党委\n一、", "戊社区党建引领治理\n", "丁乡党委\n一、"],
+            ["丁乡扶贫开发双推进", "戊社区党建引领治理", "丁乡扶贫开发双推进", "庚村集体经济发展经验"],
+            ["丁乡党委\n一、", "戊社区党建引领治理\n", "丁乡党委\n一、", "庚村集体经济发展经验\n"],
         ),
         (
             WRAPPED_TITLE,
