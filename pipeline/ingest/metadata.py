@@ -73,10 +73,35 @@ def title_index(lines: list[str], bounds: tuple[int, int] | None = None) -> int 
     return None
 
 
-def trim_header(lines: list[str]) -> tuple[str | None, list[str]]:
-    """The title and the lines from the title on, without metadata lines."""
+def declared_title_index(lines: list[str], title: str, bounds: tuple[int, int] | None) -> int | None:
+    """Index of the line above the body that repeats a declared title (or its head before a site name:
+    标题_某某网 / 标题-栏目-站点)."""
+    key = _title_key(title)
+    end = bounds[0] if bounds else min(len(lines), HEADER_MAX_LINES)
+    for i in range(end):
+        line = _title_key(lines[i])
+        if len(line) >= 4 and (line == key or (key.startswith(line) and len(line) >= 0.5 * len(key))):
+            return i
+    return None
+
+
+def _title_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text)
+
+
+def trim_header(lines: list[str], known_title: str | None = None, extracted: bool = False) -> tuple[str | None, list[str]]:
+    """The title and the lines from the title on, without metadata lines.
+
+    A raw text (a text file, a scraper's text column) starts at the last title-like line above its body:
+    the page chrome above it goes. A main text an extractor isolated (an HTML page) starts at the line
+    that repeats the page's declared title, or at its first line where none does: its short lines are
+    the article's own (a WeChat-style post of one phrase per line), not chrome.
+    """
     bounds = body_bounds(lines)
-    index = title_index(lines, bounds)
+    if extracted:
+        index = declared_title_index(lines, known_title, bounds) if known_title else None
+    else:
+        index = title_index(lines, bounds)
     title = lines[index] if index is not None else None
     start = index if index is not None else 0
     body_start = bounds[0] if bounds else len(lines)

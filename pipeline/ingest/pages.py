@@ -33,13 +33,15 @@ class Page:
     pinyin_removed: int = 0
     invisible_removed: int = 0
     paginated: bool = False
+    reason: str | None = None  # why the page yields no document (an HTML page that is no article)
 
 
 def prepare_page(record: RawRecord, converter, protected: Protected = NOTHING) -> Page:
     """Decode-level cleaning of one record: HTML main text, pinyin, OpenCC, lines, metadata."""
-    text, given = record.text or "", dict(record.metadata)
+    text, given, reason = record.text or "", dict(record.metadata), None
     if record.kind == "html":
         text, html_meta = extract_html(text)
+        reason = html_meta.pop("not_article", None)
         given = {**html_meta, **given}
     text, invisible = visible(text)
     given = {k: visible(v)[0] if isinstance(v, str) else v for k, v in given.items()}
@@ -56,6 +58,7 @@ def prepare_page(record: RawRecord, converter, protected: Protected = NOTHING) -
         pinyin_removed=removed,
         invisible_removed=invisible,
         paginated=_is_paginated(lines),
+        reason=reason,
     )
 
 
@@ -66,7 +69,9 @@ def _is_paginated(lines: list[str]) -> bool:
 
 
 def clean_page(page: Page, boilerplate: Boilerplate, recurring: frozenset[str], cues: SplitCues | None = None) -> list[dict]:
-    """Clean documents of a page: one, or one per article of a compilation."""
+    """Clean documents of a page: one, or one per article of a compilation; none for a page with a reason."""
+    if page.reason:
+        return []
     lines = drop_chrome(page.lines, boilerplate, recurring)
     parts = split_compilation("\n".join(lines), cues)
     if len(parts) > 1:
@@ -76,7 +81,7 @@ def clean_page(page: Page, boilerplate: Boilerplate, recurring: frozenset[str], 
         docs = [_document(page, body, p.title, i, page_metadata(body.splitlines()), body.splitlines())
                 for i, (p, body) in enumerate(zip(parts, bodies))]
     else:
-        title, lines = trim_header(lines)
+        title, lines = trim_header(lines, page.given.get("title"), extracted=page.kind == "html")
         docs = [_document(page, "\n".join(trim_footer(lines)), page.given.get("title") or title, 0, page.metadata, page.lines)]
     return [d for d in docs if d["text"]]
 

@@ -104,3 +104,30 @@ def test_a_corpus_of_unreadable_attachments_runs_through_segment(tmp_path, resou
     tables = ingest(tmp_path, resources)
     assert tables.manifest["status"].tolist() == ["rejected", "rejected"] and tables.documents.empty
     assert segment(tables.documents, resources, places=tables.places).measures.empty
+
+
+def test_an_old_word_file_goes_through_libreoffice_when_it_is_installed(tmp_path, monkeypatch, resources):
+    """LibreOffice is not installed here: a stand-in `soffice` on PATH does what it does (writes NAME.docx
+    into --outdir), so the call, the output lookup and the reading of the converted file are tested."""
+    converted = tmp_path / "converted.docx"
+    converted.write_bytes(docx_bytes())
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    soffice = bin_dir / "soffice"
+    soffice.write_text("#!/bin/sh\n# soffice --headless --convert-to docx --outdir DIR FILE\n"
+                       f'name=$(basename "$6"); cp "{converted}" "$5/${{name%.*}}.docx"\n')
+    soffice.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "老材料.doc").write_bytes(b"\xd0\xcf\x11\xe0 an OLE2 Word file")
+    tables = ingest(corpus, resources)
+    assert tables.manifest["status"].tolist() == ["accepted"]
+    assert tables.documents["title"].tolist() == ["镇宁县抓党建促脱贫的经验"]
+
+
+def test_without_libreoffice_an_old_word_file_is_rejected_with_the_command(tmp_path, monkeypatch, resources):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice, no libreoffice
+    (tmp_path / "老材料.wps").write_bytes(b"\xd0\xcf\x11\xe0 a WPS file")
+    reason = ingest(tmp_path, resources).manifest["reason"].iloc[0]
+    assert reason.startswith("old Word format (.wps)") and "soffice --headless --convert-to docx" in reason
