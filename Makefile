@@ -61,17 +61,25 @@ evaluate: install
 	$(PY) -m pipeline run --corpus $(CORPUS) --out $(OUT)/evaluation --stages ingest,segment
 	$(PY) -m pipeline evaluate --out $(OUT)/evaluation --gold $(GOLD) --report $(OUT)/evaluation.csv
 
+## Score main-text extraction of web pages (tests/gold/html) beside trafilatura alone
+evaluate-html: install
+	$(PY) -m pipeline evaluate-html --gold tests/gold/html --report $(OUT)/evaluation-html.csv
+
 ## Re-run the default corpus and rewrite tests/fingerprint.json (the summary of its results), printing what moved
 fingerprint: install
 	$(PY) -m pipeline run --corpus corpus --out $(OUT)/fingerprint --force
 	$(PY) -m pipeline fingerprint --out $(OUT)/fingerprint --file tests/fingerprint.json --write
 
-## Run the benchmarks under bench/ (throughput and peak memory)
+## Run the benchmarks under bench/ (throughput and peak memory; bench_scale.py: 10 and 50 MB corpora against the naive script)
 bench: install
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+## Scale benchmark on 10, 50, 200 and 1000 MB generated corpora (hours on 2 cores: each process capped at an hour)
+bench-large: install
+	$(PY) bench/bench_scale.py --sizes 10,50,200,1000 --timeout 3600
 
 ## Remove generated outputs
 clean:
 	rm -rf $(OUT)/*.parquet $(OUT)/*.csv $(OUT)/figures $(OUT)/report.html $(OUT)/report $(OUT)/run.json
 
-.PHONY: help install install-dev browser lock analyze test evaluate fingerprint bench clean
+.PHONY: help install install-dev browser lock analyze test evaluate evaluate-html fingerprint bench bench-large clean

@@ -26,23 +26,35 @@ def build_parser() -> argparse.ArgumentParser:
     _corpus_out(run)
     run.add_argument("--stages", default=",".join(STAGES), help="comma-separated subset of ingest,segment,analyze")
     run.add_argument("--force", action="store_true", help="re-run stages even when run.json says they are up to date")
-    run.add_argument("--workers", type=_workers, default=os.cpu_count() or 1,
-                     help="processes for the parallel steps (text-reuse alignment); default: all cores")
-    _corpus_out(sub.add_parser("ingest", help="raw files → manifest, documents, places"))
+    _execution(run)
+    _execution(_corpus_out(sub.add_parser("ingest", help="raw files → manifest, documents, places")))
     for name, text in (("segment", "documents → measures, statistics, slogans, models"), ("analyze", "segment tables → clusters, recurrence, figures, report")):
         stage = sub.add_parser(name, help=text)
         stage.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
         stage.add_argument("--data", type=Path, default=None, help="folder of resource files (default: the package's)")
-        stage.add_argument("--workers", type=_workers, default=os.cpu_count() or 1,
-                           help="processes for the parallel steps (text-reuse alignment); default: all cores")
+        _execution(stage)
     evaluate = sub.add_parser("evaluate", help="score an output folder against reference annotations")
     evaluate.add_argument("--out", type=Path, default=Path("outputs"))
     evaluate.add_argument("--gold", type=Path, default=Path("tests/gold"))
     evaluate.add_argument("--report", type=Path, default=None, help="where to write the scores as CSV (default: OUT/evaluation.csv)")
+    html = sub.add_parser("evaluate-html", help="score main-text extraction of web pages against gold bodies, beside trafilatura")
+    html.add_argument("--gold", type=Path, default=Path("tests/gold/html"), help="folder of NAME.html + NAME.txt pairs")
+    html.add_argument("--report", type=Path, default=None, help="where to write the per-page scores as CSV")
+    html.add_argument("--data", type=Path, default=None, help="folder of resource files (default: the package's)")
     fingerprint = sub.add_parser("fingerprint", help="compare an output folder's results with a committed summary")
     fingerprint.add_argument("--out", type=Path, default=Path("outputs"))
     fingerprint.add_argument("--file", type=Path, default=Path("tests/fingerprint.json"))
     fingerprint.add_argument("--write", action="store_true", help="rewrite the summary from this output folder (the diff is printed)")
+    return parser
+
+
+def _execution(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Options saying where the per-document steps run."""
+    parser.add_argument("--workers", type=_workers, default=os.cpu_count() or 1,
+                        help="processes for the per-document steps and text-reuse alignment; 1 runs in this process; default: all cores")
+    parser.add_argument("--dask", metavar="local[:N] | tcp://HOST:PORT", default=None,
+                        help="run the per-document steps on Dask: a local cluster of N processes (default: all cores), or a "
+                             "running scheduler (needs pip install '.[cluster]')")
     return parser
 
 
@@ -57,7 +69,7 @@ def _workers(value: str) -> int:
     return number
 
 
-def _corpus_out(parser: argparse.ArgumentParser) -> None:
+def _corpus_out(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Options shared by run and ingest."""
     parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="folder of raw input files (default: corpus)")
     parser.add_argument("--text-column", default=None, help="column of CSV/JSONL inputs holding the text (tried first; 正文, content … are known)")
@@ -66,6 +78,7 @@ def _corpus_out(parser: argparse.ArgumentParser) -> None:
                         help="a CSV/JSONL table describing the input files (a file or url column, title, date, province …)")
     parser.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
     parser.add_argument("--data", type=Path, default=None, help="folder of resource files (default: the package's)")
+    return parser
 
 
 def _version() -> str:
@@ -82,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     _quiet_jieba(args.verbose)
+    from pipeline.executor import ClusterError
     from pipeline.ingest import CorpusError
     from pipeline.io import MissingTableError
     from pipeline.provenance import StaleTablesError
@@ -89,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return _dispatch(args, list(sys.argv if argv is None else ["python -m pipeline", *argv]))
-    except (CorpusError, MissingTableError, ResourceError, StaleTablesError, OutputFolderError) as exc:
+    except (ClusterError, CorpusError, MissingTableError, ResourceError, StaleTablesError, OutputFolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -117,10 +131,12 @@ def check_output_folder(out: Path, corpus: Path | None) -> None:
 
 
 def _quiet_jieba(verbose: bool) -> None:
-    """jieba logs its dictionary loading at DEBUG through its own handler; keep that out of runs."""
+    """jieba logs its dictionary loading at DEBUG through its own handler, Dask every worker and client
+    coming and going at INFO; keep that out of runs."""
     import jieba
 
     jieba.setLogLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.getLogger("distributed").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
@@ -129,24 +145,20 @@ def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
         return _evaluate(args)
     if args.command == "fingerprint":
         return _fingerprint(args)
+    if args.command == "evaluate-html":
+        return _evaluate_html(args)
     stages = [args.command] if args.command in STAGES else _parse_stages(args.stages)
     if stages is None:
         print(f"error: --stages takes a comma-separated subset of {','.join(STAGES)}", file=sys.stderr)
         return EXIT_USAGE
     from pipeline import provenance, runner
-    from pipeline.resources import DATA_DIR, load_resources
+    from pipeline.resources import DATA_DIR
 
     corpus = getattr(args, "corpus", None) if "ingest" in stages else None
     check_output_folder(args.out, corpus)
     if corpus is not None:
         runner.check_corpus(corpus)
-    resources = load_resources(args.data)
-    if getattr(args, "text_column", None) or getattr(args, "title_column", None):
-        from dataclasses import replace
-
-        from pipeline.ingest.readers import with_columns
-
-        resources = replace(resources, columns=with_columns(resources.columns, text=args.text_column, title=args.title_column))
+    resources = runner.shared_resources(args.data, getattr(args, "text_column", None), getattr(args, "title_column", None))
     metadata = getattr(args, "metadata", None)
     if metadata is not None and not metadata.is_file():
         print(f"error: metadata table {metadata} does not exist", file=sys.stderr)
@@ -158,23 +170,44 @@ def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
     inputs = {"data": provenance.data_fingerprint(args.data or DATA_DIR), "parameters": parameters}
     if corpus is not None:
         inputs["corpus"] = provenance.corpus_fingerprint(corpus)
-    progress = sys.stderr.isatty()
-    for stage in stages:
-        provenance.check_inputs(args.out, stage)
-        if not getattr(args, "force", False) and provenance.is_current(args.out, stage, inputs, environment):
-            print(f"{stage}: up to date (same corpus, word lists, code and parameters in {args.out / provenance.RECORD}), skipped")
-            continue
-        provenance.clear_downstream(args.out, stage)
-        started = time.perf_counter()
-        summary = runner.run_stage(stage, args, resources, progress)
-        seconds = time.perf_counter() - started
-        tables = provenance.output_files(args.out, runner.stage_outputs(stage))
-        tables += [name for name in provenance.DOWNSTREAM_FILES if stage == "analyze" and (args.out / name).exists()]
-        provenance.record_stage(args.out, stage, inputs, environment, seconds, tables)
-        print(f"{stage}: {summary} ({seconds:.1f} s)")
+    executor = None  # started with the first stage that runs: a Dask cluster takes seconds to start
+    try:
+        for stage in stages:
+            provenance.check_inputs(args.out, stage)
+            if not getattr(args, "force", False) and provenance.is_current(args.out, stage, inputs, environment):
+                print(f"{stage}: up to date (same corpus, word lists, code and parameters in {args.out / provenance.RECORD}), skipped")
+                continue
+            executor = executor or _executor(args)
+            _run_stage(stage, args, resources, executor, inputs, environment)
+    finally:
+        if executor is not None:
+            executor.close()
     if "analyze" in stages:
         print(f"report: {(args.out / 'report' / 'index.html').resolve()}")
     return 0
+
+
+def _executor(args: argparse.Namespace):
+    """Where the per-document steps run: a Dask cluster with --dask, else --workers local processes."""
+    from pipeline.executor import dask_executor, local_executor
+
+    if getattr(args, "dask", None):
+        return dask_executor(args.dask)
+    return local_executor(getattr(args, "workers", 1))
+
+
+def _run_stage(stage: str, args: argparse.Namespace, resources, executor, inputs: dict, environment: dict) -> None:
+    """Run one stage, record it in run.json and print its summary."""
+    from pipeline import provenance, runner
+
+    provenance.clear_downstream(args.out, stage)
+    started = time.perf_counter()
+    summary = runner.run_stage(stage, args, resources, sys.stderr.isatty(), executor)
+    seconds = time.perf_counter() - started
+    tables = provenance.output_files(args.out, runner.stage_outputs(stage))
+    tables += [name for name in provenance.DOWNSTREAM_FILES if stage == "analyze" and (args.out / name).exists()]
+    provenance.record_stage(args.out, stage, inputs, environment, seconds, tables)
+    print(f"{stage}: {summary} ({seconds:.1f} s)")
 
 
 def run_parameters() -> dict:
@@ -210,6 +243,24 @@ def _fingerprint(args: argparse.Namespace) -> int:
         return 0
     print(diff or f"results match {args.file}")
     return 1 if diff else 0
+
+
+def _evaluate_html(args: argparse.Namespace) -> int:
+    """Print the side-by-side table of main-text extraction; exit 2 when the gold folder holds no pages."""
+    from pipeline.evaluate_html import evaluate_html, gold_pages, summary
+    from pipeline.resources import load_resources
+
+    if not args.gold.is_dir() or not gold_pages(args.gold):
+        print(f"error: {args.gold} holds no NAME.html pages with a NAME.txt gold body beside them", file=sys.stderr)
+        return EXIT_USAGE
+    per_page = evaluate_html(args.gold, load_resources(args.data))
+    print(f"Main text of {per_page['page'].nunique()} pages in {args.gold}: sentence scores\n")
+    print(summary(per_page).to_string(float_format=lambda x: f"{x:.3f}"))
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        per_page.to_csv(args.report, index=False, encoding="utf-8-sig")
+        print(f"\nper-page scores written to {args.report}")
+    return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
+from pipeline.executor import Executor, Shared
 from pipeline.io import read_table, write_table
 
 log = logging.getLogger(__name__)
@@ -20,9 +22,27 @@ def check_corpus(corpus: Path) -> None:
     corpus_files(corpus)
 
 
-def run_stage(stage: str, args, resources, progress: bool) -> str:
-    """Run one stage against args.out and return a one-line summary."""
-    return {"ingest": run_ingest, "segment": run_segment, "analyze": run_analyze}[stage](args, resources, progress)
+def run_stage(stage: str, args, resources, progress: bool, executor: Executor | None = None) -> str:
+    """Run one stage against args.out and return a one-line summary (per-document steps on `executor`)."""
+    return {"ingest": run_ingest, "segment": run_segment, "analyze": run_analyze}[stage](args, resources, progress, executor)
+
+
+def run_resources(data: Path | None, text_column: str | None = None, title_column: str | None = None):
+    """The resources of a run: the word lists of `data` (the package's when None), with the CSV/JSONL column
+    names given on the command line tried first."""
+    from pipeline.ingest.readers import with_columns
+    from pipeline.resources import load_resources
+
+    resources = load_resources(data)
+    if text_column or title_column:
+        resources = replace(resources, columns=with_columns(resources.columns, text=text_column, title=title_column))
+    return resources
+
+
+def shared_resources(data: Path | None, text_column: str | None = None, title_column: str | None = None) -> Shared:
+    """run_resources, as workers receive them: each builds its own copy once from the same arguments."""
+    recipe = (data.absolute() if data is not None else None, text_column, title_column)
+    return Shared(run_resources(*recipe), run_resources, recipe)
 
 
 STAGE_OUTPUTS = {
@@ -40,22 +60,23 @@ def stage_outputs(stage: str) -> list[str]:
     return list(STAGE_OUTPUTS[stage])
 
 
-def run_ingest(args, resources, progress: bool) -> str:
+def run_ingest(args, resources, progress: bool, executor: Executor | None = None) -> str:
     """corpus → manifest, documents, places."""
     from pipeline.ingest import ingest
 
-    tables = ingest(args.corpus, resources, progress=progress, metadata=getattr(args, "metadata", None))
+    tables = ingest(args.corpus, resources, progress=progress, metadata=getattr(args, "metadata", None), executor=executor)
     for name in ("manifest", "documents", "places"):
         write_table(getattr(tables, name), args.out, name)
     counts = tables.manifest["status"].value_counts().to_dict()
     return f"{len(tables.manifest)} inputs {counts}, {len(tables.documents)} documents, {len(tables.places)} place mentions"
 
 
-def run_segment(args, resources, progress: bool) -> str:
+def run_segment(args, resources, progress: bool, executor: Executor | None = None) -> str:
     """documents → measures, statistics, slogans, models (+ count flags on documents)."""
     from pipeline.segment import segment
 
-    tables = segment(read_table(args.out, "documents"), resources, progress=progress, places=read_table(args.out, "places"))
+    tables = segment(read_table(args.out, "documents"), resources, progress=progress, places=read_table(args.out, "places"),
+                     executor=executor)
     write_table(tables.documents, args.out, "documents")
     for name in SEGMENT_TABLES:
         write_table(getattr(tables, name), args.out, name)
@@ -64,12 +85,13 @@ def run_segment(args, resources, progress: bool) -> str:
     return summary + (f"; {failed} documents could not be segmented (documents.segment_error says why)" if failed else "")
 
 
-def run_analyze(args, resources, progress: bool) -> str:
+def run_analyze(args, resources, progress: bool, executor: Executor | None = None) -> str:
     """segment tables → analysis tables, figures and the report."""
     from pipeline.analyze import analyze, load_analyze_resources
 
     tables = {name: read_table(args.out, name) for name in ANALYZE_INPUTS}
-    outputs = analyze(tables, load_analyze_resources(args.data), args.out, workers=getattr(args, "workers", None) or 1)
+    outputs = analyze(tables, load_analyze_resources(args.data), args.out, workers=getattr(args, "workers", None) or 1,
+                      executor=executor)
     for name, df in outputs.items():
         write_table(df, args.out, name)
     return ", ".join(f"{len(df)} {name}" for name, df in outputs.items())

@@ -14,6 +14,8 @@ from pipeline.analyze.tokens import (AnalyzeResources, TokenSpan, load_analyze_r
 if TYPE_CHECKING:
     import jieba
 
+    from pipeline.executor import Executor
+
 logger = logging.getLogger(__name__)
 
 __all__ = ["AnalyzeParams", "AnalyzeResources", "analyze", "analysis_tables", "load_analyze_resources",
@@ -49,18 +51,39 @@ def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
     return pd.DataFrame(columns=columns[name])
 
 
-def tokenize_documents(documents: pd.DataFrame, tokenizer: "jieba.Tokenizer",
-                       stopwords: frozenset[str]) -> dict[str, list[TokenSpan]]:
-    """Content tokens with offsets for every document (tokenised once, reused by clusters and regions)."""
-    return {d: token_spans(t if isinstance(t, str) else "", tokenizer, stopwords)
-            for d, t in zip(documents["doc_id"], documents["text"])}
+def tokenize_documents(documents: pd.DataFrame, tokenizer: "jieba.Tokenizer", stopwords: frozenset[str],
+                       executor: "Executor | None" = None, userdict: Path | None = None) -> dict[str, list[TokenSpan]]:
+    """Content tokens with offsets for every document (tokenised once, reused by clusters and regions).
+
+    With an executor of several workers and the `userdict` that `tokenizer` was built from, the documents are
+    tokenised in the workers, each building its own tokenizer once (a jieba tokenizer does not pickle).
+    """
+    from pipeline.executor import Shared, map_each
+
+    texts = [t if isinstance(t, str) else "" for t in documents["text"]]
+    if executor is None or executor.workers <= 1 or userdict is None:
+        return {d: token_spans(t, tokenizer, stopwords) for d, t in zip(documents["doc_id"], texts)}
+    shared = Shared((tokenizer, stopwords), tokenizer_with_stopwords, (Path(userdict).absolute(), stopwords))
+    return dict(zip(documents["doc_id"], map_each(executor, spans_of, texts, shared)))
+
+
+def tokenizer_with_stopwords(userdict: Path, stopwords: frozenset[str]) -> tuple["jieba.Tokenizer", frozenset[str]]:
+    """A worker's tokenizer and stopwords, built from the user dictionary."""
+    return make_tokenizer(userdict), stopwords
+
+
+def spans_of(text: str, shared: tuple["jieba.Tokenizer", frozenset[str]]) -> list[TokenSpan]:
+    """token_spans of one text with a worker's (tokenizer, stopwords)."""
+    tokenizer, stopwords = shared
+    return token_spans(text, tokenizer, stopwords)
 
 
 def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources,
                     params: AnalyzeParams | None = None, tokenizer: "jieba.Tokenizer | None" = None,
-                    workers: int = 1) -> dict[str, pd.DataFrame]:
+                    workers: int = 1, executor: "Executor | None" = None) -> dict[str, pd.DataFrame]:
     """All analysis tables (no figures, no report) from the segment-stage tables; `workers` processes align
-    the candidate pairs of text reuse (the tables are the same for any number)."""
+    the candidate pairs of text reuse, `executor` tokenises the documents when no tokenizer is given (the
+    tables are the same for any number)."""
     from pipeline.analyze.clusters import PracticeClusterer, cluster_practices
     from pipeline.analyze.county_stats import county_statistics
     from pipeline.analyze.recurrence import model_recurrence
@@ -69,9 +92,10 @@ def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources
     from pipeline.analyze.sentences import unique_documents
 
     params = params or AnalyzeParams()
+    userdict = resources.userdict if tokenizer is None else None  # workers can build only the resources' own
     tokenizer = tokenizer or resources.make_tokenizer()
     docs = unique_documents(tables["documents"])
-    spans = tokenize_documents(docs, tokenizer, resources.stopwords)
+    spans = tokenize_documents(docs, tokenizer, resources.stopwords, executor, userdict)
     clusterer = PracticeClusterer(k_range=params.k_range, max_k=params.max_k, random_state=params.random_state)
     practice, clusters, diagnostics = cluster_practices(docs, _table(tables, "measures"), spans, tokenizer, resources.stopwords,
                                                         clusterer, resources.non_practice)
@@ -100,10 +124,11 @@ def _figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path) -> None:
 
 
 def analyze(tables: dict[str, pd.DataFrame], resources: AnalyzeResources, out_dir: Path,
-            params: AnalyzeParams | None = None, workers: int = 1) -> dict[str, pd.DataFrame]:
+            params: AnalyzeParams | None = None, workers: int = 1,
+            executor: "Executor | None" = None) -> dict[str, pd.DataFrame]:
     """Analyze stage entry: tables in, analysis tables out (figures and report written to `out_dir`)."""
     params = params or AnalyzeParams()
-    out = analysis_tables(tables, resources, params, workers=workers)
+    out = analysis_tables(tables, resources, params, workers=workers, executor=executor)
     if params.make_figures:
         out_dir.mkdir(parents=True, exist_ok=True)
         _figures_and_report({**tables, **out}, out_dir)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipeline.executor import Executor, map_each
 from pipeline.io import text_cell
 from pipeline.progress import progress as progress_bar
 from pipeline.schema import check_table, empty_table
@@ -39,23 +40,30 @@ class SegmentTables:
     models: pd.DataFrame
 
 
-def segment(documents: pd.DataFrame, resources, progress: bool = False, places: pd.DataFrame | None = None) -> SegmentTables:
+def segment(documents: pd.DataFrame, resources, progress: bool = False, places: pd.DataFrame | None = None,
+            executor: Executor | None = None) -> SegmentTables:
     """Segment every non-duplicate document; a failing document is logged and flagged.
 
     `places`: the place mentions of ingest, which tell whose figure a statistic is (巴中市已回引419名).
+    `executor`: where the documents are segmented (this process when None); the tables are the same.
     """
     check_table(documents, "documents")
     rows: dict[str, list[dict]] = {name: [] for name in SPAN_TABLES}
     flags = []
-    originals = documents[documents["duplicate_of"].isna()]
     mentions = mentions_by_document(places)
-    for doc in progress_bar(originals.to_dict("records"), progress, "segment"):
-        found, flag = _safe_segment(doc, resources, mentions.get(doc["doc_id"], ()))
+    work = [(doc, mentions.get(doc["doc_id"], ())) for doc in documents[documents["duplicate_of"].isna()].to_dict("records")]
+    for found, flag in progress_bar(map_each(executor, segment_one, work, resources), progress, "segment"):
         flags.append(flag)
         for name in SPAN_TABLES:
             rows[name].extend(found.get(name, []))
     tables = {name: _frame(rows[name], name) for name in SPAN_TABLES}
     return SegmentTables(documents=_with_flags(documents, flags), **tables)
+
+
+def segment_one(work: tuple[dict, tuple], resources) -> tuple[dict, dict]:
+    """_safe_segment of one (document, its resolved place mentions)."""
+    doc, places = work
+    return _safe_segment(doc, resources, places)
 
 
 def segment_document(
@@ -107,11 +115,24 @@ class BudgetExceeded(Exception):
 
 @contextlib.contextmanager
 def time_budget(seconds: float):
-    """Raise BudgetExceeded in the block after `seconds` (main thread of a process only, else no limit)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
+    """Raise BudgetExceeded in the block after `seconds` (no limit when `seconds` <= 0).
 
+    A timer signal in the main thread of a process (this one, or a pool worker); in another thread (a Dask
+    worker runs its tasks in threads) a timer thread raises the exception in the block's thread instead.
+    """
+    if seconds <= 0:
+        yield
+    elif threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        with _signal_budget(seconds):
+            yield
+    else:
+        with _thread_budget(seconds):
+            yield
+
+
+@contextlib.contextmanager
+def _signal_budget(seconds: float):
+    """time_budget by SIGALRM (main thread only)."""
     def expire(signum, frame):
         raise BudgetExceeded
 
@@ -122,6 +143,32 @@ def time_budget(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _thread_budget(seconds: float):
+    """time_budget for a thread that is not the main one: like a signal, the exception lands between bytecodes."""
+    import ctypes
+
+    target, lock, state = ctypes.c_ulong(threading.get_ident()), threading.Lock(), {"inside": True, "fired": False}
+
+    def expire():
+        with lock:
+            if state["inside"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(BudgetExceeded))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["inside"] = False
+            if state["fired"]:  # fired as the block ended: withdraw an exception not yet delivered
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
 
 
 def _safe_segment(doc: dict, resources, places: tuple[tuple[int, int, str], ...] = ()) -> tuple[dict, dict]:

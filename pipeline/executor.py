@@ -1,0 +1,259 @@
+"""Where the per-document functions run: in this process, in a local process pool, or on a Dask cluster.
+
+A stage hands an executor a function of one item (an input file, a page, a document) and the read-only
+resources it needs; the executor runs it over batches of items and gives the results back in input
+order, so a stage's tables are the same whatever ran them. Stages never import multiprocessing or Dask.
+
+Resources reach each worker once, not once per batch: a local pool installs them when a worker starts
+(a forked worker shares the parent's copy), a Dask cluster receives them once per worker. What cannot be
+pickled (an OpenCC converter, a jieba tokenizer) travels as the recipe that builds it: see `Shared`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Protocol
+
+BATCHES_PER_WORKER = 4  # a few batches per worker even out long and short documents
+MAX_BATCH = 64  # documents per batch at most: progress keeps moving and a batch's results stay small
+
+
+class ClusterError(RuntimeError):
+    """A Dask cluster was asked for but cannot be used (not installed, or the scheduler cannot be reached)."""
+
+
+class Shared:
+    """Read-only resources with the recipe that made them: `build(*args)` gives an equal object.
+
+    Pickled (for a Dask worker or a spawned process), only the recipe travels, and each process builds the
+    value once; in this process, and in forked workers, `value` is used as it is. Executors hand functions
+    the value, never the Shared. (Not a dataclass: Dask would send a dataclass's fields one by one.)
+    """
+
+    __slots__ = ("value", "build", "args")
+
+    def __init__(self, value: Any, build: Callable[..., Any], args: tuple = ()):
+        self.value, self.build, self.args = value, build, tuple(args)
+
+    def __reduce__(self):
+        return _built, (self.build, self.args)
+
+
+_BUILT: dict[tuple, Any] = {}  # this process's resources built from recipes, newest last
+_BUILT_KEEP = 4
+
+
+def _built(build: Callable[..., Any], args: tuple) -> Shared:
+    """A recipe's Shared with its value built at most once per process (a few recipes are kept).
+
+    Still a Shared, not the bare value: a Dask worker hands its copy on to other workers by pickling it.
+    """
+    key = (build, args)
+    if key not in _BUILT:
+        _BUILT[key] = build(*args)
+        while len(_BUILT) > _BUILT_KEEP:
+            _BUILT.pop(next(iter(_BUILT)))
+    return Shared(_BUILT[key], build, args)
+
+
+def value_of(resources: Any) -> Any:
+    """The resources themselves, whether given plain or as Shared."""
+    return resources.value if isinstance(resources, Shared) else resources
+
+
+class Executor(Protocol):
+    """Runs fn(batch, resources, *args) → list of results over batches, yielding them in input order."""
+
+    workers: int
+
+    def map_batches(self, fn: Callable, batches: list[list], resources: Any, args: tuple = ()) -> Iterator[list]: ...
+
+    def close(self) -> None: ...
+
+
+class Serial:
+    """Everything in this process, one batch after the other (one worker, tests, debugging)."""
+
+    workers = 1
+
+    def map_batches(self, fn: Callable, batches: list[list], resources: Any, args: tuple = ()) -> Iterator[list]:
+        local = value_of(resources)
+        return (fn(batch, local, args) for batch in batches)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+SERIAL = Serial()
+
+
+class Pool:
+    """A local pool of `workers` processes, started for each map and closed when it is done."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+
+    def map_batches(self, fn: Callable, batches: list[list], resources: Any, args: tuple = ()) -> Iterator[list]:
+        if len(batches) <= 1:  # starting processes would cost more than the one batch
+            yield from SERIAL.map_batches(fn, batches, resources, args)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context()
+        head = []
+        if context.get_start_method() == "fork":
+            # A forked worker starts as a copy of this process: doing the first item here loads once, for all
+            # workers, what the function loads on first use (jieba's dictionaries take about a second each).
+            head, batches = fn(batches[0][:1], value_of(resources), args), [batches[0][1:], *batches[1:]]
+        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(batches)), mp_context=context,
+                                   initializer=_install, initargs=(resources, args))
+        try:
+            futures = [pool.submit(_run_installed, fn, batch) for batch in batches]
+            for n, future in enumerate(futures):
+                yield head + future.result() if n == 0 else future.result()
+        except BaseException:  # an error, an interruption or a reader that stopped early: drop what has not started
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+
+    def close(self) -> None:
+        """Nothing to release: each map closes its own pool."""
+
+
+_INSTALLED: tuple[Any, tuple] = (None, ())  # a pool worker's resources and arguments, set once when it starts
+
+
+def _install(resources: Any, args: tuple) -> None:
+    """Pool initializer: keep this worker's resources; leave Ctrl-C to the parent; end with the parent."""
+    import signal
+    import threading
+
+    global _INSTALLED
+    _INSTALLED = (value_of(resources), args)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool and says so in one line
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once its parent is gone (killed with -9, it could not stop the pool itself)."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _run_installed(fn: Callable, batch: list) -> list:
+    """One batch in a pool worker, with the resources installed at its start."""
+    resources, args = _INSTALLED
+    return fn(batch, resources, args)
+
+
+class Dask:
+    """Batches as tasks of a Dask cluster; resources and arguments are sent once to every worker."""
+
+    def __init__(self, client, cluster=None):
+        self.client, self.cluster = client, cluster
+        self.workers = max(1, sum(client.nthreads().values()))
+
+    def map_batches(self, fn: Callable, batches: list[list], resources: Any, args: tuple = ()) -> Iterator[list]:
+        if not batches:
+            return
+        n = len(batches)
+        shared, extra = self.client.scatter([resources, args], broadcast=True, hash=False)
+        data = self.client.scatter(batches, hash=False)
+        futures = self.client.map(_run_on_worker, [fn] * n, data, [shared] * n, [extra] * n, pure=False)
+        try:
+            for future in futures:
+                yield future.result()
+                future.release()
+        except BaseException:  # an error, an interruption or a reader that stopped early: drop the rest
+            self.client.cancel(futures)
+            raise
+
+    def close(self) -> None:
+        """Disconnect, and stop the cluster when this run started it."""
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _run_on_worker(fn: Callable, batch: list, resources: Any, args: tuple) -> list:
+    """One batch as a Dask task (a worker in this very process receives the Shared itself)."""
+    return fn(batch, value_of(resources), args)
+
+
+def local_executor(workers: int) -> Executor:
+    """In this process for one worker, else a local process pool."""
+    return SERIAL if workers <= 1 else Pool(workers)
+
+
+def dask_executor(address: str) -> Dask:
+    """A Dask executor: `local` or `local:N` starts a cluster of N processes (all cores by default) on this
+    machine; anything else is the address of a running scheduler (tcp://host:8786)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ClusterError("--dask needs dask.distributed, which is not installed: pip install '.[cluster]'") from exc
+    if address == "local" or address.startswith("local:"):
+        workers = _local_workers(address)
+        cluster = LocalCluster(n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None)
+        return Dask(Client(cluster), cluster)
+    try:
+        return Dask(Client(address, timeout="30s"))
+    except (OSError, TimeoutError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+
+
+def _local_workers(address: str) -> int:
+    """N of local:N (all cores for plain local)."""
+    count = address.partition(":")[2]
+    if not count:
+        return os.cpu_count() or 1
+    if not count.isdigit() or int(count) < 1:
+        raise ClusterError(f"--dask local:N takes a positive whole number of workers, not {count!r}")
+    return int(count)
+
+
+def batched(items: Sequence, workers: int) -> list[list]:
+    """Consecutive batches: a few per worker, none over MAX_BATCH items."""
+    if not items:
+        return []
+    size = max(1, min(MAX_BATCH, math.ceil(len(items) / (workers * BATCHES_PER_WORKER))))
+    return [list(items[k:k + size]) for k in range(0, len(items), size)]
+
+
+class Results:
+    """fn(item, resources, *args) for every item, computed batch by batch as it is read, in input order.
+
+    It has a length, so a progress bar wrapped around it knows the total and moves as each batch finishes.
+    """
+
+    def __init__(self, executor: Executor, fn: Callable, items: Sequence, resources: Any = None, args: tuple = ()):
+        self._run = (executor, fn, batched(items, executor.workers), resources, args)
+        self._length = len(items)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator:
+        executor, fn, batches, resources, args = self._run
+        for results in executor.map_batches(_each, batches, resources, (fn, args)):
+            yield from results
+
+
+def _each(batch: list, resources: Any, fn_args: tuple) -> list:
+    """fn on every item of a batch (fn_args: the function and its extra arguments)."""
+    fn, args = fn_args
+    return [fn(item, resources, *args) for item in batch]
+
+
+def map_each(executor: Executor | None, fn: Callable, items: Sequence, resources: Any = None, *args: Any) -> Iterable:
+    """fn(item, resources, *args) over the items on the executor (in this process when None), in input order.
+
+    fn must be a module-level function (worker processes find it by name); `args` travel once per worker.
+    """
+    return Results(executor or SERIAL, fn, items, resources, args)

@@ -1,0 +1,239 @@
+"""Executors: a pool of processes gives the same tables as one process; resources reach workers once."""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import pickle
+import sys
+import threading
+import time
+
+import pandas as pd
+import pytest
+
+from pipeline import runner
+from pipeline.executor import MAX_BATCH, SERIAL, Pool, Shared, batched, local_executor, map_each, value_of
+from pipeline.io import read_table
+
+from tests.conftest import CORPUS
+
+TABLES = ("manifest", "documents", "places", "measures", "statistics", "slogans", "models")
+forked = pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
+                            reason="the test changes a module in this process: only forked workers see it")
+
+
+def square_plus(item: int, resources: int, extra: int) -> tuple[int, int]:
+    """An item's square plus the resources and extra argument, with the process that computed it."""
+    return item * item + resources + extra, os.getpid()
+
+
+BUILDS = []
+
+
+def counted(value: str) -> str:
+    """A recipe that records each time it is built."""
+    BUILDS.append(value)
+    return value.upper()
+
+
+def test_batches_cover_the_items_in_order_a_few_per_worker():
+    items = list(range(1000))
+    found = batched(items, 2)
+    assert [i for batch in found for i in batch] == items
+    assert max(len(b) for b in found) <= MAX_BATCH
+    assert len(batched(items[:16], 2)) == 8  # 4 batches per worker, 2 items each
+    assert batched([], 4) == []
+
+
+@pytest.mark.parametrize("executor", [SERIAL, Pool(2)], ids=["serial", "pool"])
+def test_results_come_back_in_input_order(executor):
+    results = map_each(executor, square_plus, list(range(100)), 1, 10)
+    assert len(results) == 100
+    assert [value for value, _ in results] == [i * i + 11 for i in range(100)]
+
+
+def test_a_pool_runs_in_other_processes_and_one_worker_in_this_one():
+    assert {pid for _, pid in map_each(Pool(2), square_plus, list(range(100)), 0, 0)} - {os.getpid()}
+    assert local_executor(1) is SERIAL
+    assert {pid for _, pid in map_each(local_executor(1), square_plus, list(range(100)), 0, 0)} == {os.getpid()}
+
+
+def test_shared_resources_travel_as_their_recipe_and_are_built_once_per_process():
+    shared = Shared("not pickled", counted, ("word",))
+    BUILDS.clear()
+    first, second = pickle.loads(pickle.dumps(shared)), pickle.loads(pickle.dumps(shared))
+    assert value_of(first) == "WORD" and value_of(second) is value_of(first)
+    assert BUILDS == ["word"]
+    assert len(pickle.dumps(shared)) < 200 and len(pickle.dumps(first)) < 200  # a built copy travels on as its recipe
+
+
+def test_a_worker_error_reaches_the_caller():
+    with pytest.raises(TypeError):  # int + str in a worker
+        list(map_each(Pool(2), square_plus, list(range(20)), 0, "not a number"))
+
+
+@pytest.fixture(scope="module")
+def pooled_out(tmp_path_factory, pipeline_out):
+    """ingest and segment of the default corpus on a pool of two processes (resources shared as a recipe)."""
+    out = tmp_path_factory.mktemp("pooled")
+    args = argparse.Namespace(corpus=CORPUS, out=out, data=None)
+    resources = runner.shared_resources(None)
+    for stage in ("ingest", "segment"):
+        runner.run_stage(stage, args, resources, progress=False, executor=Pool(2))
+    return out
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_a_pool_of_two_writes_the_tables_of_one_process(pipeline_out, pooled_out, name):
+    pd.testing.assert_frame_equal(read_table(pooled_out, name), read_table(pipeline_out, name), obj=name)
+
+
+def test_documents_are_tokenised_alike_in_workers(documents):
+    from pipeline.analyze import load_analyze_resources, tokenize_documents
+    from pipeline.analyze.sentences import unique_documents
+
+    resources = load_analyze_resources()
+    tokenizer = resources.make_tokenizer()
+    docs = unique_documents(documents)
+    alone = tokenize_documents(docs, tokenizer, resources.stopwords)
+    pooled = tokenize_documents(docs, tokenizer, resources.stopwords, Pool(2), resources.userdict)
+    assert list(pooled) == list(alone)
+    assert pooled == alone
+
+
+@forked
+def test_the_time_budget_holds_in_pool_workers(monkeypatch, resources):
+    import pipeline.segment as segment_module
+
+    def slow(*args, **kwargs):
+        while True:
+            time.sleep(0.001)
+
+    monkeypatch.setattr(segment_module, "DOCUMENT_SECONDS", 0.05)
+    monkeypatch.setattr(segment_module, "segment_document", slow)
+    work = [({"doc_id": f"d{i}", "text": "一、抓党建。", "title": "", "place_level": None, "date": None}, ()) for i in range(8)]
+    flags = [flag for _, flag in map_each(Pool(2), segment_module.segment_one, work, resources)]
+    assert [f["doc_id"] for f in flags] == [f"d{i}" for i in range(8)]
+    assert all(f["segment_error"].startswith("too slow to segment") for f in flags)
+
+
+def test_the_time_budget_holds_in_a_thread_and_ends_with_its_block():
+    from pipeline.segment import BudgetExceeded, time_budget
+
+    outcome = []
+
+    def slow():
+        try:
+            with time_budget(0.05):
+                started = time.perf_counter()
+                while time.perf_counter() - started < 5:
+                    sum(range(100))
+            outcome.append("finished")
+        except BudgetExceeded:
+            outcome.append("stopped")
+
+    def quick():
+        with time_budget(0.05):
+            pass
+        time.sleep(0.2)  # the budget is over with its block: nothing may land here
+        outcome.append("quick")
+
+    for target in (slow, quick):
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join(10)
+    assert outcome == ["stopped", "quick"]
+
+
+@pytest.fixture(scope="module")
+def dask_out(tmp_path_factory, pipeline_out):
+    """ingest and segment of the default corpus on a local Dask cluster of two worker processes."""
+    pytest.importorskip("dask.distributed")
+    from pipeline.executor import dask_executor
+
+    out = tmp_path_factory.mktemp("dask")
+    args = argparse.Namespace(corpus=CORPUS, out=out, data=None)
+    executor = dask_executor("local:2")  # LocalCluster(n_workers=2, processes=True, threads_per_worker=1)
+    try:
+        assert executor.workers == 2
+        for stage in ("ingest", "segment"):
+            runner.run_stage(stage, args, runner.shared_resources(None), progress=False, executor=executor)
+    finally:
+        executor.close()
+    return out
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_a_local_dask_cluster_writes_the_tables_of_one_process(pipeline_out, dask_out, name):
+    pd.testing.assert_frame_equal(read_table(dask_out, name), read_table(pipeline_out, name), obj=name)
+
+
+def test_dask_asked_for_but_not_installed_says_how_to_install_it(monkeypatch, tmp_path, capsys):
+    from pipeline.cli import EXIT_USAGE, main
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # import dask.distributed now fails
+    code = main(["run", "--corpus", str(CORPUS), "--out", str(tmp_path / "out"), "--stages", "ingest", "--dask", "local:2"])
+    err = capsys.readouterr().err
+    assert code == EXIT_USAGE
+    assert "pip install '.[cluster]'" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "documents.parquet").exists()
+
+
+@pytest.mark.parametrize("address", ["local:0", "local:two"])
+def test_a_bad_local_cluster_size_is_refused_in_one_line(address):
+    pytest.importorskip("dask.distributed")
+    from pipeline.executor import ClusterError, dask_executor
+
+    with pytest.raises(ClusterError, match="positive whole number"):
+        dask_executor(address)
+
+
+ORPHAN_SCRIPT = """
+import os, sys, time
+from pipeline.executor import Pool, map_each
+
+MAIN = os.getpid()
+
+def wait(item, folder):
+    if os.getpid() != MAIN:  # the parent does the first item itself (see Pool): only workers wait
+        open(os.path.join(folder, str(os.getpid())), "w").close()
+        time.sleep(120)
+
+list(map_each(Pool(2), wait, list(range(8)), sys.argv[1]))
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether a process exists and is not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@forked
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_pool_workers_end_when_their_parent_is_killed(tmp_path):
+    import signal
+    import subprocess
+
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN_SCRIPT, str(tmp_path)], cwd=CORPUS.parent)
+    workers = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            workers = [int(p.name) for p in tmp_path.iterdir()]
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(workers) == 2 and not any(_running(pid) for pid in workers)
+    finally:  # leave nothing behind, whatever happened
+        parent.kill()
+        for pid in filter(_running, workers):
+            os.kill(pid, signal.SIGKILL)
