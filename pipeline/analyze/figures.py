@@ -318,6 +318,9 @@ def reuse_network_figure(tables: dict[str, pd.DataFrame]):
     return fig
 
 
+TIMELINE_ROWS = 30  # occurrences drawn in the reuse timeline
+
+
 def reuse_timeline_figure(tables: dict[str, pd.DataFrame]):
     """The most travelled passage: where and when each of its occurrences was published."""
     from pipeline.analyze.reuse import families
@@ -329,6 +332,10 @@ def reuse_timeline_figure(tables: dict[str, pd.DataFrame]):
     if first.empty or dates.isna().all():
         return no_data_figure(title)
     first = first.assign(when=dates).dropna(subset=["when"]).sort_values(["when", "doc_id"])
+    total = len(first)
+    first = first.head(TIMELINE_ROWS)  # the earliest occurrences: the figure keeps a readable height
+    if total > TIMELINE_ROWS:
+        title += f"（最早 {TIMELINE_ROWS} 处，共 {total} 处）"
     labels = [f"{c if isinstance(c, str) else (p if isinstance(p, str) else '')} {str(t)[:16]}".strip()
               for c, p, t in zip(first["county"], first["province"], first["title"])]
     fig = _figure(8, 1.8 + 0.4 * len(first))

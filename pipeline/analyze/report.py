@@ -33,6 +33,8 @@ SECTIONS = [("corpus", "语料规模"), ("clusters", "做法聚类"), ("models",
             ("regions", "地区对比"), ("statistics", "各县数据"), ("reuse", "文本复用"), ("quality", "数据质量说明"),
             ("methods", "方法与来源")]
 TOP_FAMILIES = 10
+FAMILY_QUOTES = 12  # occurrences quoted per family in the summary
+TOP_EDGES = 100  # county pairs listed in the summary
 QUOTE_CHARS = 160
 
 # How each number of the report is made, and where it is known to be weak (README: "How accurate is it?").
@@ -299,7 +301,9 @@ def reuse_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], lin
     body += figure_html(figures, "reuse_network", "县际文本复用网络") + figure_html(figures, "reuse_timeline", "传播最广段落的时间线")
     for family, group in list(found.groupby("family", sort=True))[:TOP_FAMILIES]:
         body += f"<h3>第 {family + 1} 组：出现在 {group['doc_id'].nunique()} 篇文档</h3>"
-        for row in group.to_dict("records"):
+        if len(group) > FAMILY_QUOTES:  # the summary stays readable and small; reuse.csv holds every occurrence
+            body += f'<p class="note">列出最早的 {FAMILY_QUOTES} 处，其余 {len(group) - FAMILY_QUOTES} 处见 reuse.csv。</p>'
+        for row in group.head(FAMILY_QUOTES).to_dict("records"):
             place = next((v for v in (row["county"], row["province"]) if isinstance(v, str)), "")
             date = row["date"] if isinstance(row["date"], str) else "日期不详"
             detail = f"{place} {date} · {sources.get(row['doc_id'], row['doc_id'])} · 字符 {row['start']}–{row['end']}"
@@ -307,8 +311,11 @@ def reuse_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], lin
             body += quote(text[:QUOTE_CHARS] + ("…" if len(text) > QUOTE_CHARS else ""), row["title"], detail,
                           links.to(row["doc_id"], row["start"], row["end"]))
     edges = table(tables, "diffusion")
-    body += "<h3>县与县之间</h3>" + html_table(
-        edges.sort_values("shared_chars", ascending=False, kind="stable") if not edges.empty else edges,
+    body += "<h3>县与县之间</h3>"
+    if len(edges) > TOP_EDGES:
+        body += f'<p class="note">共享字数最多的 {TOP_EDGES} 对县，全部 {len(edges)} 对见 diffusion.csv。</p>'
+    body += html_table(
+        edges.sort_values("shared_chars", ascending=False, kind="stable").head(TOP_EDGES) if not edges.empty else edges,
         {"source_county": "先（县）", "target_county": "后（县）", "directed": "有先后", "first_date": "最早日期",
          "lag_days": "间隔（天）", "shared_chars": "共享字数", "n_passages": "段数"}, ["lag_days", "shared_chars", "n_passages"])
     return section("reuse", "文本复用", body + formulas_table(table(tables, "common_formulas")))

@@ -8,7 +8,9 @@ Three steps, each a pure function of tables:
    characters shares about eight of them, whatever its position). Fingerprints held by more than a share
    of the documents are official formulas, not reuse; the rest are grouped by value (one sort), and two
    documents sharing at least MIN_SHARED fingerprints are a candidate pair. Only fingerprints are held
-   for the whole corpus.
+   for the whole corpus. A fingerprint held by more than MAX_HOLDERS documents (a passage copied across a
+   whole crawl) pairs each holder with the next one only: its copies still form one family, and the
+   number of alignments grows with the copies, not with their square.
 2. **Alignment (tolerant of small edits).** For a candidate pair, every shared K-gram is a seed; seeds
    are chained along a diagonal that may drift by a few characters (an inserted or dropped character)
    with gaps of up to GAP characters (a changed word), and a chain of at least MIN_CHARS letters is a
@@ -38,6 +40,7 @@ GAP = 16  # letters between two seeds of one passage (a changed word or two)
 DRIFT = 4  # letters a diagonal may drift (insertions, deletions)
 COMMON_SHARE = 0.1  # a K-gram in more than this share of the documents is a formula …
 COMMON_MIN_DOCUMENTS = 4  # … when it is also in at least this many documents
+MAX_HOLDERS = 40  # a fingerprint in more documents is aligned along a chain of its holders, not all pairs
 MIN_SIMILARITY = 0.7  # share of a passage's letters in exact seeds on both sides
 MAX_FORMULA_SHARE = 0.5  # a passage whose letters are more than half formula is not reuse
 BASE = np.uint64(1_000_003)
@@ -106,25 +109,52 @@ def candidate_pairs(prints: list[np.ndarray], common: np.ndarray) -> list[tuple[
         starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
         sizes = np.diff(np.r_[starts, len(values)])
         for start, size in zip(starts[sizes >= 2].tolist(), sizes[sizes >= 2].tolist()):  # most prints: one document
-            members = owners[start : start + size].tolist()
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    counts[(members[x], members[y])] += 1
+            members = sorted(set(owners[start : start + size].tolist()))
+            for pair in holder_pairs(members):
+                counts[pair] += 1
     return sorted(pair for pair, n in counts.items() if n >= MIN_SHARED)
 
 
+def holder_pairs(members: list[int]) -> list[tuple[int, int]]:
+    """The pairs of documents holding one fingerprint that are aligned: all of them, or for a passage in
+    more than MAX_HOLDERS documents a chain of neighbours (in corpus order) — enough to join every copy
+    into one family at a cost linear in the copies instead of quadratic."""
+    if len(members) <= MAX_HOLDERS:
+        return [(a, b) for k, a in enumerate(members) for b in members[k + 1 :]]
+    return list(zip(members, members[1:]))
+
+
 def seeds(a: dict, b: dict) -> list[tuple[int, int]]:
-    """(position in a, position in b) of every shared K-gram outside formulas, by position in a."""
-    core_a, core_b, hashes_a, hashes_b = a["core"], b["core"], a["hashes"], b["hashes"]
-    positions: dict[int, list[int]] = defaultdict(list)
-    for j in np.flatnonzero(~formula_grams(b["formula"])).tolist():
-        positions[int(hashes_b[j])].append(j)
+    """(position in a, position in b) of every shared K-gram outside formulas, by position in a.
+
+    Vectorised: the K-grams of b sorted by hash once (kept with the prepared document), those of a looked
+    up in them with a binary search; only the few hashes found on both sides are visited in Python.
+    """
+    order_a, sorted_a = _sorted_grams(a)
+    order_b, sorted_b = _sorted_grams(b)
+    if not len(sorted_a) or not len(sorted_b):
+        return []
+    lo = np.searchsorted(sorted_b, sorted_a)
+    hi = np.searchsorted(sorted_b, sorted_a, side="right")
+    hit = np.flatnonzero(hi > lo)
+    core_a, core_b = a["core"], b["core"]
     found = []
-    for i in np.flatnonzero(~formula_grams(a["formula"])).tolist():
-        for j in positions.get(int(hashes_a[i]), ()):
+    for k, start, stop in zip(hit.tolist(), lo[hit].tolist(), hi[hit].tolist()):
+        i = int(order_a[k])
+        for j in order_b[start:stop].tolist():
             if core_a[i : i + K] == core_b[j : j + K]:  # a hash collision is not a seed
                 found.append((i, j))
-    return found
+    return sorted(found)
+
+
+def _sorted_grams(doc: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, hashes) of a prepared document's K-grams outside formulas, sorted by hash (cached)."""
+    if "sorted" not in doc:
+        positions = np.flatnonzero(~formula_grams(doc["formula"]))
+        hashes = doc["hashes"][positions]
+        order = np.argsort(hashes, kind="stable")
+        doc["sorted"] = (positions[order], hashes[order])
+    return doc["sorted"]
 
 
 def formula_grams(mask: np.ndarray) -> np.ndarray:
@@ -255,6 +285,7 @@ def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | 
     return reuse[REUSE_COLUMNS], common_formulas(ids, texts, common, curated)
 
 
+PREPARED_CACHE = 4096  # prepared documents kept while aligning (a few tens of kB each)
 POOL_MIN_PAIRS = 500  # below this, starting worker processes costs more than it saves
 
 
@@ -280,11 +311,22 @@ def aligned(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], comm
 def align_pairs(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], common: np.ndarray,
                 curated: tuple[str, ...]) -> list[dict]:
     """The passages of candidate pairs (indices into ids/texts), sorted by left document."""
-    rows, current = [], None
-    for i, j in pairs:  # sorted by i: each left document is prepared once
-        if current is None or current["doc_id"] != ids[i]:
-            current = prepare(ids[i], texts[i], common, curated)
-        rows.extend(passages(current, prepare(ids[j], texts[j], common, curated)))
+    from collections import OrderedDict
+
+    cache: OrderedDict[int, dict] = OrderedDict()  # a document takes part in many pairs: prepare it once
+
+    def prepared(k: int) -> dict:
+        if k in cache:
+            cache.move_to_end(k)
+        else:
+            cache[k] = prepare(ids[k], texts[k], common, curated)
+            if len(cache) > PREPARED_CACHE:
+                cache.popitem(last=False)
+        return cache[k]
+
+    rows = []
+    for i, j in pairs:
+        rows.extend(passages(prepared(i), prepared(j)))
     return rows
 
 

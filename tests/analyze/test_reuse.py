@@ -174,3 +174,23 @@ def test_a_worker_pool_gives_the_same_passages(planted, monkeypatch):
     alone = find_reuse(documents)[0]
     monkeypatch.setattr(reuse_module, "POOL_MIN_PAIRS", 1)
     pd.testing.assert_frame_equal(find_reuse(documents, workers=2)[0], alone)
+
+
+def test_a_passage_in_very_many_documents_is_aligned_along_a_chain_and_stays_one_family(monkeypatch):
+    from pipeline.analyze import reuse as module
+
+    assert len(module.holder_pairs(list(range(module.MAX_HOLDERS)))) == module.MAX_HOLDERS * (module.MAX_HOLDERS - 1) // 2
+    assert module.holder_pairs(list(range(100))) == [(k, k + 1) for k in range(99)]  # linear, not 4,950 pairs
+    paragraphs = report_paragraphs()
+    rows = [{"doc_id": f"c{i}", "title": f"{i}", "text": "\n".join([*paragraphs[i * 3 : i * 3 + 2], P2, paragraphs[i * 3 + 2]]),
+             "date": None, "duplicate_of": None, "county": COUNTIES[i], "province": "某省", "place_level": "county"}
+            for i in range(6)]
+    documents = pd.DataFrame(rows)
+    monkeypatch.setattr(module, "COMMON_SHARE", 1.0)  # six of six documents: not a formula here
+    assert len(find_reuse(documents)[0]) == 15  # every pair of the six copies
+    monkeypatch.setattr(module, "MAX_HOLDERS", 3)  # now a passage in "very many" documents
+    reuse, _ = find_reuse(documents)
+    pairs = set(zip(reuse["doc_a"], reuse["doc_b"]))
+    # the chain of neighbours, and only the few other pairs that share enough of their own wording
+    assert {(f"c{k}", f"c{k + 1}") for k in range(5)} <= pairs and len(pairs) < 10
+    assert module.families(reuse, documents).groupby("family")["doc_id"].nunique().tolist() == [6]
