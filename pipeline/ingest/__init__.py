@@ -14,7 +14,7 @@ from pipeline.progress import progress as progress_bar
 from pipeline.schema import check_table, empty_table
 
 from .boilerplate import recurring_lines
-from .dedup import doc_hash, find_duplicates
+from .dedup import Signature, doc_hash, find_duplicates, signature
 from .language import not_chinese
 from .pages import Page, clean_page, prepare_page
 from .readers import DEFAULT_COLUMNS, Entry, RawRecord, discover, is_sidecar, read_path
@@ -63,7 +63,8 @@ def ingest(corpus: Path, resources, progress: bool = False, metadata: Path | Non
         docs.extend(kept)
         if failure:
             failures[page.source] = failure
-    documents, places = attach_places(mark_duplicates(docs), resources, progress, executor)
+    signatures = list(progress_bar(map_each(executor, signature_one, docs, resources), progress, "duplicates"))
+    documents, places = attach_places(mark_duplicates(docs, signatures), resources, progress, executor)
     manifest = build_manifest(records, documents, failures)
     own = [manifest_row(s, matched[s.source], size) for s, size in sidecars if size is not None]
     if own:
@@ -134,9 +135,14 @@ def _recurring_threshold(n_pages: int) -> int:
 
 
 
-def mark_duplicates(docs: list[dict]) -> list[dict]:
+def signature_one(doc: dict, resources) -> Signature:
+    """The duplicate-detection signature of one document (MinHash of its shingles), made in a worker."""
+    return signature(doc["text"])
+
+
+def mark_duplicates(docs: list[dict], signatures: list[Signature] | None = None) -> list[dict]:
     """Set duplicate_of on exact and near duplicates and make doc_ids unique."""
-    firsts = find_duplicates([d["text"] for d in docs])
+    firsts = find_duplicates([d["text"] for d in docs], signatures=signatures)
     seen: set[str] = set()
     out = []
     for doc in docs:

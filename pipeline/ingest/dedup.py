@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 SHINGLE = 5
 NUM_PERM = 128
@@ -37,28 +38,53 @@ def same_figures(a: Counter, b: Counter) -> bool:
     return not (a - b) or not (b - a)
 
 
-def find_duplicates(texts: list[str], threshold: float = THRESHOLD, seed: int = 1) -> list[int | None]:
-    """For each text, the index of the earlier text it duplicates (exactly or nearly), else None."""
-    from datasketch import MinHash, MinHashLSH
+@dataclass(frozen=True)
+class Signature:
+    """What duplicate detection needs of one text: its exact key, its MinHash (None for a text too short
+    to compare nearly) and its figures. Computed per document, so it can be computed in a worker."""
 
+    key: str
+    minhash: object | None
+    figures: Counter
+
+
+def signature(text: str, seed: int = 1) -> Signature:
+    """The signature of one text."""
+    from datasketch import MinHash
+
+    if len(NOISE.sub("", text)) < MIN_NEAR_CHARS:
+        return Signature(doc_hash(text), None, Counter())
+    minhash = MinHash(num_perm=NUM_PERM, seed=seed)
+    minhash.update_batch(list(shingles(text)))
+    return Signature(doc_hash(text), minhash, figures(text))
+
+
+def find_duplicates(texts: list[str], threshold: float = THRESHOLD, seed: int = 1,
+                    signatures: list[Signature] | None = None) -> list[int | None]:
+    """For each text, the index of the earlier text it duplicates (exactly or nearly), else None.
+
+    `signatures`: the texts' signatures when already computed (in worker processes); the LSH index itself
+    needs every text in order and is built here.
+    """
+    from datasketch import MinHashLSH
+
+    signatures = signatures if signatures is not None else [signature(t, seed) for t in texts]
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     exact: dict[str, int] = {}
-    hashes: dict[int, MinHash] = {}
+    hashes: dict[int, object] = {}
     numbers: dict[int, Counter] = {}
     result: list[int | None] = []
-    for i, text in enumerate(texts):
-        key = doc_hash(text)
+    for i, sign in enumerate(signatures):
+        key = sign.key
         if key in exact:
             result.append(exact[key])
             continue
         exact[key] = i
-        grams = shingles(text)
-        if len(NOISE.sub("", text)) < MIN_NEAR_CHARS:
+        if sign.minhash is None:
             result.append(None)
             continue
-        minhash = MinHash(num_perm=NUM_PERM, seed=seed)
-        minhash.update_batch(list(grams))
-        numbers[i] = figures(text)
+        minhash = sign.minhash
+        numbers[i] = sign.figures
         hits = [int(h) for h in lsh.query(minhash)]
         # LSH returns candidates; keep those whose estimated Jaccard really passes the threshold.
         first = next((h for h in sorted(hits) if minhash.jaccard(hashes[h]) >= threshold and same_figures(numbers[h], numbers[i])), None)
