@@ -1,8 +1,9 @@
 """Build a reproducible benchmark corpus of distinct, realistic documents: `make_corpus.py SIZE_MB OUT_DIR [--seed N]`.
 
 Every document is a title line, a date line (发布时间：2021-05-12) and a 来源 line naming a county that the
-real texts mention, followed by 3–10 KB of paragraphs of the real reports (the seed pages in
-../shared/corpus-seeds and the government work reports in ../shared/corpus-dev), reshuffled.
+real texts mention, followed by 3–10 KB of paragraphs of the real reports (the seed pages in corpus/raw
+and the government work reports in corpus/official, the repository's copies of ../shared/corpus-seeds and
+../shared/corpus-dev, so a fresh clone builds the same corpora), reshuffled.
 
 Why no two documents are near-duplicates: paragraphs are drawn with a polynomial code. The pool is indexed
 by points (x, y) of a q × q grid (q prime); document i owns a polynomial f_i of degree < d over GF(q) and
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SOURCES = ROOT / "corpus"  # raw/ (the seed pages) and official/ (the work reports)
 GAZETTEER = ROOT / "pipeline" / "data" / "gazetteer.tsv"
 
 MAX_SHARED_PERCENT = 30  # the most of a document's paragraphs another document may hold
@@ -76,17 +77,17 @@ class Document:
     paragraphs: tuple[str, ...]
 
 
-def read_source_texts(shared: Path) -> list[str]:
+def read_source_texts(corpus: Path) -> list[str]:
     """The real texts in simplified script: seed pages (pinyin glosses dropped), provincial and national reports."""
     import opencc
 
     to_simplified = opencc.OpenCC("t2s")
     texts = [to_simplified.convert(PINYIN.sub("", p.read_text(encoding="utf-8")))
-             for p in sorted((shared / "corpus-seeds").glob("*.txt"))]
-    for path in sorted((shared / "corpus-dev" / "provincial").glob("*.csv")):
+             for p in sorted((corpus / "raw").glob("*.txt"))]
+    for path in sorted((corpus / "official" / "provincial").glob("*.csv")):
         with open(path, encoding="utf-8-sig", newline="") as handle:
             texts.extend(row["full_text"] for row in csv.DictReader(handle))
-    with open(shared / "corpus-dev" / "national-work-reports.jsonl", encoding="utf-8") as handle:
+    with open(corpus / "official" / "national-work-reports.jsonl", encoding="utf-8") as handle:
         texts.extend(json.loads(line)["content"] for line in handle if line.strip())
     return texts
 
@@ -145,9 +146,9 @@ def named_counties(texts: list[str], gazetteer: Path) -> list[str]:
     return [n for n, count in names.items() if count == 1 and n.endswith(("县", "旗")) and n in everything]
 
 
-def load_sources(shared: Path = SHARED, gazetteer: Path = GAZETTEER) -> Sources:
+def load_sources(corpus: Path = SOURCES, gazetteer: Path = GAZETTEER) -> Sources:
     """Read the real texts once and derive paragraphs, titles and counties from them."""
-    texts = read_source_texts(shared)
+    texts = read_source_texts(corpus)
     titles = seed_titles(next(t for t in texts if "目录" in t[:10]))
     paragraphs = paragraph_pool(texts, set(titles))
     sizes = tuple(len(p.encode("utf-8")) for p in paragraphs)
