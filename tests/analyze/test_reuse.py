@@ -126,6 +126,17 @@ def test_the_reuse_figures_name_the_counties_in_chinese(planted, tmp_path):
     assert [t.get_text().split()[0] for t in timeline.axes[0].get_yticklabels()] == ["甲县", "乙县", "丙县"]
 
 
+def test_the_reuse_timeline_draws_the_earliest_rows_only(planted, monkeypatch):
+    from pipeline.analyze import figures
+
+    monkeypatch.setattr(figures, "TIMELINE_ROWS", 2)  # a passage in thousands of documents keeps a readable figure
+    documents, _ = planted
+    reuse, _ = find_reuse(documents)
+    timeline = figures.reuse_timeline_figure({"documents": documents, "reuse": reuse})
+    assert [t.get_text().split()[0] for t in timeline.axes[0].get_yticklabels()] == ["甲县", "乙县"]
+    assert "最早 2 处，共 3 处" in timeline.axes[0].get_title()
+
+
 def test_the_report_quotes_every_occurrence_of_a_travelling_passage(planted):
     from pipeline.analyze.report import Links, reuse_section
 
@@ -139,6 +150,23 @@ def test_the_report_quotes_every_occurrence_of_a_travelling_passage(planted):
     assert re.search(r'<a href="docs/d0\.html#s\d+-\d+">《甲县经验》</a>', first)  # each quote links to its occurrence
     assert first.index("甲县") < first.index("乙县") < first.index("丙县")  # earliest first
     assert "日期不详" in html[html.index("第 2 组"):]  # 戊县 has no date
+
+
+def test_the_summary_quotes_the_earliest_occurrences_and_names_the_csv_for_the_rest(planted, monkeypatch):
+    from pipeline.analyze import report
+    from pipeline.analyze.report import Links, reuse_section
+
+    monkeypatch.setattr(report, "FAMILY_QUOTES", 2)  # P1 travels through three documents
+    monkeypatch.setattr(report, "TOP_EDGES", 1)
+    documents, _ = planted
+    reuse, formulas = find_reuse(documents)
+    edges, _ = diffusion(reuse, documents)
+    html = reuse_section({"documents": documents.assign(source=documents["doc_id"] + ".txt"), "reuse": reuse,
+                          "diffusion": edges, "common_formulas": formulas}, {}, Links())
+    first = html[html.index("第 1 组"):html.index("第 2 组")]
+    assert first.count("<blockquote>") == 2 and "其余 1 处见 reuse.csv" in first
+    assert "甲县" in first and "乙县" in first and "丙县" not in first  # the earliest two
+    assert f"全部 {len(edges)} 对见 diffusion.csv" in html
 
 
 def test_the_formula_list_is_read_as_letters_and_checked(tmp_path):
