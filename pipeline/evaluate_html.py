@@ -61,19 +61,20 @@ def pipeline_texts(pages: list[Path], resources) -> tuple[dict[str, str], dict[s
             shutil.copyfile(page, Path(folder) / name)
             names[name] = page.name
         tables = ingest(Path(folder), resources)
-    docs = tables.documents
-    texts = {names[s]: "\n".join(map(body_of, group["text"], group["title"])) for s, group in docs.groupby("source")} if len(docs) else {}
-    parts = {names[s]: len(group) for s, group in docs.groupby("source")} if len(docs) else {}
+    texts, parts = {}, {}
+    for source, group in (tables.documents.groupby("source") if len(tables.documents) else ()):
+        texts[names[source]] = "\n".join(map(body_of, group["text"], group["title"]))
+        parts[names[source]] = len(group)
     rejected = tables.manifest[tables.manifest["status"] == "rejected"]
     return texts, parts, {names[s]: r for s, r in zip(rejected["source"], rejected["reason"])}
 
 
 def body_of(text: str, title: object) -> str:
     """A document's text without its first line where that is its title (the gold bodies have none)."""
-    from pipeline.ingest.html import title_line, Block
+    from pipeline.ingest.metadata import repeats_title
 
     first, _, rest = text.partition("\n")
-    return rest if isinstance(title, str) and title_line([Block(None, first, 0)], title) else text
+    return rest if isinstance(title, str) and repeats_title(first, title) else text
 
 
 def trafilatura_text(page: Path) -> str:

@@ -22,6 +22,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from .metadata import repeats_title
+
 log = logging.getLogger(__name__)
 TAGS = re.compile(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", re.S | re.I)
 TABLE_MARK = "TABLEPLACEHOLDER{}END"
@@ -72,27 +74,23 @@ def extract_html(html: str) -> tuple[str, dict]:
     root = parse(html)
     blocks = page_blocks(root) if root is not None else []
     meta = page_metadata(html)
-    density = density_text(blocks, meta.get("title"))
-    reason = not_article(density, blocks)
+    best = container(blocks)
+    density = density_text(blocks, best, meta.get("title"))
+    prose = prose_chars(density)
+    reason = not_article(prose, blocks, best)
     # trafilatura reads the page only where the density text is thin: it costs several times more
-    traf_text = trafilatura_text(html) if not reason and prose_chars(density) < NOT_ARTICLE_PROSE else ""
-    if not reason and blocks and max(prose_chars(density), prose_chars(traf_text)) < NOT_ARTICLE_PROSE:
+    traf_text = trafilatura_text(html) if not reason and prose < NOT_ARTICLE_PROSE else ""
+    traf_prose = prose_chars(traf_text)
+    if not reason and blocks and max(prose, traf_prose) < NOT_ARTICLE_PROSE:
         reason = f"not an article: no extractor finds {NOT_ARTICLE_PROSE} Chinese characters of prose on it (a form, a calendar, a title page)"
     if reason:
         return "", {**meta, "not_article": reason}
-    chosen = choose(density, traf_text)
+    # the density text, unless it is thin and trafilatura finds more (a page whose text no element holds)
+    chosen = traf_text if prose < NOT_ARTICLE_PROSE and traf_prose > prose else density
     if not chosen.strip():
         log.info("no extractor found main text; falling back to tag stripping")
         chosen = _strip_tags(html)
     return put_tables_back(chosen, tables), meta
-
-
-def choose(density: str, traf_text: str) -> str:
-    """The density text; trafilatura's where the density text holds under NOT_ARTICLE_PROSE characters of
-    prose and trafilatura's holds more (a page whose text no single element holds)."""
-    if prose_chars(density) >= NOT_ARTICLE_PROSE or prose_chars(traf_text) <= prose_chars(density):
-        return density
-    return traf_text
 
 
 def parse(html: str):
@@ -131,11 +129,10 @@ def trafilatura_text(html: str) -> str:
 # --- text density over the DOM ------------------------------------------------------------------
 
 
-def density_text(blocks: list[Block], title: str | None = None) -> str:
-    """The text of the element whose blocks are worth most (see the module docstring), from its first
-    prose block to its last, without link blocks and without a second copy of a run of blocks; under the
-    line above it that repeats the page's declared title, where there is one, as a text file has it."""
-    best = container(blocks)
+def density_text(blocks: list[Block], best, title: str | None = None) -> str:
+    """The text of the container `best` (see container), from its first prose block to its last, without
+    link blocks and without a second copy of a run of blocks; under the line above it that repeats the
+    page's declared title, where there is one, as a text file has it."""
     if best is None:
         return ""
     inside = {best, *best.iterdescendants()}
@@ -150,18 +147,8 @@ def density_text(blocks: list[Block], title: str | None = None) -> str:
 
 
 def title_line(above: list[Block], title: str | None) -> str | None:
-    """The last block above the text that repeats the declared title (or its head before a site name:
-    标题_某某网, 标题 - 栏目 - 站点)."""
-    key = _key(title or "")
-    for block in reversed(above):
-        line = _key(block.text)
-        if len(line) >= 4 and (line == key or (key.startswith(line) and len(line) >= 0.5 * len(key))):
-            return block.text
-    return None
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text)
+    """The last block above the text that repeats the declared title (see metadata.repeats_title)."""
+    return next((block.text for block in reversed(above) if repeats_title(block.text, title)), None)
 
 
 def container(blocks: list[Block]):
@@ -176,10 +163,9 @@ def container(blocks: list[Block]):
     return tightest(max(worth, key=lambda e: (worth[e], -_depth(e))), worth)
 
 
-def listed_items(blocks: list[Block]) -> tuple[int, int]:
+def listed_items(blocks: list[Block], best) -> tuple[int, int]:
     """(items holding prose, those of them that also hold a link title) among the children of the
-    container: a list of search results, threads or news with summaries is made of such titled items."""
-    best = container(blocks)
+    container `best`: a list of search results, threads or news with summaries is made of such items."""
     if best is None:
         return 0, 0
 
@@ -295,12 +281,12 @@ def prose_chars(text: str) -> int:
     return sum(len(CJK.findall(line)) for line in (text or "").splitlines() if is_prose(line))
 
 
-def not_article(density: str, blocks: list[Block]) -> str | None:
-    """The reason a page is a list or an index rather than an article, else None."""
-    items, titled = listed_items(blocks)
+def not_article(prose: int, blocks: list[Block], best) -> str | None:
+    """The reason a page is a list or an index rather than an article, else None (`prose`: the Chinese
+    characters of prose in its density text)."""
+    items, titled = listed_items(blocks, best)
     if items >= LIST_MIN_ITEMS and titled >= LIST_TITLED_SHARE * items:
         return f"not an article: a list of {items} items, {titled} of them under a link title (search results, threads or news)"
-    prose = prose_chars(density)
     page = sum(len(b.text) for b in blocks)
     links = sum(b.link_chars for b in blocks)
     if prose < NOT_ARTICLE_PROSE and page and links / page > NOT_ARTICLE_LINKS:

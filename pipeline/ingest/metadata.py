@@ -74,15 +74,16 @@ def title_index(lines: list[str], bounds: tuple[int, int] | None = None) -> int 
 
 
 def declared_title_index(lines: list[str], title: str, bounds: tuple[int, int] | None) -> int | None:
-    """Index of the line above the body that repeats a declared title (or its head before a site name:
-    标题_某某网 / 标题-栏目-站点)."""
-    key = _title_key(title)
+    """Index of the first line above the body that repeats a declared title."""
     end = bounds[0] if bounds else min(len(lines), HEADER_MAX_LINES)
-    for i in range(end):
-        line = _title_key(lines[i])
-        if len(line) >= 4 and (line == key or (key.startswith(line) and len(line) >= 0.5 * len(key))):
-            return i
-    return None
+    return next((i for i in range(end) if repeats_title(lines[i], title)), None)
+
+
+def repeats_title(line: str, title: str | None) -> bool:
+    """A line is the declared title, or its head before a site name (标题_某某网, 标题 - 栏目 - 站点),
+    spaces and punctuation aside."""
+    key, own = _title_key(title or ""), _title_key(line)
+    return len(own) >= 4 and (own == key or (key.startswith(own) and len(own) >= 0.5 * len(key)))
 
 
 def _title_key(text: str) -> str:
