@@ -7,11 +7,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 SHINGLE = 5
 NUM_PERM = 128
 THRESHOLD = 0.7
 MIN_NEAR_CHARS = 100
 NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_POLY = np.uint64(1_000_003)
+_MAX_HASH = np.uint64((1 << 32) - 1)
 NOISE = re.compile(r"[\s\d,，。、:：;；!！?？“”\"'()（）《》【】\-—…·]+")
 
 
@@ -20,12 +24,38 @@ def doc_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
-    """Character k-grams of the text without spaces, digits and punctuation."""
+def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
+    """32-bit hashes of the distinct character k-grams of the text without spaces, digits and punctuation.
+
+    Computed on the code points as arrays (a polynomial over each k-gram, then the splitmix64 finaliser):
+    hashing every k-gram with SHA-1 one by one took half of ingest.
+    """
     core = NOISE.sub("", text)
-    if len(core) <= k:
-        return {core.encode("utf-8")} if core else set()
-    return {core[i:i + k].encode("utf-8") for i in range(len(core) - k + 1)}
+    if not core:
+        return np.zeros(0, dtype=np.uint64)
+    points = np.frombuffer(core.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(points) > k:
+        grams = np.zeros(len(points) - k + 1, dtype=np.uint64)
+        for j in range(k):
+            grams = grams * _POLY + points[j:len(points) - k + 1 + j]
+    else:
+        grams = np.array([_fold(points)], dtype=np.uint64)
+    return np.unique(_mix(grams) & _MAX_HASH)
+
+
+def _fold(points: np.ndarray) -> np.uint64:
+    """The polynomial hash of a text shorter than a shingle."""
+    value = np.uint64(0)
+    for p in points:
+        value = value * _POLY + p
+    return value
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: spreads polynomial hashes over all 64 bits."""
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
 
 
 def figures(text: str) -> Counter:
@@ -50,12 +80,13 @@ class Signature:
 
 def signature(text: str, seed: int = 1) -> Signature:
     """The signature of one text."""
-    from datasketch import MinHash
+    from datasketch import LeanMinHash, MinHash
 
     if len(NOISE.sub("", text)) < MIN_NEAR_CHARS:
         return Signature(doc_hash(text), None, Counter())
-    minhash = MinHash(num_perm=NUM_PERM, seed=seed)
-    minhash.update_batch(list(shingles(text)))
+    minhash = MinHash(num_perm=NUM_PERM, seed=seed, hashfunc=int)
+    minhash.update_batch(shingle_hashes(text).tolist())  # already hashed: datasketch only permutes them
+    minhash = LeanMinHash(minhash)  # picklable for the trip back from a worker
     return Signature(doc_hash(text), minhash, figures(text))
 
 
