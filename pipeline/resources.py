@@ -135,14 +135,8 @@ def place_names(gazetteer) -> set[str]:
 
 @functools.lru_cache(maxsize=1)
 def plain_tokenizer():
-    """A private jieba.Tokenizer on jieba's own dictionary, no user words (never the global one).
+    """A private tokenizer (pipeline/tokenizer.py) on jieba's own dictionary, no user words, one per process.
+    Its users (the place word boundaries) only read it."""
+    from pipeline.tokenizer import Tokenizer
 
-    Shared by the place word boundaries and the statistics' part-of-speech tagger: one copy of the
-    dictionary (about 100 MB) per process instead of one per user. Its user is read-only.
-    """
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
+    return Tokenizer()

@@ -1,18 +1,14 @@
-"""Tokenisation for the analyze stage: a private jieba Tokenizer with the user dictionary, stopwords."""
+"""Tokenisation for the analyze stage: a private tokenizer (pipeline/tokenizer.py) with the user dictionary, stopwords."""
 from __future__ import annotations
 
-import io
 import logging
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline.resources import read_word_list
-
-if TYPE_CHECKING:
-    import jieba
+from pipeline.tokenizer import Tokenizer, parse_user_words
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +33,8 @@ class AnalyzeResources:
     formulas: tuple[str, ...] = ()  # pipeline/data/formulas.txt as letters: never counted as text reuse
     non_practice: tuple = ()  # pipeline/data/non_practice.txt: headings kept out of the practice clusters
 
-    def make_tokenizer(self) -> "jieba.Tokenizer":
-        """Build a fresh tokenizer (≈1 s); build it once per run and pass it around."""
+    def make_tokenizer(self) -> Tokenizer:
+        """Build a fresh tokenizer (≈1 s with jieba); build it once per run and pass it around."""
         return make_tokenizer(self.userdict)
 
 
@@ -63,16 +59,11 @@ def load_analyze_resources(data_dir: Path | None = None) -> AnalyzeResources:
                             formulas=load_formulas(formulas) if formulas.is_file() else (), non_practice=patterns)
 
 
-def make_tokenizer(userdict: Path) -> "jieba.Tokenizer":
-    """A private `jieba.Tokenizer` carrying the user dictionary (the global jieba stays untouched)."""
-    import jieba  # lazy: importing jieba is cheap, but keep the stage import light
-
-    tokenizer = jieba.Tokenizer()
-    # jieba's own parser would read our "#" header lines as words, so feed it the data lines only.
-    body = io.StringIO("\n".join(read_word_list(userdict)))
-    body.name = str(userdict)
-    tokenizer.load_userdict(body)
-    logger.debug("jieba tokenizer ready with user dictionary %s", userdict)
+def make_tokenizer(userdict: Path, backend: str | None = None) -> Tokenizer:
+    """A private tokenizer carrying the user dictionary (rjieba when installed, else jieba; never jieba's
+    global one)."""
+    tokenizer = Tokenizer(parse_user_words(read_word_list(userdict)), backend)
+    logger.debug("%s tokenizer ready with user dictionary %s", tokenizer.backend, userdict)
     return tokenizer
 
 
@@ -81,14 +72,14 @@ def is_content_token(token: str, stopwords: frozenset[str]) -> bool:
     return len(token) >= 2 and bool(_WORD_RE.match(token)) and token not in stopwords
 
 
-def tokenize(text: str, tokenizer: "jieba.Tokenizer", stopwords: frozenset[str]) -> list[str]:
+def tokenize(text: str, tokenizer: Tokenizer, stopwords: frozenset[str]) -> list[str]:
     """Content tokens of `text` (stopwords, punctuation, digits and single characters dropped)."""
     if not text:
         return []
     return [tok for tok in tokenizer.lcut(text) if is_content_token(tok, stopwords)]
 
 
-def token_spans(text: str, tokenizer: "jieba.Tokenizer", stopwords: frozenset[str]) -> list[TokenSpan]:
+def token_spans(text: str, tokenizer: Tokenizer, stopwords: frozenset[str]) -> list[TokenSpan]:
     """Content tokens of `text` with offsets: text[start:end] == token."""
     if not text:
         return []

@@ -3,7 +3,7 @@
 创新和完善 holds the letters of 新和(县), 均衡水平 those of 衡水(市), 一视同仁 those of 同仁(市); a
 segmenter cuts 创新/和/完善, 均衡/水平, 一视同仁, so none of them is a place. Only a window around the
 candidate is segmented (cheap, and a word never spans more than a few characters); the tokenizer is a
-private jieba.Tokenizer built on first use (never the global one), with dictionary words only (no HMM
+private tokenizer (pipeline/tokenizer.py) built on first use, with dictionary words only (no HMM
 guessing of new words, which would glue unknown names to their neighbours).
 """
 

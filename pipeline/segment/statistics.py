@@ -264,12 +264,13 @@ def _outside(found: list[Quantity], spans: list[tuple[int, int]]) -> list[Quanti
 
 @functools.lru_cache(maxsize=1)
 def _pos_tokenizer() -> POSTokenizer:
-    """A private jieba POS tokenizer (never the global one), built on first use."""
+    """A private jieba POS tokenizer (never the global one), built on first use. It stays jieba's, whatever
+    backend pipeline/tokenizer.py uses: rjieba's tagger names unknown words differently."""
+    import jieba
     import jieba.posseg
 
-    from pipeline.resources import plain_tokenizer
-
-    return jieba.posseg.POSTokenizer(plain_tokenizer())
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
 
 
 def _cjk_after(text: str, pos: int) -> str:
