@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 
 def progress(items: list, enabled: bool, desc: str, unit: str = "doc") -> Iterable:
@@ -12,3 +15,12 @@ def progress(items: list, enabled: bool, desc: str, unit: str = "doc") -> Iterab
     from tqdm import tqdm
 
     return tqdm(items, desc=desc, unit=unit)
+
+
+@contextmanager
+def step(name: str, logger: logging.Logger) -> Iterator[None]:
+    """Log the start and the duration of one step of a stage (a long analysis says where it is)."""
+    logger.info("%s …", name)
+    started = time.perf_counter()
+    yield
+    logger.info("%s: %.1f s", name, time.perf_counter() - started)

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pipeline.progress import step
+
 from pipeline.analyze.tokens import (AnalyzeResources, TokenSpan, load_analyze_resources, make_tokenizer, token_spans,
                                      tokenize)
 
 if TYPE_CHECKING:
-    import jieba
+    from pipeline.tokenizer import Tokenizer
 
     from pipeline.executor import Executor
 
@@ -51,12 +53,12 @@ def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
     return pd.DataFrame(columns=columns[name])
 
 
-def tokenize_documents(documents: pd.DataFrame, tokenizer: "jieba.Tokenizer", stopwords: frozenset[str],
+def tokenize_documents(documents: pd.DataFrame, tokenizer: "Tokenizer", stopwords: frozenset[str],
                        executor: "Executor | None" = None, userdict: Path | None = None) -> dict[str, list[TokenSpan]]:
     """Content tokens with offsets for every document (tokenised once, reused by clusters and regions).
 
     With an executor of several workers and the `userdict` that `tokenizer` was built from, the documents are
-    tokenised in the workers, each building its own tokenizer once (a jieba tokenizer does not pickle).
+    tokenised in the workers, each building its own tokenizer once (a tokenizer does not pickle).
     """
     from pipeline.executor import Shared, map_each
 
@@ -67,19 +69,19 @@ def tokenize_documents(documents: pd.DataFrame, tokenizer: "jieba.Tokenizer", st
     return dict(zip(documents["doc_id"], map_each(executor, spans_of, texts, shared)))
 
 
-def tokenizer_with_stopwords(userdict: Path, stopwords: frozenset[str]) -> tuple["jieba.Tokenizer", frozenset[str]]:
+def tokenizer_with_stopwords(userdict: Path, stopwords: frozenset[str]) -> tuple["Tokenizer", frozenset[str]]:
     """A worker's tokenizer and stopwords, built from the user dictionary."""
     return make_tokenizer(userdict), stopwords
 
 
-def spans_of(text: str, shared: tuple["jieba.Tokenizer", frozenset[str]]) -> list[TokenSpan]:
+def spans_of(text: str, shared: tuple["Tokenizer", frozenset[str]]) -> list[TokenSpan]:
     """token_spans of one text with a worker's (tokenizer, stopwords)."""
     tokenizer, stopwords = shared
     return token_spans(text, tokenizer, stopwords)
 
 
 def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources,
-                    params: AnalyzeParams | None = None, tokenizer: "jieba.Tokenizer | None" = None,
+                    params: AnalyzeParams | None = None, tokenizer: "Tokenizer | None" = None,
                     workers: int = 1, executor: "Executor | None" = None) -> dict[str, pd.DataFrame]:
     """All analysis tables (no figures, no report) from the segment-stage tables; `workers` processes align
     the candidate pairs of text reuse, `executor` tokenises the documents when no tokenizer is given (the
@@ -95,15 +97,19 @@ def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources
     userdict = resources.userdict if tokenizer is None else None  # workers can build only the resources' own
     tokenizer = tokenizer or resources.make_tokenizer()
     docs = unique_documents(tables["documents"])
-    spans = tokenize_documents(docs, tokenizer, resources.stopwords, executor, userdict)
+    with step(f"tokenise {len(docs)} documents", logger):
+        spans = tokenize_documents(docs, tokenizer, resources.stopwords, executor, userdict)
     clusterer = PracticeClusterer(k_range=params.k_range, max_k=params.max_k, random_state=params.random_state)
-    practice, clusters, diagnostics = cluster_practices(docs, _table(tables, "measures"), spans, tokenizer, resources.stopwords,
-                                                        clusterer, resources.non_practice)
-    regions, region_clusters, region_terms = compare_regions(
-        docs, practice, {d: [t for t, _, _ in s] for d, s in spans.items()}, params.min_prefecture_docs,
-        params.min_region_tokens, params.alpha0, params.n_region_terms)
-    reuse, formulas = find_reuse(docs, measures_locator(_table(tables, "measures")), resources.formulas, workers)
-    edges, degrees = diffusion(reuse, docs)
+    with step("practice clusters", logger):
+        practice, clusters, diagnostics = cluster_practices(docs, _table(tables, "measures"), spans, tokenizer,
+                                                            resources.stopwords, clusterer, resources.non_practice)
+    with step("regions", logger):
+        regions, region_clusters, region_terms = compare_regions(
+            docs, practice, {d: [t for t, _, _ in s] for d, s in spans.items()}, params.min_prefecture_docs,
+            params.min_region_tokens, params.alpha0, params.n_region_terms)
+    with step("text reuse", logger):
+        reuse, formulas = find_reuse(docs, measures_locator(_table(tables, "measures")), resources.formulas, workers)
+        edges, degrees = diffusion(reuse, docs)
     return {"practice_clusters": practice, "clusters": clusters, "cluster_diagnostics": diagnostics,
             "model_recurrence": model_recurrence(docs, _table(tables, "models")),
             "regions": regions, "region_clusters": region_clusters, "region_terms": region_terms,
@@ -118,8 +124,10 @@ def _figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path) -> None:
     except ImportError as exc:
         logger.warning("figures/report skipped: %s", exc)
         return
-    paths = figures.make_figures(out, out_dir)
-    report_path = report.write_report(out, paths, out_dir)
+    with step("figures", logger):
+        paths = figures.make_figures(out, out_dir)
+    with step("report", logger):
+        report_path = report.write_report(out, paths, out_dir)
     logger.info("wrote %d figures and report %s", len(paths), report_path)
 
 

@@ -27,7 +27,7 @@ from pipeline.analyze.sentences import sentence_span
 from pipeline.analyze.tokens import TokenSpan, tokenize, tokens_between
 
 if TYPE_CHECKING:
-    import jieba
+    from pipeline.tokenizer import Tokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def measure_features(
     practice: pd.DataFrame,
     texts: dict[str, str],
     doc_spans: dict[str, list[TokenSpan]],
-    tokenizer: "jieba.Tokenizer",
+    tokenizer: "Tokenizer",
     stopwords: frozenset[str],
 ) -> list[list[str]]:
     """Token list per measure: heading tokens + text tokens (so the heading counts twice)."""
@@ -141,6 +141,7 @@ class PracticeClusterer:
     random_state: int = 0
     silhouette_sample: int = 2000
     selection_sample: int = 4000
+    fit_sample: int = 5000
     minibatch_threshold: int = 5000
     n_init: int = 3
     n_terms: int = 10
@@ -148,7 +149,12 @@ class PracticeClusterer:
 
     def fit(self, token_lists: Sequence[list[str]]) -> Self:
         """Vectorise, choose k, fit and compare both representations, keep the better; sets labels_ (with
-        OTHER for measures that fit no cluster), k_, terms_, scores_, diagnostics_, npmi_, stability_."""
+        OTHER for measures that fit no cluster), k_, terms_, scores_, diagnostics_, npmi_, stability_.
+
+        Past `fit_sample` measures, k, both models and their refits are fitted on a seeded sample of that
+        size and the chosen model assigns every measure (k-means: nearest centre; NMF: strongest topic of
+        the measure's projection): the cost of a fit no longer grows with the corpus.
+        """
         token_lists = list(token_lists)
         X = self._vectorize(token_lists)
         candidates = self.candidate_ks(token_lists)
@@ -158,10 +164,11 @@ class PracticeClusterer:
         if X is None or not candidates:
             labels = np.zeros(len(token_lists), dtype=int)
         else:
-            Z = self._reduce(X)
-            self.scores_ = self._silhouettes(Z, candidates)
+            sample = self._sample(X.shape[0])
+            Z = self._reduce(X, sample)
+            self.scores_ = self._silhouettes(Z[sample], candidates)
             best = max(self.scores_, key=lambda k: (self.scores_[k], -k))
-            fitted = {name: self._representation(name, X, Z, best, token_lists) for name in ("lsa", "nmf")}
+            fitted = {name: self._representation(name, X, Z, sample, best, token_lists) for name in ("lsa", "nmf")}
             chosen = max(fitted, key=lambda name: (fitted[name]["score"], name == "lsa"))
             self.diagnostics_ = [{"representation": name, "k": best, "silhouette": round(self.scores_[best], 4),
                                   **{key: f[key] for key in ("npmi", "ari_seeds", "ari_subsamples", "score")},
@@ -171,7 +178,8 @@ class PracticeClusterer:
         self.labels_ = relabel_by_size(labels)
         self.k_ = int(self.labels_.max()) + 1 if len(self.labels_) else 0
         self.terms_ = class_tfidf_terms(token_lists, self.labels_, self.k_, self.n_terms)
-        self.npmi_ = [cluster_npmi(token_lists, terms) for terms in self.terms_]
+        presence = term_presence(token_lists)
+        self.npmi_ = [cluster_npmi(token_lists, terms, presence) for terms in self.terms_]
         self.stability_ = [jaccard_stability(np.flatnonzero(self.labels_ == c), refits) for c in range(self.k_)]
         self.X_ = X
         self.cluster_centers_ = None if X is None else cluster_centers(X, self.labels_, self.k_)
@@ -179,39 +187,58 @@ class PracticeClusterer:
                     "; ".join(f"{d['representation']}: NPMI {d['npmi']}, ARI {d['ari_subsamples']}" for d in self.diagnostics_) or "no model")
         return self
 
-    def _representation(self, name: str, X, Z, k: int, token_lists: list[list[str]]) -> dict:
-        """One representation at k: labels, fit of each measure to its centroid, refits and scores."""
-        labels, space = self._fit_once(name, X, Z, k, self.random_state, full=True)
+    def _sample(self, n: int) -> np.ndarray:
+        """Rows the models are fitted on: all of them, or a seeded sample of fit_sample rows in order."""
+        if n <= self.fit_sample:
+            return np.arange(n)
+        return np.sort(np.random.default_rng(self.random_state).choice(n, self.fit_sample, replace=False))
+
+    def _representation(self, name: str, X, Z, sample: np.ndarray, k: int, token_lists: list[list[str]]) -> dict:
+        """One representation at k, fitted on the sample rows: labels of every row, fit of each row to its
+        centroid, refits (their rows as indices of X) and scores on the sample."""
+        Xs, Zs = X[sample], Z[sample]
+        labels, model = self._fit_once(name, Xs, Zs, k, self.random_state, full=True)
+        if len(sample) < X.shape[0]:
+            labels = self._assign(name, model, X, Z)
         labels = relabel_by_size(labels)
-        terms = class_tfidf_terms(token_lists, labels, int(labels.max()) + 1, self.n_terms)
-        npmi = float(np.mean([cluster_npmi(token_lists, t) for t in terms])) if terms else 0.0
+        sampled = labels[sample]
+        tokens = [token_lists[i] for i in sample]
+        terms = class_tfidf_terms(tokens, sampled, int(sampled.max()) + 1, self.n_terms)
+        presence = term_presence(tokens)
+        npmi = float(np.mean([cluster_npmi(tokens, t, presence) for t in terms])) if terms else 0.0
         rng = np.random.default_rng(self.random_state)
-        seeds = [adjusted_rand_score(labels, self._fit_once(name, X, Z, k, self.random_state + r + 1, full=False)[0])
+        seeds = [adjusted_rand_score(sampled, self._fit_once(name, Xs, Zs, k, self.random_state + r + 1, full=False)[0])
                  for r in range(REFITS)]
         refits = []
         for r in range(REFITS):
-            idx = np.sort(rng.choice(len(labels), max(k + 1, int(0.8 * len(labels))), replace=False))
-            refits.append((idx, self._fit_once(name, X[idx], Z[idx], k, self.random_state + r + 1, full=True)[0]))
-        subsample = [adjusted_rand_score(labels[idx], found) for idx, found in refits]
+            idx = np.sort(rng.choice(len(sample), max(k + 1, int(0.8 * len(sample))), replace=False))
+            refits.append((idx, self._fit_once(name, Xs[idx], Zs[idx], k, self.random_state + r + 1, full=True)[0]))
+        subsample = [adjusted_rand_score(sampled[idx], found) for idx, found in refits]
         # fit is measured in the TF-IDF space for both: an NMF row normalised to one topic looks like a
         # perfect member even when the topic explains almost nothing of it
-        return {"labels": labels, "fit": centroid_fit(X, labels), "refits": refits, "npmi": round(npmi, 4),
-                "ari_seeds": round(float(np.mean(seeds)), 4), "ari_subsamples": round(float(np.mean(subsample)), 4),
-                "score": round(npmi + float(np.mean(subsample)), 4)}
+        return {"labels": labels, "fit": centroid_fit(X, labels), "refits": [(sample[idx], found) for idx, found in refits],
+                "npmi": round(npmi, 4), "ari_seeds": round(float(np.mean(seeds)), 4),
+                "ari_subsamples": round(float(np.mean(subsample)), 4), "score": round(npmi + float(np.mean(subsample)), 4)}
 
-    def _fit_once(self, name: str, X, Z, k: int, seed: int, full: bool) -> tuple[np.ndarray, np.ndarray]:
-        """(labels, L2-normalised space) of one fit: k-means in the latent space, or NMF topics (the main
-        NMF fit starts from NNDSVDA, deterministic; seed refits start at random)."""
+    def _fit_once(self, name: str, X, Z, k: int, seed: int, full: bool) -> tuple[np.ndarray, Any]:
+        """(labels, fitted model) of one fit: k-means in the latent space, or NMF topics (the main NMF fit
+        starts from NNDSVDA, deterministic; seed refits start at random)."""
         from sklearn.decomposition import NMF
-        from sklearn.preprocessing import normalize
 
         if name == "lsa":
             model = self._model(k, Z.shape[0])
             model.set_params(random_state=seed)
-            return model.fit_predict(Z), np.asarray(Z)
+            return model.fit_predict(Z), model
         init = "nndsvda" if full else "random"
-        weights = NMF(n_components=k, init=init, random_state=seed, max_iter=400).fit_transform(X)
-        return weights.argmax(axis=1), normalize(weights)
+        model = NMF(n_components=k, init=init, random_state=seed, max_iter=400)
+        return model.fit_transform(X).argmax(axis=1), model
+
+    @staticmethod
+    def _assign(name: str, model, X, Z) -> np.ndarray:
+        """Labels of every row under a model fitted on a sample."""
+        if name == "lsa":
+            return model.predict(Z)
+        return model.transform(X).argmax(axis=1)
 
     def candidate_ks(self, token_lists: Sequence[list[str]]) -> list[int]:
         """Values of k to try: 2..min(max_k, n/min_cluster_size), below the number of distinct rows."""
@@ -236,16 +263,20 @@ class PracticeClusterer:
         except ValueError:  # every term below min_df
             return None
 
-    def _reduce(self, X: sparse.csr_matrix) -> np.ndarray | sparse.csr_matrix:
-        """Latent semantic space (truncated SVD, re-normalised): k-means and silhouettes work poorly on raw sparse TF-IDF."""
+    def _reduce(self, X: sparse.csr_matrix, sample: np.ndarray) -> np.ndarray | sparse.csr_matrix:
+        """Latent semantic space (truncated SVD fitted on the sample rows, re-normalised): k-means and
+        silhouettes work poorly on raw sparse TF-IDF."""
         from sklearn.decomposition import TruncatedSVD
         from sklearn.preprocessing import normalize
 
-        n_components = min(self.n_components, X.shape[1] - 1, X.shape[0] - 1)
+        n_components = min(self.n_components, X.shape[1] - 1, len(sample) - 1)
         if n_components < 2:
             return X
         self.svd_ = TruncatedSVD(n_components=n_components, random_state=self.random_state)
-        return normalize(self.svd_.fit_transform(X))
+        if len(sample) == X.shape[0]:
+            return normalize(self.svd_.fit_transform(X))
+        self.svd_.fit(X[sample])
+        return normalize(self.svd_.transform(X))
 
     def _model(self, k: int, n_rows: int, n_init: int | None = None):
         """KMeans, or MiniBatchKMeans for large inputs, seeded by random_state."""
@@ -303,15 +334,28 @@ def centroid_fit(space, labels: np.ndarray) -> np.ndarray:
     return fit
 
 
-def cluster_npmi(token_lists: Sequence[list[str]], terms: Sequence[str]) -> float:
-    """Mean normalised PMI of the pairs of a cluster's top terms, measures as the co-occurrence window."""
-    sets = [set(t) for t in token_lists]
-    n = len(sets)
+def term_presence(token_lists: Sequence[list[str]]) -> tuple[sparse.csc_matrix, dict[str, int]]:
+    """Which measures hold which terms: a binary measures × terms matrix and the column of each term."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(analyzer=_identity, binary=True)
+    try:
+        return vectorizer.fit_transform(token_lists).tocsc(), vectorizer.vocabulary_
+    except ValueError:  # no term at all
+        return sparse.csc_matrix((len(token_lists), 0)), {}
+
+
+def cluster_npmi(token_lists: Sequence[list[str]], terms: Sequence[str],
+                 presence: tuple[sparse.csc_matrix, dict[str, int]] | None = None) -> float:
+    """Mean normalised PMI of the pairs of a cluster's top terms, measures as the co-occurrence window
+    (`presence`: term_presence of the same token lists, when already built)."""
+    n = len(token_lists)
     if n == 0 or len(terms) < 2:
         return 0.0
-    present = np.array([[term in s for term in terms] for s in sets], dtype=float)
-    single = present.mean(axis=0)
-    joint = present.T @ present / n
+    matrix, column = presence if presence is not None else term_presence(token_lists)
+    present = sparse.hstack([matrix[:, column[t]] if t in column else sparse.csc_matrix((n, 1)) for t in terms]).astype(float)
+    single = np.asarray(present.mean(axis=0)).ravel()
+    joint = np.asarray((present.T @ present).todense()) / n
     values = []
     for i in range(len(terms)):
         for j in range(i + 1, len(terms)):
@@ -453,7 +497,7 @@ def cluster_practices(
     documents: pd.DataFrame,
     measures: pd.DataFrame,
     doc_spans: dict[str, list[TokenSpan]],
-    tokenizer: "jieba.Tokenizer",
+    tokenizer: "Tokenizer",
     stopwords: frozenset[str],
     clusterer: PracticeClusterer | None = None,
     non_practice: tuple = (),

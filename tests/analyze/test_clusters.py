@@ -196,3 +196,38 @@ def test_scoring_lines_and_dates_are_not_practices(corpus_tables, resources) -> 
     assert "doc_ws_m2_3" not in set(kept["measure_id"]) and len(kept) == len(practice_measures(docs, measures)) - 1
     assert not any(p.search("选派第一书记，配强驻村工作队") for p in patterns)
     assert any(p.search("2018年9月") for p in patterns) and any(p.search("附件：评分表") for p in patterns)
+
+
+def _three_practices(n_each: int) -> tuple[list[list[str]], np.ndarray]:
+    """Measures of three clearly different practices (vocabularies written by hand), interleaved."""
+    vocab = [["合作社", "产业", "分红", "入股", "集体经济"], ["第一书记", "驻村工作队", "吃住在村", "帮扶", "结对"],
+             ["易地扶贫搬迁", "安置点", "后续扶持", "就业", "社区"]]
+    rng = np.random.default_rng(3)
+    lists, truth = [], []
+    for i in range(3 * n_each):
+        words = vocab[i % 3]
+        lists.append(list(rng.choice(words, size=4, replace=False)))
+        truth.append(i % 3)
+    return lists, np.array(truth)
+
+
+def test_past_fit_sample_the_model_fitted_on_a_sample_labels_every_measure() -> None:
+    lists, truth = _three_practices(100)
+    sampled = PracticeClusterer(k_range=(3, 3), fit_sample=60).fit(lists)
+    assert len(sampled.labels_) == 300 and OTHER not in sampled.labels_
+    # the 240 measures outside the sample are assigned to the practice their words belong to
+    assert adjusted_rand(truth, sampled.labels_) == 1.0
+    # stability refits name rows of the whole input (sample rows), not positions in the sample
+    assert all(score is not None and 0 <= score <= 1 for score in sampled.stability_)
+
+
+def test_under_fit_sample_every_measure_is_fitted() -> None:
+    lists, _ = _three_practices(20)
+    whole, large = PracticeClusterer(k_range=(3, 3)).fit(lists), PracticeClusterer(k_range=(3, 3), fit_sample=10_000).fit(lists)
+    assert (whole.labels_ == large.labels_).all() and whole.diagnostics_ == large.diagnostics_
+
+
+def adjusted_rand(a, b) -> float:
+    from sklearn.metrics import adjusted_rand_score
+
+    return float(adjusted_rand_score(a, b))
