@@ -283,6 +283,9 @@ def timeline_figure(tables: dict[str, pd.DataFrame]):
     return fig
 
 
+NETWORK_EDGES = 150  # county pairs drawn in the reuse network
+
+
 def reuse_network_figure(tables: dict[str, pd.DataFrame]):
     """Counties on a circle, grouped by province; a line per county pair sharing passages (arrow: earlier → later)."""
     import math
@@ -291,6 +294,10 @@ def reuse_network_figure(tables: dict[str, pd.DataFrame]):
     edges = _table(tables, "diffusion")
     if edges.empty:
         return no_data_figure(title)
+    if len(edges) > NETWORK_EDGES:  # thousands of arrows draw one blot (and take minutes): the strongest pairs
+        title += f"\n共享字数最多的 {NETWORK_EDGES} 对县（共 {len(edges)} 对，见 diffusion.csv）"
+        edges = edges.sort_values(["shared_chars", "source_county", "target_county"], ascending=[False, True, True],
+                                  kind="stable").head(NETWORK_EDGES)
     nodes = sorted(set(zip(edges["source_province"].fillna(""), edges["source_county"]))
                    | set(zip(edges["target_province"].fillna(""), edges["target_county"])))
     angle = {county: 2 * math.pi * i / len(nodes) for i, (_, county) in enumerate(nodes)}

@@ -498,17 +498,16 @@ def families(reuse: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
 
 def _family_rows(spans: list[tuple[str, int, int]], roots: list[int], documents: pd.DataFrame) -> pd.DataFrame:
     """One occurrence per (family, document): the union of its overlapping spans."""
-    docs = documents.set_index("doc_id")
     merged: dict[tuple[int, str], list[int]] = {}
     for (doc_id, start, end), family in zip(spans, roots):
         current = merged.setdefault((family, doc_id), [start, end])
         current[0], current[1] = min(current[0], start), max(current[1], end)
-    rows = []
-    for (family, doc_id), (start, end) in merged.items():
-        doc = docs.loc[doc_id]
-        rows.append({"family": family, "doc_id": doc_id, "start": start, "end": end, "text": doc["text"][start:end],
-                     "date": doc.get("date"), "county": doc.get("county"), "province": doc.get("province"), "title": doc.get("title")})
-    table = pd.DataFrame(rows)
+    texts = dict(zip(documents["doc_id"], documents["text"]))
+    table = pd.DataFrame([{"family": family, "doc_id": doc_id, "start": start, "end": end, "text": texts[doc_id][start:end]}
+                          for (family, doc_id), (start, end) in merged.items()])
+    about = [c for c in ("date", "county", "province", "title") if c in documents.columns]
+    table = table.join(documents.drop_duplicates("doc_id").set_index("doc_id")[about], on="doc_id")
+    table = table.reindex(columns=[*table.columns, *(c for c in ("date", "county", "province", "title") if c not in about)])
     sizes = table.groupby("family")["doc_id"].nunique()
     first = table.groupby("family")["doc_id"].min()
     order = sorted(sizes.index, key=lambda f: (-sizes[f], first[f]))

@@ -222,3 +222,20 @@ def test_a_passage_in_very_many_documents_is_aligned_along_a_chain_and_stays_one
     # the chain of neighbours, and only the few other pairs that share enough of their own wording
     assert {(f"c{k}", f"c{k + 1}") for k in range(5)} <= pairs and len(pairs) < 10
     assert module.families(reuse, documents).groupby("family")["doc_id"].nunique().tolist() == [6]
+
+
+def test_the_reuse_network_draws_the_strongest_pairs_only(planted, monkeypatch):
+    from pipeline.analyze import figures
+
+    monkeypatch.setattr(figures, "NETWORK_EDGES", 2)  # thousands of county pairs would draw one blot
+    documents, _ = planted
+    reuse, _ = find_reuse(documents)
+    edges, _ = diffusion(reuse, documents)
+    assert len(edges) > 2
+    network = figures.reuse_network_figure({"documents": documents, "reuse": reuse, "diffusion": edges})
+    arrows = [t for t in network.axes[0].texts if getattr(t, "arrow_patch", None) is not None]
+    assert len(arrows) == 2
+    strongest = edges.sort_values("shared_chars", ascending=False).head(2)
+    drawn = {t.get_text() for t in network.axes[0].texts if getattr(t, "arrow_patch", None) is None}
+    assert drawn == set(strongest["source_county"]) | set(strongest["target_county"])
+    assert f"共 {len(edges)} 对" in network.axes[0].get_title()
