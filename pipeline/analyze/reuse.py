@@ -135,16 +135,25 @@ def seeds(a: dict, b: dict) -> list[tuple[int, int]]:
     if not len(sorted_a) or not len(sorted_b):
         return []
     lo = np.searchsorted(sorted_b, sorted_a)
-    hi = np.searchsorted(sorted_b, sorted_a, side="right")
-    hit = np.flatnonzero(hi > lo)
-    core_a, core_b = a["core"], b["core"]
-    found = []
-    for k, start, stop in zip(hit.tolist(), lo[hit].tolist(), hi[hit].tolist()):
-        i = int(order_a[k])
-        for j in order_b[start:stop].tolist():
-            if core_a[i : i + K] == core_b[j : j + K]:  # a hash collision is not a seed
-                found.append((i, j))
-    return sorted(found)
+    counts = np.searchsorted(sorted_b, sorted_a, side="right") - lo
+    hit = np.flatnonzero(counts)
+    counts = counts[hit]
+    # every (K-gram of a, equal-hash K-gram of b): hits with several equal hashes in b are repeated
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    i = order_a[np.repeat(hit, counts)]
+    j = order_b[np.repeat(lo[hit], counts) + within]
+    window = np.arange(K)
+    same = (_codes(a)[i[:, None] + window] == _codes(b)[j[:, None] + window]).all(axis=1)  # a hash collision is no seed
+    i, j = i[same], j[same]
+    order = np.lexsort((j, i))
+    return list(zip(i[order].tolist(), j[order].tolist()))
+
+
+def _codes(doc: dict) -> np.ndarray:
+    """The code points of a prepared document's letters (cached)."""
+    if "codes" not in doc:
+        doc["codes"] = np.frombuffer(doc["core"].encode("utf-32-le"), dtype=np.uint32)
+    return doc["codes"]
 
 
 def _sorted_grams(doc: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -167,40 +176,42 @@ def formula_grams(mask: np.ndarray) -> np.ndarray:
 
 def chains(found: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     """Seeds grouped into passages: along a diagonal (drift ≤ DRIFT) with gaps ≤ GAP, greedy by position in a."""
+    reach = GAP + K
     open_chains: list[list[tuple[int, int]]] = []
     done: list[list[tuple[int, int]]] = []
     for i, j in sorted(found):
-        best = None
+        best, best_last, oldest = None, -1, i
         for chain in open_chains:
             last_i, last_j = chain[-1]
-            if 0 < i - last_i <= GAP + K and 0 < j - last_j <= GAP + K and abs((i - j) - (last_i - last_j)) <= DRIFT:
-                if best is None or chain[-1][0] > best[-1][0]:
-                    best = chain
+            if 0 < i - last_i <= reach and 0 < j - last_j <= reach and abs((i - j) - (last_i - last_j)) <= DRIFT \
+                    and last_i > best_last:
+                best, best_last = chain, last_i
+            oldest = min(oldest, last_i)
         if best is not None:
             best.append((i, j))
         else:
             open_chains.append([(i, j)])
-        still = [c for c in open_chains if i - c[-1][0] <= GAP + K]
-        done.extend(c for c in open_chains if i - c[-1][0] > GAP + K)
-        open_chains = still
+        if i - oldest > reach:  # some chain can grow no more: close it (in the order the chains were opened)
+            done.extend(c for c in open_chains if i - c[-1][0] > reach)
+            open_chains = [c for c in open_chains if i - c[-1][0] <= reach]
     return done + open_chains
 
 
-def covered(chain: list[tuple[int, int]], side: int) -> int:
-    """Letters of one side covered by the chain's exact K-grams."""
-    spans, total, last_end = sorted(p[side] for p in chain), 0, -1
-    for start in spans:
-        total += K - max(0, last_end - start) if start + K > last_end else 0
-        last_end = max(last_end, start + K)
-    return total
+def covered(chain: np.ndarray, side: int) -> int:
+    """Letters of one side covered by the chain's exact K-grams (chain: seeds as rows of (i, j))."""
+    starts = np.sort(np.asarray(chain)[:, side])
+    ends = starts + K
+    reached = np.maximum.accumulate(np.r_[-1, ends[:-1]])  # the furthest letter covered before each K-gram
+    return int(np.clip(ends - np.maximum(starts, reached), 0, None).sum())
 
 
 def passages(a: dict, b: dict) -> list[dict]:
     """The shared passages of two prepared documents (see prepare), as spans of their clean texts."""
     out = []
     for chain in chains(seeds(a, b)):
-        start_a, end_a = chain[0][0], chain[-1][0] + K
-        start_b, end_b = min(p[1] for p in chain), max(p[1] for p in chain) + K
+        chain = np.array(chain, dtype=np.int64)
+        start_a, end_a = int(chain[0, 0]), int(chain[-1, 0]) + K
+        start_b, end_b = int(chain[:, 1].min()), int(chain[:, 1].max()) + K
         if min(end_a - start_a, end_b - start_b) < MIN_CHARS:
             continue
         if formula_share(a["formula"], start_a, end_a) > MAX_FORMULA_SHARE:
