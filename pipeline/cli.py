@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
+import shutil
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 log = logging.getLogger("pipeline")
@@ -14,6 +17,7 @@ log = logging.getLogger("pipeline")
 STAGES = ("ingest", "segment", "analyze")
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_RESOURCES = 3  # the machine ran short: memory, disk, or a worker killed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,6 +113,31 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: the tables of completed stages are kept; run the same command again to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except (MemoryError, OSError, BrokenProcessPool) as exc:
+        message = short_of_resources(exc, getattr(args, "out", None))
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_RESOURCES
+
+
+KEPT = "the tables of completed stages are kept, and the same command resumes from them"
+
+
+def short_of_resources(exc: BaseException, out: Path | None) -> str | None:
+    """What to tell a user whose run ran out of memory or disk, or lost a worker; None for another error."""
+    if isinstance(exc, MemoryError):
+        return (f"out of memory. {KEPT}. Run with fewer workers (--workers 1: each worker holds its own "
+                "dictionaries), run the stages one at a time (--stages), or spread the run over a cluster (--dask).")
+    if isinstance(exc, BrokenProcessPool):
+        return (f"a worker process died, most often because the system ran out of memory and killed it. {KEPT}. "
+                "Run with fewer workers (--workers N) or on a cluster (--dask).")
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        where = out if out is not None else Path(".")
+        free = shutil.disk_usage(where if where.exists() else Path(".")).free / 2**20
+        return (f"no space left on the disk holding {where} ({free:,.0f} MB free; {exc.filename or 'a table'} could not "
+                f"be written). {KEPT}. Free some space or choose another --out.")
+    return None
 
 
 class OutputFolderError(RuntimeError):

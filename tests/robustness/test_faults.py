@@ -191,3 +191,46 @@ def test_the_report_says_what_made_it(reference):
     assert f"pipeline {record['environment']['pipeline']['version']}" in methods
     assert f"pandas {record['environment']['packages']['pandas']}" in methods
     assert " 秒" not in methods and " MB" not in methods and str(Path(out).resolve()) not in methods  # no times, no paths
+
+
+@pytest.mark.parametrize(("fault", "said"), [
+    (MemoryError(), "out of memory"),
+    (OSError(28, "No space left on device", "measures.parquet"), "no space left on the disk"),
+])
+def test_running_short_of_memory_or_disk_ends_with_a_message_not_a_traceback(reference, tmp_path, monkeypatch, capsys,
+                                                                             fault, said):
+    from pipeline import runner
+
+    corpus, out_ref = reference
+    out = tmp_path / "out"
+    shutil.copytree(out_ref, out)
+
+    def short(*args, **kwargs):
+        raise fault
+
+    monkeypatch.setattr(runner, "run_analyze", short)
+    assert main(["run", "--corpus", str(corpus), "--out", str(out), "--stages", "analyze", "--force"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and said in err and "resumes" in err and "Traceback" not in err
+    assert (out / "measures.parquet").is_file()  # the segment tables stay for the next try
+
+
+def test_a_worker_killed_by_the_system_is_named(tmp_path, capsys):
+    """A pool worker that dies (as the out-of-memory killer does it) ends the run with a message."""
+    corpus = small_corpus(tmp_path / "corpus", ("000", "001", "002", "003", "004"))
+    code = """
+import os, signal, sys
+import pipeline.segment
+from pipeline.cli import main
+parent, segment_one = os.getpid(), pipeline.segment.segment_one
+def dying(*args):  # the parent does the first document itself (fork start): only workers die
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return segment_one(*args)
+pipeline.segment.segment_one = dying
+sys.exit(main(sys.argv[1:]))
+"""
+    done = subprocess.run([sys.executable, "-c", code, "run", "--corpus", str(corpus), "--out", str(tmp_path / "out"),
+                           "--workers", "2"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert "a worker process died" in done.stderr and "Traceback" not in done.stderr
