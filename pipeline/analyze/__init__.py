@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipeline.progress import step
 
-from pipeline.analyze.tokens import (AnalyzeResources, TokenSpan, load_analyze_resources, make_tokenizer, token_spans,
+from pipeline.analyze.tokens import (AnalyzeResources, DocTokens, doc_tokens, load_analyze_resources, make_tokenizer,
                                      tokenize)
 
 if TYPE_CHECKING:
@@ -54,8 +54,9 @@ def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
 
 
 def tokenize_documents(documents: pd.DataFrame, tokenizer: "Tokenizer", stopwords: frozenset[str],
-                       executor: "Executor | None" = None, userdict: Path | None = None) -> dict[str, list[TokenSpan]]:
-    """Content tokens with offsets for every document (tokenised once, reused by clusters and regions).
+                       executor: "Executor | None" = None, userdict: Path | None = None) -> dict[str, DocTokens]:
+    """Content tokens with offsets for every document (tokenised once, reused by clusters and regions), one
+    string object per distinct word across the corpus.
 
     With an executor of several workers and the `userdict` that `tokenizer` was built from, the documents are
     tokenised in the workers, each building its own tokenizer once (a tokenizer does not pickle).
@@ -63,10 +64,11 @@ def tokenize_documents(documents: pd.DataFrame, tokenizer: "Tokenizer", stopword
     from pipeline.executor import Shared, map_each
 
     texts = [t if isinstance(t, str) else "" for t in documents["text"]]
+    vocabulary: dict[str, str] = {}
     if executor is None or executor.workers <= 1 or userdict is None:
-        return {d: token_spans(t, tokenizer, stopwords) for d, t in zip(documents["doc_id"], texts)}
+        return {d: doc_tokens(t, tokenizer, stopwords, vocabulary) for d, t in zip(documents["doc_id"], texts)}
     shared = Shared((tokenizer, stopwords), tokenizer_with_stopwords, (Path(userdict).absolute(), stopwords))
-    return dict(zip(documents["doc_id"], map_each(executor, spans_of, texts, shared)))
+    return {d: tokens.shared(vocabulary) for d, tokens in zip(documents["doc_id"], map_each(executor, tokens_of, texts, shared))}
 
 
 def tokenizer_with_stopwords(userdict: Path, stopwords: frozenset[str]) -> tuple["Tokenizer", frozenset[str]]:
@@ -74,10 +76,10 @@ def tokenizer_with_stopwords(userdict: Path, stopwords: frozenset[str]) -> tuple
     return make_tokenizer(userdict), stopwords
 
 
-def spans_of(text: str, shared: tuple["Tokenizer", frozenset[str]]) -> list[TokenSpan]:
-    """token_spans of one text with a worker's (tokenizer, stopwords)."""
+def tokens_of(text: str, shared: tuple["Tokenizer", frozenset[str]]) -> DocTokens:
+    """doc_tokens of one text with a worker's (tokenizer, stopwords); a word repeated in the text travels once."""
     tokenizer, stopwords = shared
-    return token_spans(text, tokenizer, stopwords)
+    return doc_tokens(text, tokenizer, stopwords)
 
 
 def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources,
@@ -105,7 +107,7 @@ def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources
                                                             resources.stopwords, clusterer, resources.non_practice)
     with step("regions", logger):
         regions, region_clusters, region_terms = compare_regions(
-            docs, practice, {d: [t for t, _, _ in s] for d, s in spans.items()}, params.min_prefecture_docs,
+            docs, practice, {d: t.words for d, t in spans.items()}, params.min_prefecture_docs,
             params.min_region_tokens, params.alpha0, params.n_region_terms)
     with step("text reuse", logger):
         reuse, formulas = find_reuse(docs, measures_locator(_table(tables, "measures")), resources.formulas, workers)

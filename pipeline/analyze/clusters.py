@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import sparse
 
 from pipeline.analyze.sentences import sentence_span
-from pipeline.analyze.tokens import TokenSpan, tokenize, tokens_between
+from pipeline.analyze.tokens import DocTokens, tokenize
 
 if TYPE_CHECKING:
     from pipeline.tokenizer import Tokenizer
@@ -109,23 +109,21 @@ def heading_start(text: str | None, row: Mapping[str, Any]) -> int | None:
 def measure_features(
     practice: pd.DataFrame,
     texts: dict[str, str],
-    doc_spans: dict[str, list[TokenSpan]],
+    doc_tokens: dict[str, DocTokens],
     tokenizer: "Tokenizer",
     stopwords: frozenset[str],
 ) -> list[list[str]]:
     """Token list per measure: heading tokens + text tokens (so the heading counts twice)."""
-    starts = {doc: [s for _, s, _ in spans] for doc, spans in doc_spans.items()}
     features = []
     for row in practice.to_dict("records"):
         doc, text = row["doc_id"], texts.get(row["doc_id"])
-        pos = heading_start(text, row) if doc in doc_spans else None
+        pos = heading_start(text, row) if doc in doc_tokens else None
         if pos is None:  # offsets do not match: tokenise the measure on its own
             heading = row["heading"] if isinstance(row["heading"], str) else ""
             features.append(tokenize(heading, tokenizer, stopwords) + tokenize(row["text"], tokenizer, stopwords))
             continue
-        spans, st = doc_spans[doc], starts[doc]
-        head = tokens_between(spans, st, pos, pos + len(row["heading"]))
-        features.append(head + tokens_between(spans, st, int(row["start"]), int(row["end"])))
+        tokens = doc_tokens[doc]
+        features.append(tokens.between(pos, pos + len(row["heading"])) + tokens.between(int(row["start"]), int(row["end"])))
     return features
 
 
@@ -496,7 +494,7 @@ def diagnostics_table(model: PracticeClusterer) -> pd.DataFrame:
 def cluster_practices(
     documents: pd.DataFrame,
     measures: pd.DataFrame,
-    doc_spans: dict[str, list[TokenSpan]],
+    doc_spans: dict[str, DocTokens],
     tokenizer: "Tokenizer",
     stopwords: frozenset[str],
     clusterer: PracticeClusterer | None = None,

@@ -1,13 +1,13 @@
 """Tests for pipeline.analyze.tokens: private jieba tokenizer, user dictionary, stopwords."""
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import jieba
 import pytest
 
-from pipeline.analyze.tokens import (DATA_DIR, load_analyze_resources, load_stopwords, token_spans, tokenize,
-                                     tokens_between)
+from pipeline.analyze.tokens import DATA_DIR, doc_tokens, load_analyze_resources, load_stopwords, token_spans, tokenize
 
 DOMAIN_TERMS = [
     ("选派第一书记和驻村工作队吃住在村", ["第一书记", "驻村工作队"]),
@@ -48,10 +48,22 @@ def test_token_spans_index_the_text(tokenizer, resources) -> None:
     spans = token_spans(text, tokenizer, resources.stopwords)
     assert all(text[s:e] == tok for tok, s, e in spans)
     assert [tok for tok, _, _ in spans] == tokenize(text, tokenizer, resources.stopwords)
-    starts = [s for _, s, _ in spans]
+    tokens = doc_tokens(text, tokenizer, resources.stopwords)
     second = text.index("二是")
-    assert tokens_between(spans, starts, second, len(text)) == ["发展", "合作社"]
-    assert tokens_between(spans, starts, 0, second) == ["选派", "第一书记", "配强", "驻村工作队"]
+    assert tokens.between(second, len(text)) == ["发展", "合作社"]
+    assert tokens.between(0, second) == ["选派", "第一书记", "配强", "驻村工作队"]
+    # a token crossing either edge is left out: 第一书记 spans 4–8
+    assert tokens.between(5, text.index("驻村")) == ["配强"] and tokens.between(0, 6) == ["选派"]
+
+
+def test_the_words_of_a_corpus_are_held_once(tokenizer, resources) -> None:
+    vocabulary: dict[str, str] = {}
+    first = doc_tokens("发展合作社，壮大合作社。", tokenizer, resources.stopwords, vocabulary)
+    second = doc_tokens("合作社分红。", tokenizer, resources.stopwords, vocabulary)
+    assert first.words == ["发展", "合作社", "壮大", "合作社"] and second.words == ["合作社", "分红"]
+    assert first.words[1] is first.words[3] is second.words[0]
+    received = pickle.loads(pickle.dumps(second))  # as from a worker: fresh strings
+    assert received == second and received.shared(vocabulary).words[0] is first.words[1]
 
 
 def test_data_files_have_headers_and_enough_terms() -> None:
