@@ -101,7 +101,8 @@ def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources
     docs = unique_documents(tables["documents"])
     with step(f"tokenise {len(docs)} documents", logger):
         spans = tokenize_documents(docs, tokenizer, resources.stopwords, executor, userdict)
-    clusterer = PracticeClusterer(k_range=params.k_range, max_k=params.max_k, random_state=params.random_state)
+    clusterer = PracticeClusterer(k_range=params.k_range, max_k=params.max_k, random_state=params.random_state,
+                                  n_jobs=max(workers, executor.workers if executor is not None else 1))
     with step("practice clusters", logger):
         practice, clusters, diagnostics = cluster_practices(docs, _table(tables, "measures"), spans, tokenizer,
                                                             resources.stopwords, clusterer, resources.non_practice)

@@ -144,6 +144,7 @@ class PracticeClusterer:
     n_init: int = 3
     n_terms: int = 10
     n_components: int = 100
+    n_jobs: int = 1  # processes for the refits of the stability check
 
     def fit(self, token_lists: Sequence[list[str]]) -> Self:
         """Vectorise, choose k, fit and compare both representations, keep the better; sets labels_ (with
@@ -205,13 +206,14 @@ class PracticeClusterer:
         presence = term_presence(tokens)
         npmi = float(np.mean([cluster_npmi(tokens, t, presence) for t in terms])) if terms else 0.0
         rng = np.random.default_rng(self.random_state)
-        seeds = [adjusted_rand_score(sampled, self._fit_once(name, Xs, Zs, k, self.random_state + r + 1, full=False)[0])
-                 for r in range(REFITS)]
-        refits = []
-        for r in range(REFITS):
-            idx = np.sort(rng.choice(len(sample), max(k + 1, int(0.8 * len(sample))), replace=False))
-            refits.append((idx, self._fit_once(name, Xs[idx], Zs[idx], k, self.random_state + r + 1, full=True)[0]))
-        subsample = [adjusted_rand_score(sampled[idx], found) for idx, found in refits]
+        subsets = [np.sort(rng.choice(len(sample), max(k + 1, int(0.8 * len(sample))), replace=False)) for _ in range(REFITS)]
+        # the refits are independent: on several cores they run side by side (same seeds, same labels)
+        jobs = [(name, Xs, Zs, k, self.random_state + r + 1, False) for r in range(REFITS)]
+        jobs += [(name, Xs[idx], Zs[idx], k, self.random_state + r + 1, True) for r, idx in enumerate(subsets)]
+        found = self._refit_all(jobs)
+        seeds = [adjusted_rand_score(sampled, labels) for labels in found[:REFITS]]
+        refits = list(zip(subsets, found[REFITS:]))
+        subsample = [adjusted_rand_score(sampled[idx], labels) for idx, labels in refits]
         # fit is measured in the TF-IDF space for both: an NMF row normalised to one topic looks like a
         # perfect member even when the topic explains almost nothing of it
         return {"labels": labels, "fit": centroid_fit(X, labels), "refits": [(sample[idx], found) for idx, found in refits],
@@ -230,6 +232,14 @@ class PracticeClusterer:
         init = "nndsvda" if full else "random"
         model = NMF(n_components=k, init=init, random_state=seed, max_iter=400)
         return model.fit_transform(X).argmax(axis=1), model
+
+    def _refit_all(self, jobs: list[tuple]) -> list[np.ndarray]:
+        """The labels of each refit (arguments of _fit_once), in `n_jobs` processes when there are several."""
+        if self.n_jobs <= 1 or len(jobs) <= 1:
+            return [self._fit_once(*job)[0] for job in jobs]
+        from joblib import Parallel, delayed
+
+        return Parallel(n_jobs=min(self.n_jobs, len(jobs)))(delayed(_refit_labels)(self, job) for job in jobs)
 
     @staticmethod
     def _assign(name: str, model, X, Z) -> np.ndarray:
@@ -301,6 +311,11 @@ class PracticeClusterer:
                 scores[k] = float(silhouette_score(X, labels, metric="cosine", sample_size=sample,
                                                    random_state=self.random_state))
         return scores or {candidates[0]: -1.0}
+
+
+def _refit_labels(model: PracticeClusterer, job: tuple) -> np.ndarray:
+    """The labels of one refit (in a joblib worker)."""
+    return model._fit_once(*job)[0]
 
 
 def relabel_by_size(labels: np.ndarray) -> np.ndarray:

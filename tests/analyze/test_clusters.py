@@ -231,3 +231,11 @@ def adjusted_rand(a, b) -> float:
     from sklearn.metrics import adjusted_rand_score
 
     return float(adjusted_rand_score(a, b))
+
+
+def test_refits_in_several_processes_give_the_same_model() -> None:
+    lists, _ = _three_practices(60)
+    alone = PracticeClusterer(k_range=(3, 3), fit_sample=100).fit(lists)
+    pooled = PracticeClusterer(k_range=(3, 3), fit_sample=100, n_jobs=2).fit(lists)
+    assert (alone.labels_ == pooled.labels_).all()
+    assert alone.diagnostics_ == pooled.diagnostics_ and alone.stability_ == pooled.stability_
