@@ -41,14 +41,85 @@ def write_table(df: pd.DataFrame, out_dir: Path, name: str) -> Path:
     path = out_dir / f"{name}.parquet"
     with atomic_path(path) as tmp:
         df.reset_index(drop=True).to_parquet(tmp, index=False)
+    with atomic_path(out_dir / f"{name}.csv") as tmp:
+        spreadsheet_rows(df).to_csv(tmp, index=False, encoding="utf-8-sig")
+    log.debug("wrote %s (%d rows)", path, len(df))
+    return path
+
+
+def spreadsheet_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The table as a spreadsheet should get it: nested values as JSON, formula-looking text quoted."""
     flat = df.copy()
     for column in flat.columns:
         if flat[column].dtype == object or str(flat[column].dtype) in ("str", "string"):
             flat[column] = flat[column].map(_jsonable).map(spreadsheet_safe)
-    with atomic_path(out_dir / f"{name}.csv") as tmp:
-        flat.to_csv(tmp, index=False, encoding="utf-8-sig")
-    log.debug("wrote %s (%d rows)", path, len(df))
-    return path
+    return flat
+
+
+class TableWriter:
+    """A table written batch by batch, so that no stage holds it whole: OUT/name.parquet gets one row group
+    per batch, OUT/name.csv the batch's rows. Both appear complete when `close` is called, or not at all.
+
+    Batches may disagree on a column's type (all missing in one batch, text in the next): each batch waits
+    as a Parquet part in a temporary folder, and close() writes the parts, one at a time, under the types
+    they agree on.
+    """
+
+    def __init__(self, out_dir: Path, name: str) -> None:
+        import tempfile
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.out_dir, self.name, self.rows = out_dir, name, 0
+        self._parts = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
+        self._csv = self._parts / "table.csv"
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Add a batch of rows."""
+        df = df.reset_index(drop=True)
+        df.to_parquet(self._parts / f"{self.rows:012d}.parquet", index=False)
+        first = self.rows == 0
+        spreadsheet_rows(df).to_csv(self._csv, index=False, header=first, mode="w" if first else "a",
+                                    encoding="utf-8-sig" if first else "utf-8")
+        self.rows += len(df)
+
+    def close(self, empty: pd.DataFrame | None = None) -> Path:
+        """Join the parts into OUT/name.parquet and OUT/name.csv (`empty`: the table to write when no batch
+        came); the temporary folder is removed."""
+        import shutil
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            parts = sorted(self._parts.glob("*.parquet"))
+            if not parts:
+                return write_table(empty if empty is not None else pd.DataFrame(), self.out_dir, self.name)
+            schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
+            path = self.out_dir / f"{self.name}.parquet"
+            with atomic_path(path) as tmp:
+                with pq.ParquetWriter(tmp, schema) as writer:
+                    for part in parts:
+                        writer.write_table(_conform(pq.read_table(part), schema))
+            os.replace(self._csv, self.out_dir / f"{self.name}.csv")
+            log.debug("wrote %s (%d rows in %d batches)", path, self.rows, len(parts))
+            return path
+        finally:
+            shutil.rmtree(self._parts, ignore_errors=True)
+
+    def abort(self) -> None:
+        """Drop what was written (the previous table, if any, stays)."""
+        import shutil
+
+        shutil.rmtree(self._parts, ignore_errors=True)
+
+
+def _conform(table, schema):
+    """A part's columns in the schema's order and types (a column it lacks: all missing)."""
+    import pyarrow as pa
+
+    columns = [table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(len(table), f.type)
+               for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def spreadsheet_safe(value: object) -> object:

@@ -24,3 +24,21 @@ def step(name: str, logger: logging.Logger) -> Iterator[None]:
     started = time.perf_counter()
     yield
     logger.info("%s: %.1f s", name, time.perf_counter() - started)
+
+
+@contextmanager
+def bar(enabled: bool, desc: str, total: int, unit: str = "doc") -> Iterator:
+    """A tqdm bar of `total` items advanced with .update(n) (estimated time left included) when enabled,
+    else an object whose update does nothing."""
+    if not enabled:
+        yield _NoBar()
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc=desc, unit=unit) as found:
+        yield found
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        """Nothing to show."""

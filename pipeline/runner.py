@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.executor import Executor, Shared
-from pipeline.io import read_table, write_table
+from pipeline.io import TableWriter, read_table, write_table
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +61,27 @@ def stage_outputs(stage: str) -> list[str]:
 
 
 def run_ingest(args, resources, progress: bool, executor: Executor | None = None) -> str:
-    """corpus → manifest, documents, places."""
-    from pipeline.ingest import ingest
+    """corpus → manifest, documents, places; documents and places written batch by batch as they come."""
+    from pipeline.ingest import IngestStream
+    from pipeline.schema import check_table, empty_table
 
-    tables = ingest(args.corpus, resources, progress=progress, metadata=getattr(args, "metadata", None), executor=executor)
-    for name in ("manifest", "documents", "places"):
-        write_table(getattr(tables, name), args.out, name)
-    counts = tables.manifest["status"].value_counts().to_dict()
-    return f"{len(tables.manifest)} inputs {counts}, {len(tables.documents)} documents, {len(tables.places)} place mentions"
+    stream = IngestStream(args.corpus, resources, progress, getattr(args, "metadata", None), executor)
+    writers = {name: TableWriter(args.out, name) for name in ("documents", "places")}
+    try:
+        for documents, places in stream.batches():
+            for name, table in (("documents", check_table(documents, "documents")), ("places", places)):
+                if len(table):
+                    writers[name].write(table)
+        manifest = stream.manifest()
+        for name, writer in writers.items():
+            writer.close(empty_table(name))
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+    write_table(manifest, args.out, "manifest")
+    counts = manifest["status"].value_counts().to_dict()
+    return f"{len(manifest)} inputs {counts}, {writers['documents'].rows} documents, {writers['places'].rows} place mentions"
 
 
 def run_segment(args, resources, progress: bool, executor: Executor | None = None) -> str:

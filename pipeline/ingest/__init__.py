@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.executor import Executor, map_each, value_of
+from pipeline.progress import bar
 from pipeline.progress import progress as progress_bar
 from pipeline.schema import check_table, empty_table
 
-from .boilerplate import recurring_lines
-from .dedup import Signature, doc_hash, find_duplicates, signature
+from .boilerplate import RecurringLines
+from .dedup import DuplicateIndex, Signature, doc_hash, signature
 from .language import not_chinese
 from .pages import Page, clean_page, prepare_page
 from .readers import DEFAULT_COLUMNS, Entry, RawRecord, discover, is_sidecar, read_path
@@ -41,35 +44,109 @@ class IngestTables:
 
 
 def ingest(corpus: Path, resources, progress: bool = False, metadata: Path | None = None,
-           executor: Executor | None = None) -> IngestTables:
+           executor: Executor | None = None, batch_files: int | None = None) -> IngestTables:
     """Read every file under `corpus` and return the manifest, documents and place mentions.
 
     `metadata`: a sidecar table outside the corpus (see sidecars.py); those inside are found by name.
     `executor`: where the per-file, per-page and per-document steps run (this process when None); the
-    tables are the same whatever runs them. Finding recurring lines and duplicates needs every page, so
-    those steps run here.
+    tables are the same whatever runs them, and whatever the batch size (see IngestStream).
     """
-    local = value_of(resources)
-    entries = [replace(e, path=e.path.absolute()) for e in corpus_files(corpus)]  # workers may not share our folder
-    sidecars, entries = find_sidecars(entries, corpus, local.columns or DEFAULT_COLUMNS, metadata)
-    read = map_each(executor, read_one, entries, resources, corpus)
-    records = [r for found in progress_bar(read, progress, "read", "file") for r in found]
-    records, matched = join(records, [s for s, _ in sidecars])
-    readable = [r for r in records if r.reason is None]
-    pages = list(progress_bar(map_each(executor, prepare_one, readable, resources), progress, "clean"))
-    recurring = recurring_lines([p.lines for p in pages], _recurring_threshold(len(pages)))
-    docs, failures = [], {}
-    for page, (kept, failure) in zip(pages, map_each(executor, clean_one, pages, resources, recurring)):
-        docs.extend(kept)
-        if failure:
-            failures[page.source] = failure
-    signatures = list(progress_bar(map_each(executor, signature_one, docs, resources), progress, "duplicates"))
-    documents, places = attach_places(mark_duplicates(docs, signatures), resources, progress, executor)
-    manifest = build_manifest(records, documents, failures)
-    own = [manifest_row(s, matched[s.source], size) for s, size in sidecars if size is not None]
-    if own:
-        manifest = pd.concat([manifest, pd.DataFrame(own, columns=manifest.columns)], ignore_index=True)
-    return IngestTables(check_table(manifest, "manifest"), check_table(documents, "documents"), places)
+    stream = IngestStream(corpus, resources, progress, metadata, executor, batch_files or BATCH_FILES)
+    documents, places = [], []
+    for docs, mentions in stream.batches():
+        documents.append(docs)
+        places.append(mentions)
+    return IngestTables(stream.manifest(), check_table(concat(documents, "documents"), "documents"), concat(places, "places"))
+
+
+BATCH_FILES = 2000  # files read, cleaned and written at a time: memory follows the batch, not the corpus
+
+
+def concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
+    """The batches' rows as one table (the contract's empty table when there are none)."""
+    frames = [f for f in frames if len(f)]
+    # a column all None in one batch is object there: infer again, as one table of every row would be
+    return pd.concat(frames, ignore_index=True).infer_objects() if frames else empty_table(name)
+
+
+class IngestStream:
+    """Ingest in batches of files, in two passes, holding one batch of texts at a time.
+
+    Pass 1 reads and prepares each batch (decoding, main text, OpenCC, lines) and counts the chrome-like
+    lines of its pages; the prepared pages wait on disk in a temporary folder. Recurring lines are site
+    chrome only when seen across the whole corpus, so pass 2 starts when every page has been counted: it
+    cleans each batch, signs its documents, marks duplicates against everything before (only signatures
+    are kept) and attaches places, yielding the batch's documents and place mentions. The manifest comes
+    last, from what each input became.
+    """
+
+    def __init__(self, corpus: Path, resources, progress: bool = False, metadata: Path | None = None,
+                 executor: Executor | None = None, batch_files: int = BATCH_FILES) -> None:
+        self.corpus, self.resources, self.progress, self.executor = corpus, resources, progress, executor
+        self.batch_files = max(1, batch_files)
+        local = value_of(resources)
+        entries = [replace(e, path=e.path.absolute()) for e in corpus_files(corpus)]  # workers may not share our folder
+        self.sidecars, self.entries = find_sidecars(entries, corpus, local.columns or DEFAULT_COLUMNS, metadata)
+        self.records: list[RawRecord] = []  # without their texts
+        self.matched = {s.source: 0 for s, _ in self.sidecars}
+        self.failures: dict[str, str] = {}
+        self.placed: list[pd.DataFrame] = []  # source, doc_id, duplicate_of of each batch's documents
+
+    def batches(self):
+        """(documents, places) of each batch of files, in corpus order."""
+        with tempfile.TemporaryDirectory(prefix="pipeline-ingest-") as folder:
+            spilled, recurring = self._prepare_all(Path(folder))
+            duplicates, ids, seen = DuplicateIndex(), [], set()
+            chrome = recurring.found(_recurring_threshold(recurring.pages))
+            with bar(self.progress, "documents", recurring.pages, "page") as done:
+                for path in spilled:
+                    with path.open("rb") as f:
+                        pages = pickle.load(f)
+                    path.unlink()
+                    docs = self._clean(pages, chrome)
+                    signatures = list(map_each(self.executor, signature_one, docs, self.resources))
+                    docs = mark_duplicates(docs, signatures, duplicates, ids, seen)
+                    documents, places = attach_places(docs, self.resources, False, self.executor)
+                    self.placed.append(documents[["source", "doc_id", "duplicate_of"]] if len(documents) else documents)
+                    done.update(len(pages))
+                    yield documents, places
+
+    def _prepare_all(self, folder: Path) -> tuple[list[Path], RecurringLines]:
+        """Pass 1: every batch read and prepared, its pages pickled into `folder`, their lines counted."""
+        spilled, recurring, sidecars = [], RecurringLines(), [s for s, _ in self.sidecars]
+        with bar(self.progress, "read", len(self.entries), "file") as done:
+            for k in range(0, len(self.entries), self.batch_files):
+                batch = self.entries[k : k + self.batch_files]
+                records = [r for found in map_each(self.executor, read_one, batch, self.resources, self.corpus) for r in found]
+                records, matched = join(records, sidecars)
+                for source, n in matched.items():
+                    self.matched[source] += n
+                self.records.extend(replace(r, text=None) for r in records)
+                pages = list(map_each(self.executor, prepare_one, [r for r in records if r.reason is None], self.resources))
+                for page in pages:
+                    recurring.add(page.lines)
+                spilled.append(folder / f"{len(spilled):06d}.pickle")
+                with spilled[-1].open("wb") as f:
+                    pickle.dump(pages, f, protocol=pickle.HIGHEST_PROTOCOL)
+                done.update(len(batch))
+        return spilled, recurring
+
+    def _clean(self, pages: list[Page], recurring: frozenset[str]) -> list[dict]:
+        """The documents of a batch of pages (failures noted for the manifest)."""
+        docs = []
+        for page, (kept, failure) in zip(pages, map_each(self.executor, clean_one, pages, self.resources, recurring)):
+            docs.extend(kept)
+            if failure:
+                self.failures[page.source] = failure
+        return docs
+
+    def manifest(self) -> pd.DataFrame:
+        """One row per input once every batch is done, the sidecar tables' own rows last."""
+        manifest = build_manifest(self.records, concat(self.placed, "documents"), self.failures)
+        own = [manifest_row(s, self.matched[s.source], size) for s, size in self.sidecars if size is not None]
+        if own:
+            manifest = pd.concat([manifest, pd.DataFrame(own, columns=manifest.columns)], ignore_index=True)
+        return check_table(manifest, "manifest")
 
 
 def read_one(entry: Entry, resources, corpus: Path) -> list[RawRecord]:
@@ -140,18 +217,27 @@ def signature_one(doc: dict, resources) -> Signature:
     return signature(doc["text"])
 
 
-def mark_duplicates(docs: list[dict], signatures: list[Signature] | None = None) -> list[dict]:
-    """Set duplicate_of on exact and near duplicates and make doc_ids unique."""
-    firsts = find_duplicates([d["text"] for d in docs], signatures=signatures)
-    seen: set[str] = set()
+def mark_duplicates(docs: list[dict], signatures: list[Signature] | None = None, index: DuplicateIndex | None = None,
+                    ids: list[str] | None = None, seen: set[str] | None = None) -> list[dict]:
+    """Set duplicate_of on exact and near duplicates and make doc_ids unique.
+
+    For a corpus in batches, pass the same `index`, `ids` (doc_ids so far, in order) and `seen` (the same,
+    as a set) with every batch: documents are compared with those of earlier batches too.
+    """
+    index = index if index is not None else DuplicateIndex()
+    ids = ids if ids is not None else []
+    seen = seen if seen is not None else set()
+    signatures = signatures if signatures is not None else [signature(d["text"]) for d in docs]
     out = []
-    for doc in docs:
+    for doc, sign in zip(docs, signatures):
         doc_id = doc["doc_id"]
         if doc_id in seen:  # the same clean text twice: keep ids unique and stable
             doc_id = f"{doc_id}-{doc_hash(doc['source'] + '#' + str(doc['part']))[:6]}"
         seen.add(doc_id)
-        out.append({**doc, "doc_id": doc_id})
-    return [{**doc, "duplicate_of": out[f]["doc_id"] if f is not None else None} for doc, f in zip(out, firsts)]
+        first = index.add(sign)
+        ids.append(doc_id)
+        out.append({**doc, "doc_id": doc_id, "duplicate_of": ids[first] if first is not None else None})
+    return out
 
 
 PLACE_COLUMNS = ("province", "prefecture", "county", "adcode", "place_level", "place_confidence", "place_conflict")

@@ -140,16 +140,34 @@ def body_bounds(lines: list[str]) -> tuple[int, int] | None:
 
 def recurring_lines(pages: list[list[str]], min_pages: int) -> frozenset[str]:
     """Short non-prose lines found on at least `min_pages` pages that carry different articles."""
-    counts: Counter[str] = Counter()
-    seen: set[tuple[str, str]] = set()
+    counter = RecurringLines()
     for lines in pages:
+        counter.add(lines)
+    return counter.found(min_pages)
+
+
+class RecurringLines:
+    """Counts of chrome-like lines over the pages seen so far, each counted once per article (pages can be
+    added batch by batch: only the short candidate lines are kept, never the pages)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.seen: set[tuple[str, str]] = set()
+        self.pages = 0
+
+    def add(self, lines: list[str]) -> None:
+        """Count the candidate lines of one page."""
+        self.pages += 1
         article = _article_signature(lines)
         for line in {line for line in lines if _could_be_chrome(line)}:
             # Reposts of one article share its title and headings; count such a line once per article.
-            if (line, article) not in seen:
-                seen.add((line, article))
-                counts[line] += 1
-    return frozenset(line for line, n in counts.items() if n >= min_pages)
+            if (line, article) not in self.seen:
+                self.seen.add((line, article))
+                self.counts[line] += 1
+
+    def found(self, min_pages: int) -> frozenset[str]:
+        """The lines on at least `min_pages` pages."""
+        return frozenset(line for line, n in self.counts.items() if n >= min_pages)
 
 
 def _article_signature(lines: list[str]) -> str:

@@ -94,35 +94,46 @@ def find_duplicates(texts: list[str], threshold: float = THRESHOLD, seed: int = 
                     signatures: list[Signature] | None = None) -> list[int | None]:
     """For each text, the index of the earlier text it duplicates (exactly or nearly), else None.
 
-    `signatures`: the texts' signatures when already computed (in worker processes); the LSH index itself
-    needs every text in order and is built here.
+    `signatures`: the texts' signatures when already computed (in worker processes).
     """
-    from datasketch import MinHashLSH
-
     signatures = signatures if signatures is not None else [signature(t, seed) for t in texts]
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    exact: dict[str, int] = {}
-    hashes: dict[int, object] = {}
-    numbers: dict[int, Counter] = {}
-    result: list[int | None] = []
-    for i, sign in enumerate(signatures):
-        key = sign.key
-        if key in exact:
-            result.append(exact[key])
-            continue
-        exact[key] = i
+    index = DuplicateIndex(threshold)
+    return [index.add(sign) for sign in signatures]
+
+
+class DuplicateIndex:
+    """The documents seen so far, for duplicate detection in corpus order one batch after another: exact
+    keys, and the MinHash LSH index of originals (only signatures are held, never texts)."""
+
+    def __init__(self, threshold: float = THRESHOLD) -> None:
+        from datasketch import MinHashLSH
+
+        self.threshold = threshold
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.exact: dict[str, int] = {}
+        self.hashes: dict[int, object] = {}
+        self.numbers: dict[int, Counter] = {}
+        self.count = 0
+
+    def add(self, sign: Signature) -> int | None:
+        """The index of the earlier document this one duplicates (exactly or nearly), else None; this one
+        gets the next index."""
+        i, key = self.count, sign.key
+        self.count += 1
+        if key in self.exact:
+            return self.exact[key]
+        self.exact[key] = i
         if sign.minhash is None:
-            result.append(None)
-            continue
+            return None
         minhash = sign.minhash
-        numbers[i] = sign.figures
-        hits = [int(h) for h in lsh.query(minhash)]
+        self.numbers[i] = sign.figures
+        hits = sorted(int(h) for h in self.lsh.query(minhash))
         # LSH returns candidates; keep those whose estimated Jaccard really passes the threshold.
-        first = next((h for h in sorted(hits) if minhash.jaccard(hashes[h]) >= threshold and same_figures(numbers[h], numbers[i])), None)
-        result.append(first)
+        first = next((h for h in hits if minhash.jaccard(self.hashes[h]) >= self.threshold
+                      and same_figures(self.numbers[h], self.numbers[i])), None)
         if first is not None:
-            exact[key] = first  # a copy of this repost points at the original too
+            self.exact[key] = first  # a copy of this repost points at the original too
         else:  # only originals are indexed: a thousand reposts of one page cost one comparison each
-            lsh.insert(str(i), minhash)
-            hashes[i] = minhash
-    return result
+            self.lsh.insert(str(i), minhash)
+            self.hashes[i] = minhash
+        return first

@@ -206,3 +206,25 @@ def test_ingest_does_not_touch_the_corpus(tmp_path, resources):
     before = {p.name: p.read_bytes() for p in corpus.iterdir()}
     ingest(corpus, resources)
     assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
+
+
+def test_batches_of_files_give_the_same_tables_as_one_batch(tmp_path, resources):
+    """Duplicates, site chrome and doc ids are decided across batches: one file per batch changes nothing."""
+    original = _body_of_seed_000()
+    paragraphs = original.splitlines()
+    repost = "转载:抓党建促脱贫的实践与探索\n来源:某某网\n" + "\n".join(p for p in paragraphs[:-3] if p) + "\n"
+    files = {p.name: p.read_bytes() for p in RAW.glob("*.txt")}
+    # the repost and an exact copy come in later batches than their original (files are read in name order)
+    files |= {"zz_repost.txt": repost.encode(), "zz_copy.txt": seed_path("002").read_bytes()}
+    # a chrome line on three pages of different articles is removed only when all three are counted
+    chrome = "本站地址：扶贫网 | 联系我们\n"
+    for name in sorted(files)[:3]:
+        files[name] = chrome.encode() + files[name]
+    corpus = _corpus(tmp_path, files)
+    whole, batched = ingest(corpus, resources), ingest(corpus, resources, batch_files=1)
+    for name in ("manifest", "documents", "places"):
+        pd.testing.assert_frame_equal(getattr(batched, name), getattr(whole, name), obj=name)
+    docs = batched.documents.set_index("source")
+    assert docs.loc["zz_repost.txt", "duplicate_of"] == docs.loc[seed_path("000").name, "doc_id"]
+    assert docs.loc["zz_copy.txt", "duplicate_of"] == docs.loc[seed_path("002").name, "doc_id"]
+    assert not batched.documents["text"].str.contains("联系我们").any()

@@ -1,0 +1,61 @@
+"""Tests for pipeline.io: tables written whole or batch by batch read back the same, CSV copies included."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline.io import TableWriter, read_table, write_table
+
+# Batches as a stage yields them: a column all missing in one batch, text or lists in another.
+BATCHES = [
+    pd.DataFrame({"doc_id": ["a", "b"], "date": [None, None], "chars": [10, 20], "doc_ids": [["x"], []]}),
+    pd.DataFrame({"doc_id": ["c"], "date": ["2019-05-01"], "chars": [30], "doc_ids": [["y", "z"]]}),
+    pd.DataFrame({"doc_id": ["d"], "date": [None], "chars": [40], "doc_ids": [[]]}),
+]
+
+
+def test_a_table_written_in_batches_reads_back_as_the_whole_table(tmp_path):
+    whole = pd.concat(BATCHES, ignore_index=True)
+    write_table(whole, tmp_path / "whole", "documents")
+    writer = TableWriter(tmp_path / "batched", "documents")
+    for batch in BATCHES:
+        writer.write(batch)
+    writer.close()
+    assert writer.rows == 4
+    pd.testing.assert_frame_equal(read_table(tmp_path / "batched", "documents"), read_table(tmp_path / "whole", "documents"))
+    assert (tmp_path / "batched" / "documents.csv").read_bytes() == (tmp_path / "whole" / "documents.csv").read_bytes()
+    assert sorted(p.name for p in (tmp_path / "batched").iterdir()) == ["documents.csv", "documents.parquet"]
+
+
+def test_one_row_group_per_batch(tmp_path):
+    import pyarrow.parquet as pq
+
+    writer = TableWriter(tmp_path, "documents")
+    for batch in BATCHES:
+        writer.write(batch)
+    writer.close()
+    assert pq.ParquetFile(tmp_path / "documents.parquet").num_row_groups == 3
+
+
+def test_no_batch_writes_the_empty_table(tmp_path):
+    empty = pd.DataFrame({"doc_id": pd.Series(dtype=object)})
+    TableWriter(tmp_path, "places").close(empty)
+    assert list(read_table(tmp_path, "places").columns) == ["doc_id"] and read_table(tmp_path, "places").empty
+
+
+def test_an_aborted_table_leaves_the_previous_one(tmp_path):
+    write_table(BATCHES[0], tmp_path, "documents")
+    writer = TableWriter(tmp_path, "documents")
+    writer.write(BATCHES[1])
+    writer.abort()
+    assert read_table(tmp_path, "documents")["doc_id"].tolist() == ["a", "b"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents.csv", "documents.parquet"]
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"x\")", "+1", "@SUM(A1)"])
+def test_csv_cells_that_look_like_formulas_are_quoted_in_every_batch(tmp_path, cell):
+    writer = TableWriter(tmp_path, "documents")
+    writer.write(pd.DataFrame({"title": ["ok"]}))
+    writer.write(pd.DataFrame({"title": [cell]}))
+    writer.close()
+    assert pd.read_csv(tmp_path / "documents.csv", encoding="utf-8-sig")["title"].tolist() == ["ok", f"'{cell}"]
