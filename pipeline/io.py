@@ -58,7 +58,7 @@ def spreadsheet_rows(df: pd.DataFrame) -> pd.DataFrame:
 
 class TableWriter:
     """A table written batch by batch, so that no stage holds it whole: OUT/name.parquet gets one row group
-    per batch, OUT/name.csv the batch's rows. Both appear complete when `close` is called, or not at all.
+    per batch, and OUT/name.csv its rows. Both appear complete when `close` is called, or not at all.
 
     Batches may disagree on a column's type (all missing in one batch, text in the next): each batch waits
     as a Parquet part in a temporary folder, and close() writes the parts, one at a time, under the types
@@ -71,15 +71,10 @@ class TableWriter:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir, self.name, self.rows = out_dir, name, 0
         self._parts = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
-        self._csv = self._parts / "table.csv"
 
     def write(self, df: pd.DataFrame) -> None:
         """Add a batch of rows."""
-        df = df.reset_index(drop=True)
-        df.to_parquet(self._parts / f"{self.rows:012d}.parquet", index=False)
-        first = self.rows == 0
-        spreadsheet_rows(df).to_csv(self._csv, index=False, header=first, mode="w" if first else "a",
-                                    encoding="utf-8-sig" if first else "utf-8")
+        df.reset_index(drop=True).to_parquet(self._parts / f"{self.rows:012d}.parquet", index=False)
         self.rows += len(df)
 
     def close(self, empty: pd.DataFrame | None = None) -> Path:
@@ -96,11 +91,14 @@ class TableWriter:
                 return write_table(empty if empty is not None else pd.DataFrame(), self.out_dir, self.name)
             schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
             path = self.out_dir / f"{self.name}.parquet"
-            with atomic_path(path) as tmp:
+            with atomic_path(path) as tmp, atomic_path(self.out_dir / f"{self.name}.csv") as csv:
                 with pq.ParquetWriter(tmp, schema) as writer:
-                    for part in parts:
-                        writer.write_table(_conform(pq.read_table(part), schema))
-            os.replace(self._csv, self.out_dir / f"{self.name}.csv")
+                    for n, part in enumerate(parts):
+                        rows = _conform(pq.read_table(part), schema)
+                        writer.write_table(rows)
+                        # the CSV from the agreed types: a batch's whole numbers print as the table's (1.0)
+                        spreadsheet_rows(rows.to_pandas()).to_csv(csv, index=False, header=n == 0, mode="a",
+                                                                 encoding="utf-8-sig" if n == 0 else "utf-8")
             log.debug("wrote %s (%d rows in %d batches)", path, self.rows, len(parts))
             return path
         finally:
@@ -148,6 +146,27 @@ def read_table(out_dir: Path, name: str) -> pd.DataFrame:
         return pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise MissingTableError(f"{path} is damaged ({type(exc).__name__}): run the stage that writes {name!r} again") from exc
+
+
+def read_batches(out_dir: Path, name: str, rows: int):
+    """OUT/name.parquet as DataFrames of at most `rows` rows, in order (the same types as read_table)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    whole = read_table(out_dir, name).iloc[:0]  # the same errors as read_table for a missing or damaged table
+    source = pq.ParquetFile(out_dir / f"{name}.parquet")
+    if source.metadata.num_rows == 0:
+        yield whole  # a table with no rows is one empty batch: what follows still sees its columns
+        return
+    for batch in source.iter_batches(batch_size=rows):
+        yield pa.Table.from_batches([batch], schema=source.schema_arrow).to_pandas()
+
+
+def table_rows(out_dir: Path, name: str) -> int:
+    """The number of rows of OUT/name.parquet (from its footer)."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(out_dir / f"{name}.parquet").metadata.num_rows
 
 
 def to_list(value: object) -> list:

@@ -84,17 +84,38 @@ def run_ingest(args, resources, progress: bool, executor: Executor | None = None
     return f"{len(manifest)} inputs {counts}, {writers['documents'].rows} documents, {writers['places'].rows} place mentions"
 
 
+SEGMENT_BATCH = 5000  # documents segmented and written at a time
+
+
 def run_segment(args, resources, progress: bool, executor: Executor | None = None) -> str:
-    """documents → measures, statistics, slogans, models (+ count flags on documents)."""
+    """documents → measures, statistics, slogans, models (+ count flags on documents), batch by batch."""
+    from pipeline.io import read_batches, table_rows
+    from pipeline.progress import bar
     from pipeline.segment import segment
 
-    tables = segment(read_table(args.out, "documents"), resources, progress=progress, places=read_table(args.out, "places"),
-                     executor=executor)
-    write_table(tables.documents, args.out, "documents")
-    for name in SEGMENT_TABLES:
-        write_table(getattr(tables, name), args.out, name)
-    summary = ", ".join(f"{len(getattr(tables, n))} {n}" for n in SEGMENT_TABLES)
-    failed = int(tables.documents["segment_error"].notna().sum()) if "segment_error" in tables.documents else 0
+    places = read_table(args.out, "places")
+    writers = {name: TableWriter(args.out, name) for name in ("documents", *SEGMENT_TABLES)}
+    empty, failed = {}, 0
+    try:
+        with bar(progress, "segment", table_rows(args.out, "documents")) as done:
+            for documents in read_batches(args.out, "documents", SEGMENT_BATCH):
+                tables = segment(documents, resources, places=places[places["doc_id"].isin(documents["doc_id"])],
+                                 executor=executor)
+                for name in writers:
+                    table = getattr(tables, name)
+                    empty.setdefault(name, table.iloc[:0])
+                    if len(table):
+                        writers[name].write(table)
+                if "segment_error" in tables.documents:
+                    failed += int(tables.documents["segment_error"].notna().sum())
+                done.update(len(documents))
+        for name, writer in writers.items():
+            writer.close(empty.get(name))
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+    summary = ", ".join(f"{writers[n].rows} {n}" for n in SEGMENT_TABLES)
     return summary + (f"; {failed} documents could not be segmented (documents.segment_error says why)" if failed else "")
 
 

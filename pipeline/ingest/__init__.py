@@ -51,7 +51,7 @@ def ingest(corpus: Path, resources, progress: bool = False, metadata: Path | Non
     `executor`: where the per-file, per-page and per-document steps run (this process when None); the
     tables are the same whatever runs them, and whatever the batch size (see IngestStream).
     """
-    stream = IngestStream(corpus, resources, progress, metadata, executor, batch_files or BATCH_FILES)
+    stream = IngestStream(corpus, resources, progress, metadata, executor, batch_files)
     documents, places = [], []
     for docs, mentions in stream.batches():
         documents.append(docs)
@@ -81,9 +81,9 @@ class IngestStream:
     """
 
     def __init__(self, corpus: Path, resources, progress: bool = False, metadata: Path | None = None,
-                 executor: Executor | None = None, batch_files: int = BATCH_FILES) -> None:
+                 executor: Executor | None = None, batch_files: int | None = None) -> None:
         self.corpus, self.resources, self.progress, self.executor = corpus, resources, progress, executor
-        self.batch_files = max(1, batch_files)
+        self.batch_files = max(1, batch_files or BATCH_FILES)
         local = value_of(resources)
         entries = [replace(e, path=e.path.absolute()) for e in corpus_files(corpus)]  # workers may not share our folder
         self.sidecars, self.entries = find_sidecars(entries, corpus, local.columns or DEFAULT_COLUMNS, metadata)
