@@ -287,8 +287,7 @@ def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | 
     common = common_prints(prints, len(texts))
     pairs = candidate_pairs(prints, common)
     del prints
-    rows = aligned(pairs, ids, texts, common, curated, workers)
-    reuse = _directed(pd.DataFrame(rows, columns=REUSE_COLUMNS[:10]), docs)
+    reuse = _directed(aligned(pairs, ids, texts, common, curated, workers), docs)
     locate = locate or (lambda doc_id, start, end: None)
     reuse["measure_a"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_a"], reuse["start_a"], reuse["end_a"])]
     reuse["measure_b"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_b"], reuse["start_b"], reuse["end_b"])]
@@ -301,7 +300,7 @@ POOL_MIN_PAIRS = 500  # below this, starting worker processes costs more than it
 
 
 def aligned(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], common: np.ndarray,
-            curated: tuple[str, ...], workers: int) -> list[dict]:
+            curated: tuple[str, ...], workers: int) -> pd.DataFrame:
     """The passages of every candidate pair, in a process pool when there are many; the same rows either way."""
     if workers <= 1 or len(pairs) < POOL_MIN_PAIRS:
         return align_pairs(pairs, ids, texts, common, curated)
@@ -315,13 +314,15 @@ def aligned(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], comm
         local = {g: n for n, g in enumerate(needed)}
         jobs.append(([(local[i], local[j]) for i, j in chunk], [ids[g] for g in needed], [texts[g] for g in needed]))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(align_pairs, *zip(*jobs), [common] * len(jobs), [curated] * len(jobs))
-        return [row for rows in results for row in rows]
+        found = [f for f in pool.map(align_pairs, *zip(*jobs), [common] * len(jobs), [curated] * len(jobs)) if len(f)]
+    # an empty chunk's columns have no type: leave them out, as one table of every row would
+    return pd.concat(found, ignore_index=True) if found else align_pairs([], ids, texts, common, curated)
 
 
 def align_pairs(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], common: np.ndarray,
-                curated: tuple[str, ...]) -> list[dict]:
-    """The passages of candidate pairs (indices into ids/texts), sorted by left document."""
+                curated: tuple[str, ...]) -> pd.DataFrame:
+    """The passages of candidate pairs (indices into ids/texts), sorted by left document, as a table (its
+    columns travel back from a worker far more compactly than a dict per passage)."""
     from collections import OrderedDict
 
     cache: OrderedDict[int, dict] = OrderedDict()  # a document takes part in many pairs: prepare it once
@@ -338,7 +339,7 @@ def align_pairs(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], 
     rows = []
     for i, j in pairs:
         rows.extend(passages(prepared(i), prepared(j)))
-    return rows
+    return pd.DataFrame(rows, columns=REUSE_COLUMNS[:10])
 
 
 def measures_locator(measures: pd.DataFrame) -> Callable[[str, int, int], str | None]:
