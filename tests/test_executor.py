@@ -103,6 +103,26 @@ def test_documents_are_tokenised_alike_in_workers(documents):
     assert pooled == alone
 
 
+def test_measure_features_and_word_counts_are_alike_in_workers(documents, pipeline_out):
+    from collections import Counter
+
+    from pipeline.analyze import analysis_features, load_analyze_resources, tokenize_documents
+    from pipeline.analyze.clusters import measure_features, practice_measures
+    from pipeline.analyze.sentences import unique_documents
+
+    resources = load_analyze_resources()
+    tokenizer = resources.make_tokenizer()
+    docs = unique_documents(documents)
+    practice = practice_measures(docs, read_table(pipeline_out, "measures"), resources.non_practice)
+    alone = analysis_features(docs, practice, tokenizer, resources.stopwords)
+    pooled = analysis_features(docs, practice, tokenizer, resources.stopwords, Pool(2), resources.userdict)
+    assert pooled == alone
+    # the same as cutting them from each document's whole token list
+    tokens = tokenize_documents(docs, tokenizer, resources.stopwords)
+    assert alone[0] == measure_features(practice, dict(zip(docs["doc_id"], docs["text"])), tokens, tokenizer, resources.stopwords)
+    assert alone[1] == {d: Counter(t.words) for d, t in tokens.items()}
+
+
 @forked
 def test_the_time_budget_holds_in_pool_workers(monkeypatch, resources):
     import pipeline.segment as segment_module

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,13 +83,54 @@ def tokens_of(text: str, shared: tuple["Tokenizer", frozenset[str]]) -> DocToken
     return doc_tokens(text, tokenizer, stopwords)
 
 
+def analysis_features(documents: pd.DataFrame, practice: pd.DataFrame, tokenizer: "Tokenizer", stopwords: frozenset[str],
+                      executor: "Executor | None" = None, userdict: Path | None = None) -> tuple[list[list[str]], dict[str, Counter]]:
+    """What the analysis needs of the documents' words, each document tokenised once: the token list of each
+    practice measure (in `practice` order, see measure_features) and each document's word counts.
+
+    The tokens themselves are dropped document by document (in the workers when an executor of several
+    is given): a corpus of 200 MB holds some 20 million of them.
+    """
+    from pipeline.executor import Shared, map_each
+
+    rows = practice[["doc_id", "heading", "text", "start", "end"]].to_dict("records")
+    by_doc: dict[str, list[int]] = {}
+    for n, row in enumerate(rows):
+        by_doc.setdefault(row["doc_id"], []).append(n)
+    work = [(t if isinstance(t, str) else "", [rows[n] for n in by_doc.get(d, [])])
+            for d, t in zip(documents["doc_id"], documents["text"])]
+    if executor is None or executor.workers <= 1 or userdict is None:
+        found = (words_of(item, (tokenizer, stopwords)) for item in work)
+    else:
+        shared = Shared((tokenizer, stopwords), tokenizer_with_stopwords, (Path(userdict).absolute(), stopwords))
+        found = map_each(executor, words_of, work, shared)
+    features: list[list[str]] = [[] for _ in rows]
+    counts: dict[str, Counter] = {}
+    vocabulary: dict[str, str] = {}
+    for doc_id, (measures, words) in zip(documents["doc_id"], found):
+        for n, tokens in zip(by_doc.get(doc_id, []), measures):
+            features[n] = [vocabulary.setdefault(w, w) for w in tokens]
+        counts[doc_id] = Counter({vocabulary.setdefault(w, w): c for w, c in words.items()})
+    return features, counts
+
+
+def words_of(item: tuple[str, list[dict]], shared: tuple["Tokenizer", frozenset[str]]) -> tuple[list[list[str]], Counter]:
+    """(token list of each of the document's practice measures, the document's word counts) of one document."""
+    from pipeline.analyze.clusters import measure_tokens
+
+    tokenizer, stopwords = shared
+    text, measures = item
+    tokens = doc_tokens(text, tokenizer, stopwords)
+    return [measure_tokens(row, text, tokens, tokenizer, stopwords) for row in measures], Counter(tokens.words)
+
+
 def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources,
                     params: AnalyzeParams | None = None, tokenizer: "Tokenizer | None" = None,
                     workers: int = 1, executor: "Executor | None" = None) -> dict[str, pd.DataFrame]:
     """All analysis tables (no figures, no report) from the segment-stage tables; `workers` processes align
     the candidate pairs of text reuse, `executor` tokenises the documents when no tokenizer is given (the
     tables are the same for any number)."""
-    from pipeline.analyze.clusters import PracticeClusterer, cluster_practices
+    from pipeline.analyze.clusters import PracticeClusterer, cluster_practices, practice_measures
     from pipeline.analyze.county_stats import county_statistics
     from pipeline.analyze.recurrence import model_recurrence
     from pipeline.analyze.regions import compare_regions
@@ -99,17 +141,20 @@ def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources
     userdict = resources.userdict if tokenizer is None else None  # workers can build only the resources' own
     tokenizer = tokenizer or resources.make_tokenizer()
     docs = unique_documents(tables["documents"])
+    practice = practice_measures(docs, _table(tables, "measures"), resources.non_practice)
     with step(f"tokenise {len(docs)} documents", logger):
-        spans = tokenize_documents(docs, tokenizer, resources.stopwords, executor, userdict)
+        features, counts = analysis_features(docs, practice, tokenizer, resources.stopwords, executor, userdict)
     clusterer = PracticeClusterer(k_range=params.k_range, max_k=params.max_k, random_state=params.random_state,
                                   n_jobs=max(workers, executor.workers if executor is not None else 1))
     with step("practice clusters", logger):
-        practice, clusters, diagnostics = cluster_practices(docs, _table(tables, "measures"), spans, tokenizer,
-                                                            resources.stopwords, clusterer, resources.non_practice)
+        practice, clusters, diagnostics = cluster_practices(docs, _table(tables, "measures"), None, tokenizer,
+                                                            resources.stopwords, clusterer, resources.non_practice,
+                                                            features=(practice, features))
+    del features
     with step("regions", logger):
-        regions, region_clusters, region_terms = compare_regions(
-            docs, practice, {d: t.words for d, t in spans.items()}, params.min_prefecture_docs,
-            params.min_region_tokens, params.alpha0, params.n_region_terms)
+        regions, region_clusters, region_terms = compare_regions(docs, practice, counts, params.min_prefecture_docs,
+                                                                 params.min_region_tokens, params.alpha0, params.n_region_terms)
+    del counts
     with step("text reuse", logger):
         reuse, formulas = find_reuse(docs, measures_locator(_table(tables, "measures")), resources.formulas, workers)
         edges, degrees = diffusion(reuse, docs)

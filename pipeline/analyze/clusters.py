@@ -114,17 +114,18 @@ def measure_features(
     stopwords: frozenset[str],
 ) -> list[list[str]]:
     """Token list per measure: heading tokens + text tokens (so the heading counts twice)."""
-    features = []
-    for row in practice.to_dict("records"):
-        doc, text = row["doc_id"], texts.get(row["doc_id"])
-        pos = heading_start(text, row) if doc in doc_tokens else None
-        if pos is None:  # offsets do not match: tokenise the measure on its own
-            heading = row["heading"] if isinstance(row["heading"], str) else ""
-            features.append(tokenize(heading, tokenizer, stopwords) + tokenize(row["text"], tokenizer, stopwords))
-            continue
-        tokens = doc_tokens[doc]
-        features.append(tokens.between(pos, pos + len(row["heading"])) + tokens.between(int(row["start"]), int(row["end"])))
-    return features
+    return [measure_tokens(row, texts.get(row["doc_id"]), doc_tokens.get(row["doc_id"]), tokenizer, stopwords)
+            for row in practice.to_dict("records")]
+
+
+def measure_tokens(row: Mapping[str, Any], text: str | None, tokens: DocTokens | None, tokenizer: "Tokenizer",
+                   stopwords: frozenset[str]) -> list[str]:
+    """One measure's heading tokens + text tokens, cut from its document's tokens when the offsets hold."""
+    pos = heading_start(text, row) if tokens is not None else None
+    if pos is None:  # offsets do not match: tokenise the measure on its own
+        heading = row["heading"] if isinstance(row["heading"], str) else ""
+        return tokenize(heading, tokenizer, stopwords) + tokenize(row["text"], tokenizer, stopwords)
+    return tokens.between(pos, pos + len(row["heading"])) + tokens.between(int(row["start"]), int(row["end"]))
 
 
 # ---------------------------------------------------------------- the model
@@ -509,16 +510,22 @@ def diagnostics_table(model: PracticeClusterer) -> pd.DataFrame:
 def cluster_practices(
     documents: pd.DataFrame,
     measures: pd.DataFrame,
-    doc_spans: dict[str, DocTokens],
+    doc_spans: dict[str, DocTokens] | None,
     tokenizer: "Tokenizer",
     stopwords: frozenset[str],
     clusterer: PracticeClusterer | None = None,
     non_practice: tuple = (),
+    features: tuple[pd.DataFrame, list[list[str]]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(practice_clusters, clusters, cluster_diagnostics) for non-duplicate `documents` and their `measures`."""
-    practice = practice_measures(documents, measures, non_practice)
-    texts = dict(zip(documents["doc_id"], documents["text"]))
-    features = measure_features(practice, texts, doc_spans, tokenizer, stopwords)
+    """(practice_clusters, clusters, cluster_diagnostics) for non-duplicate `documents` and their `measures`.
+
+    `features`: the practice measures and their token lists when already made (analysis_features), else
+    they are cut from `doc_spans`."""
+    if features is None:
+        practice = practice_measures(documents, measures, non_practice)
+        texts = dict(zip(documents["doc_id"], documents["text"]))
+        features = practice, measure_features(practice, texts, doc_spans, tokenizer, stopwords)
+    practice, features = features
     model = (clusterer or PracticeClusterer()).fit(features)
     return (practice_cluster_table(practice, documents, model.labels_), cluster_table(model, practice, documents),
             diagnostics_table(model))

@@ -6,7 +6,8 @@ informative Dirichlet prior: the prior is the corpus term distribution scaled to
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -33,19 +34,16 @@ def region_assignments(documents: pd.DataFrame, min_prefecture_docs: int = 3) ->
     return table.drop_duplicates().sort_values(["level", "region", "doc_id"], kind="stable").reset_index(drop=True)
 
 
-def _identity(tokens: list[str]) -> list[str]:
-    """Analyzer for pre-tokenised input (module level so vectorizers stay picklable)."""
-    return tokens
+def count_matrix(token_lists: Sequence[list[str] | Mapping[str, int]]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Documents × vocabulary term counts and the (alphabetical) vocabulary, from each document's tokens or
+    its word counts."""
+    from sklearn.feature_extraction import DictVectorizer
 
-
-def count_matrix(token_lists: Sequence[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Documents × vocabulary term counts and the (alphabetical) vocabulary."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    if not any(token_lists):
-        return sparse.csr_matrix((len(token_lists), 0)), np.array([], dtype=object)
-    vectorizer = CountVectorizer(analyzer=_identity)
-    return vectorizer.fit_transform(token_lists).tocsr(), vectorizer.get_feature_names_out()
+    counts = [c if isinstance(c, Mapping) else Counter(c) for c in token_lists]
+    if not any(counts):
+        return sparse.csr_matrix((len(counts), 0), dtype=np.int64), np.array([], dtype=object)
+    vectorizer = DictVectorizer(dtype=np.int64, sort=True)
+    return vectorizer.fit_transform(counts).tocsr(), np.asarray(vectorizer.get_feature_names_out(), dtype=object)
 
 
 def log_odds_dirichlet(y_i: np.ndarray, y_j: np.ndarray, prior: np.ndarray, alpha0: float) -> tuple[np.ndarray, np.ndarray]:
@@ -108,7 +106,7 @@ def region_term_table(assign: pd.DataFrame, regions: pd.DataFrame, doc_ids: Sequ
     return pd.concat(frames, ignore_index=True)[REGION_TERM_COLUMNS]
 
 
-def compare_regions(documents: pd.DataFrame, practice_clusters: pd.DataFrame, doc_tokens: dict[str, list[str]],
+def compare_regions(documents: pd.DataFrame, practice_clusters: pd.DataFrame, doc_tokens: Mapping[str, list[str] | Mapping[str, int]],
                     min_prefecture_docs: int = 3, min_tokens: int = 2000, alpha0: float = 1000.0,
                     n_terms: int = 30) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(regions, region_clusters, region_terms) for non-duplicate `documents`."""
