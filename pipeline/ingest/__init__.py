@@ -99,10 +99,11 @@ class IngestStream:
             duplicates, ids, seen = DuplicateIndex(), [], set()
             chrome = recurring.found(_recurring_threshold(recurring.pages))
             with bar(self.progress, "documents", recurring.pages, "page") as done:
-                for path in spilled:
-                    with path.open("rb") as f:
-                        pages = pickle.load(f)
-                    path.unlink()
+                for pages in spilled:
+                    if isinstance(pages, Path):
+                        with pages.open("rb") as f:
+                            path, pages = pages, pickle.load(f)
+                        path.unlink()
                     docs = self._clean(pages, chrome)
                     signatures = list(map_each(self.executor, signature_one, docs, self.resources))
                     docs = mark_duplicates(docs, signatures, duplicates, ids, seen)
@@ -111,8 +112,9 @@ class IngestStream:
                     done.update(len(pages))
                     yield documents, places
 
-    def _prepare_all(self, folder: Path) -> tuple[list[Path], RecurringLines]:
-        """Pass 1: every batch read and prepared, its pages pickled into `folder`, their lines counted."""
+    def _prepare_all(self, folder: Path) -> tuple[list, RecurringLines]:
+        """Pass 1: every batch read and prepared, its pages pickled into `folder` (kept as they are when there
+        is one batch), their lines counted."""
         spilled, recurring, sidecars = [], RecurringLines(), [s for s, _ in self.sidecars]
         with bar(self.progress, "read", len(self.entries), "file") as done:
             for k in range(0, len(self.entries), self.batch_files):
@@ -125,9 +127,12 @@ class IngestStream:
                 pages = list(map_each(self.executor, prepare_one, [r for r in records if r.reason is None], self.resources))
                 for page in pages:
                     recurring.add(page.lines)
-                spilled.append(folder / f"{len(spilled):06d}.pickle")
-                with spilled[-1].open("wb") as f:
-                    pickle.dump(pages, f, protocol=pickle.HIGHEST_PROTOCOL)
+                if len(self.entries) <= self.batch_files:  # one batch: nothing to wait for, keep it
+                    spilled.append(pages)
+                else:
+                    spilled.append(folder / f"{len(spilled):06d}.pickle")
+                    with spilled[-1].open("wb") as f:
+                        pickle.dump(pages, f, protocol=pickle.HIGHEST_PROTOCOL)
                 done.update(len(batch))
         return spilled, recurring
 
