@@ -15,7 +15,7 @@ measures for each process:
 
 It prints a table per size, the ratio pipeline (ingest + segment) / baseline, and between consecutive
 sizes the growth exponent log(t2/t1) / log(s2/s1) of wall time and of peak RSS (1 = linear). The results
-go to bench/_work/scale.json; each process's output to bench/_work/logs/.
+go to bench/_work/scale_<sizes>.json (e.g. scale_10_50.json); each process's output to bench/_work/logs/.
 
 A process running past --timeout (300 s by default) is killed with its workers and shown with its wall time
 as a bound (>300.0); the stages after it are not run. On these corpora analyze is the one that does: every
@@ -144,8 +144,8 @@ def kill_after(pid: int, timeout_s: float, done: threading.Event, expired: threa
         pass
 
 
-def run_size(size_mb: float, seed: int, workers: int | None, timeout_s: float | None) -> dict:
-    """Build (or reuse) the corpus of one size and measure every stage and the baseline on it."""
+def run_size(size_mb: float, seed: int, workers: int | None, timeout_s: float | None, baseline: bool = True) -> dict:
+    """Build (or reuse) the corpus of one size and measure every stage and (unless told not to) the baseline on it."""
     corpus, counts = ensure_corpus(size_mb, seed)
     out, logs, python = WORK / f"out_{size_mb:g}mb", WORK / "logs", sys.executable
     extra = ["--workers", str(workers)] if workers else []
@@ -157,8 +157,8 @@ def run_size(size_mb: float, seed: int, workers: int | None, timeout_s: float | 
         command = [python, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(out),
                    "--stages", stage, "--force", *extra]
         runs[stage] = measure(command, logs / f"{size_mb:g}mb_{stage}.log", timeout_s)
-    baseline = [python, str(ROOT / "bench" / "baseline_naive.py"), str(corpus), "--out", str(WORK / f"baseline_{size_mb:g}mb")]
-    runs["baseline"] = measure(baseline, logs / f"{size_mb:g}mb_baseline.log", timeout_s)
+    naive = [python, str(ROOT / "bench" / "baseline_naive.py"), str(corpus), "--out", str(WORK / f"baseline_{size_mb:g}mb")]
+    runs["baseline"] = measure(naive, logs / f"{size_mb:g}mb_baseline.log", timeout_s) if baseline else None
     runs["ingest+segment"] = combine(runs["ingest"], runs["segment"])
     for run in runs.values():
         if run is not None:
@@ -239,6 +239,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="10,50", help="comma-separated corpus sizes in MB (default: 10,50)")
     parser.add_argument("--workers", type=int, default=None, help="passed to the pipeline (default: its own)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-baseline", action="store_true", help="skip the naive script (it takes about 4 min per 200 MB)")
     parser.add_argument("--timeout", type=float, default=TIMEOUT_S,
                         help=f"seconds one process may run before it is killed and marked timed out (default {TIMEOUT_S:g}; 0: none)")
     args = parser.parse_args(argv)
@@ -249,14 +250,15 @@ def main(argv: list[str] | None = None) -> None:
           flush=True)
     results = []
     for size in sizes:
-        results.append(run_size(size, args.seed, args.workers, args.timeout or None))
+        results.append(run_size(size, args.seed, args.workers, args.timeout or None, not args.no_baseline))
         print(format_size(results[-1]), flush=True)
     if len(results) > 1:
         print(format_growth(results))
     record = {"cores": os.cpu_count(), "workers": args.workers, "seed": args.seed, "timeout_s": args.timeout,
               "results": results}
-    (WORK / "scale.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"results: {WORK / 'scale.json'}")
+    path = WORK / ("scale_" + "_".join(f"{s:g}" for s in sizes) + ".json")  # one file per set of sizes: runs keep each other's
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"results: {path}")
 
 
 if __name__ == "__main__":
