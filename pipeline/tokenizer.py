@@ -3,7 +3,7 @@ jieba otherwise.
 
 Both segment with jieba's own dictionary and the same user words, by the same maximum-probability route
 over the word graph; rjieba does it about 20 times faster, which matters because the analyze stage cuts
-every document of the corpus. `bench/token_agreement.py` measures how often the two agree on the
+every document of the corpus. `bench/bench_tokenizer.py` measures how often the two agree on the
 seed pages and the official reports. The part-of-speech tagger of the statistics stays jieba.posseg,
 whose tagged HMM names unknown words differently.
 """

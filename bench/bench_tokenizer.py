@@ -1,4 +1,4 @@
-"""How far rjieba's words agree with jieba's, and how much faster it cuts: `token_agreement.py [FOLDER ...]`.
+"""How far rjieba's words agree with jieba's, and how much faster it cuts: `bench_tokenizer.py [FOLDER ...]`.
 
 Both backends of `pipeline.tokenizer.Tokenizer` cut the same texts (default: the seed pages and the
 official reports under corpus/) with the analyze stage's user dictionary, with and without HMM. Agreement is
