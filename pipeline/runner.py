@@ -65,7 +65,7 @@ def run_ingest(args, resources, progress: bool, executor: Executor | None = None
     from pipeline.ingest import IngestStream
     from pipeline.schema import check_table, empty_table
 
-    stream = IngestStream(args.corpus, resources, progress, getattr(args, "metadata", None), executor)
+    stream = IngestStream(args.corpus, resources, progress, getattr(args, "metadata", None), executor, spill=args.out)
     writers = {name: TableWriter(args.out, name) for name in ("documents", "places")}
     try:
         for documents, places in stream.batches():

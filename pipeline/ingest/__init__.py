@@ -73,7 +73,8 @@ class IngestStream:
     """Ingest in batches of files, in two passes, holding one batch of texts at a time.
 
     Pass 1 reads and prepares each batch (decoding, main text, OpenCC, lines) and counts the chrome-like
-    lines of its pages; the prepared pages wait on disk in a temporary folder. Recurring lines are site
+    lines of its pages; the prepared pages wait on disk in a temporary folder (`spill`: the output folder
+    in a run, whose disk the user chose for the corpus's tables). Recurring lines are site
     chrome only when seen across the whole corpus, so pass 2 starts when every page has been counted: it
     cleans each batch, signs its documents, marks duplicates against everything before (only signatures
     are kept) and attaches places, yielding the batch's documents and place mentions. The manifest comes
@@ -81,8 +82,9 @@ class IngestStream:
     """
 
     def __init__(self, corpus: Path, resources, progress: bool = False, metadata: Path | None = None,
-                 executor: Executor | None = None, batch_files: int | None = None) -> None:
+                 executor: Executor | None = None, batch_files: int | None = None, spill: Path | None = None) -> None:
         self.corpus, self.resources, self.progress, self.executor = corpus, resources, progress, executor
+        self.spill = spill  # where prepared pages wait between the passes (the system's temporary folder when None)
         self.batch_files = max(1, batch_files or BATCH_FILES)
         local = value_of(resources)
         entries = [replace(e, path=e.path.absolute()) for e in corpus_files(corpus)]  # workers may not share our folder
@@ -94,7 +96,7 @@ class IngestStream:
 
     def batches(self):
         """(documents, places) of each batch of files, in corpus order."""
-        with tempfile.TemporaryDirectory(prefix="pipeline-ingest-") as folder:
+        with tempfile.TemporaryDirectory(prefix=".ingest-pages-", dir=self.spill) as folder:
             spilled, recurring = self._prepare_all(Path(folder))
             duplicates, ids, seen = DuplicateIndex(), [], set()
             chrome = recurring.found(_recurring_threshold(recurring.pages))
