@@ -37,13 +37,15 @@ def region_assignments(documents: pd.DataFrame, min_prefecture_docs: int = 3) ->
 def count_matrix(token_lists: Sequence[list[str] | Mapping[str, int]]) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Documents × vocabulary term counts and the (alphabetical) vocabulary, from each document's tokens or
     its word counts."""
-    from sklearn.feature_extraction import DictVectorizer
-
     counts = [c if isinstance(c, Mapping) else Counter(c) for c in token_lists]
-    if not any(counts):
-        return sparse.csr_matrix((len(counts), 0), dtype=np.int64), np.array([], dtype=object)
-    vectorizer = DictVectorizer(dtype=np.int64, sort=True)
-    return vectorizer.fit_transform(counts).tocsr(), np.asarray(vectorizer.get_feature_names_out(), dtype=object)
+    vocab = sorted(set().union(*counts))
+    column = {word: n for n, word in enumerate(vocab)}
+    indptr = np.cumsum([0, *map(len, counts)])
+    indices = np.fromiter((column[w] for c in counts for w in c), dtype=np.int64, count=int(indptr[-1]))
+    data = np.fromiter((n for c in counts for n in c.values()), dtype=np.int64, count=int(indptr[-1]))
+    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(counts), len(vocab)))
+    matrix.sort_indices()
+    return matrix, np.array(vocab, dtype=object)
 
 
 def log_odds_dirichlet(y_i: np.ndarray, y_j: np.ndarray, prior: np.ndarray, alpha0: float) -> tuple[np.ndarray, np.ndarray]:

@@ -66,3 +66,17 @@ def test_small_regions_are_not_ranked() -> None:
     assert dict(zip(regions["region"], regions["status"])) == {
         "安顺市": "ranked", "云南省": "too_little_text", "贵州省": "ranked"}
     assert set(terms["region"]) <= {"安顺市", "贵州省"} and "云南省" not in set(terms["region"])
+
+
+def test_count_matrix_from_tokens_or_word_counts() -> None:
+    from collections import Counter
+
+    from pipeline.analyze.regions import count_matrix
+
+    tokens = [["合作社", "产业", "合作社"], [], ["党员", "产业"]]
+    from_tokens, vocab = count_matrix(tokens)
+    from_counts, same_vocab = count_matrix([Counter(t) for t in tokens])
+    assert list(vocab) == list(same_vocab) == sorted({"合作社", "产业", "党员"})
+    assert (from_tokens != from_counts).nnz == 0
+    column = {w: n for n, w in enumerate(vocab)}
+    assert from_tokens[0, column["合作社"]] == 2 and from_tokens[2, column["党员"]] == 1 and from_tokens[1].nnz == 0
