@@ -6,6 +6,7 @@ import csv
 import io
 
 import pandas as pd
+import pytest
 
 from pipeline.cli import main
 from pipeline.ingest import ingest
@@ -44,14 +45,15 @@ def test_a_text_column_can_be_named(tmp_path):
     assert docs["title"].tolist() == ["某县经验"] and pd.read_parquet(out / "manifest.parquet")["status"].tolist() == ["accepted"]
 
 
-def test_a_sidecar_describes_the_files_and_is_not_read_as_documents(tmp_path, resources):
+@pytest.mark.parametrize("batch_files", [None, 1], ids=["one batch", "a batch per file"])
+def test_a_sidecar_describes_the_files_and_is_not_read_as_documents(tmp_path, resources, batch_files):
     (tmp_path / "pages").mkdir()
     (tmp_path / "pages" / "a.txt").write_text("党建引领脱贫攻坚\n" + BODY, encoding="utf-8")
     (tmp_path / "pages" / "b.txt").write_text("支部建在产业链上\n" + BODY.replace("1200", "800"), encoding="utf-8")
     write_csv(tmp_path / "manifest.csv", [
         {"文件名": "pages/a.txt", "标题": "镇宁县抓党建促脱贫", "日期": "2018-09-05", "省份": "贵州省", "链接": "http://x.cn/a"},
         {"文件名": "b.txt", "标题": "巍山县产业党建", "日期": "2019-03-01", "省份": "云南省", "链接": "http://x.cn/b"}])
-    tables = ingest(tmp_path, resources)
+    tables = ingest(tmp_path, resources, batch_files=batch_files)  # matches are counted over every batch
     docs = tables.documents.set_index("source")
     assert docs.loc["pages/a.txt", "date"] == "2018-09-05" and docs.loc["pages/a.txt", "url"] == "http://x.cn/a"
     assert docs.loc["pages/b.txt", "province"] == "云南省" and docs.loc["pages/b.txt", "date"] == "2019-03-01"
