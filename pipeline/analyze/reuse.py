@@ -304,19 +304,41 @@ def aligned(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], comm
     """The passages of every candidate pair, in a process pool when there are many; the same rows either way."""
     if workers <= 1 or len(pairs) < POOL_MIN_PAIRS:
         return align_pairs(pairs, ids, texts, common, curated)
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    global _FORKED
     size = -(-len(pairs) // (workers * 4))
     chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
-    jobs = []
-    for chunk in chunks:  # each job carries only the texts of its own documents
-        needed = sorted({i for pair in chunk for i in pair})
-        local = {g: n for n, g in enumerate(needed)}
-        jobs.append(([(local[i], local[j]) for i, j in chunk], [ids[g] for g in needed], [texts[g] for g in needed]))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        found = [f for f in pool.map(align_pairs, *zip(*jobs), [common] * len(jobs), [curated] * len(jobs)) if len(f)]
+    context = multiprocessing.get_context()
+    if context.get_start_method() == "fork":  # workers start as copies of this process: they have the texts
+        _FORKED = (ids, texts, common, curated)
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                found = [f for f in pool.map(_align_forked, chunks) if len(f)]
+        finally:
+            _FORKED = None
+    else:
+        jobs = [_job(chunk, ids, texts) for chunk in chunks]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            found = [f for f in pool.map(align_pairs, *zip(*jobs), [common] * len(jobs), [curated] * len(jobs)) if len(f)]
     # an empty chunk's columns have no type: leave them out, as one table of every row would
     return pd.concat(found, ignore_index=True) if found else align_pairs([], ids, texts, common, curated)
+
+
+_FORKED: tuple | None = None  # (ids, texts, common, curated) of the alignment under way, for forked workers
+
+
+def _align_forked(pairs: list[tuple[int, int]]) -> pd.DataFrame:
+    """align_pairs in a forked worker, on the texts it inherited (only the pairs travel)."""
+    return align_pairs(pairs, *_FORKED)
+
+
+def _job(chunk: list[tuple[int, int]], ids: list[str], texts: list[str]) -> tuple:
+    """A chunk of pairs with the texts of its own documents only, for a worker that starts empty (spawn)."""
+    needed = sorted({i for pair in chunk for i in pair})
+    local = {g: n for n, g in enumerate(needed)}
+    return [(local[i], local[j]) for i, j in chunk], [ids[g] for g in needed], [texts[g] for g in needed]
 
 
 def align_pairs(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], common: np.ndarray,

@@ -195,13 +195,20 @@ def test_a_curated_formula_is_not_reuse_even_in_two_documents(planted):
     assert ("d5", "d6") not in set(zip(found["doc_a"], found["doc_b"]))
 
 
-def test_a_worker_pool_gives_the_same_passages(planted, monkeypatch):
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_a_worker_pool_gives_the_same_passages(planted, monkeypatch, start):
+    """Forked workers align on the texts they inherit; spawned ones receive their documents' texts."""
+    import multiprocessing
+
     import pipeline.analyze.reuse as reuse_module
 
     documents, _ = planted
     alone = find_reuse(documents)[0]
     monkeypatch.setattr(reuse_module, "POOL_MIN_PAIRS", 1)
+    context = multiprocessing.get_context(start)
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: context)
     pd.testing.assert_frame_equal(find_reuse(documents, workers=2)[0], alone)
+    assert reuse_module._FORKED is None  # nothing of the run is left behind
 
 
 def test_a_passage_in_very_many_documents_is_aligned_along_a_chain_and_stays_one_family(monkeypatch):
