@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -19,11 +20,21 @@ def progress(items: list, enabled: bool, desc: str, unit: str = "doc") -> Iterab
 
 @contextmanager
 def step(name: str, logger: logging.Logger) -> Iterator[None]:
-    """Log the start and the duration of one step of a stage (a long analysis says where it is)."""
+    """Log the start, the duration and the memory of one step of a stage (a long analysis says where it is)."""
     logger.info("%s …", name)
     started = time.perf_counter()
     yield
-    logger.info("%s: %.1f s", name, time.perf_counter() - started)
+    logger.info("%s: %.1f s (peak memory so far %s)", name, time.perf_counter() - started, peak_memory())
+
+
+def peak_memory() -> str:
+    """The largest resident size this process has had, as text ("unknown" where the system does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return "unknown"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux, bytes on macOS
+    return f"{peak / (2**30 if sys.platform == 'darwin' else 2**20):.1f} GB"
 
 
 @contextmanager

@@ -1,0 +1,22 @@
+"""Tests for pipeline.progress: what a long run tells its user."""
+from __future__ import annotations
+
+import logging
+import re
+
+from pipeline.progress import bar, step
+
+
+def test_a_step_logs_its_start_duration_and_peak_memory(caplog):
+    with caplog.at_level(logging.INFO), step("practice clusters", logging.getLogger("pipeline.test")):
+        held = bytearray(50 * 2**20)  # 50 MB
+    assert held and [r.getMessage() for r in caplog.records][0] == "practice clusters …"
+    done = caplog.records[-1].getMessage()
+    assert re.fullmatch(r"practice clusters: \d+\.\d s \(peak memory so far \d+\.\d GB\)", done)
+    assert float(re.search(r"(\d+\.\d) GB", done).group(1)) >= 0.05
+
+
+def test_a_bar_off_a_terminal_shows_nothing(capsys):
+    with bar(False, "read", 10, "file") as done:
+        done.update(10)
+    assert capsys.readouterr() == ("", "")
