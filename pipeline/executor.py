@@ -112,8 +112,10 @@ class Pool:
                                    initializer=_install, initargs=(resources, args))
         try:
             futures = [pool.submit(_run_installed, fn, batch) for batch in batches]
-            for n, future in enumerate(futures):
-                yield head + future.result() if n == 0 else future.result()
+            for n in range(len(futures)):
+                # a future keeps its result: drop each once read, or a long map holds every result at once
+                result, futures[n] = futures[n].result(), None
+                yield head + result if n == 0 else result
         except BaseException:  # an error, an interruption or a reader that stopped early: drop what has not started
             pool.shutdown(wait=False, cancel_futures=True)
             raise

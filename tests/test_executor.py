@@ -108,6 +108,7 @@ def test_measure_features_and_word_counts_are_alike_in_workers(documents, pipeli
 
     from pipeline.analyze import analysis_features, load_analyze_resources, tokenize_documents
     from pipeline.analyze.clusters import measure_features, practice_measures
+    from pipeline.analyze.regions import WordCounts
     from pipeline.analyze.sentences import unique_documents
 
     resources = load_analyze_resources()
@@ -120,7 +121,10 @@ def test_measure_features_and_word_counts_are_alike_in_workers(documents, pipeli
     # the same as cutting them from each document's whole token list
     tokens = tokenize_documents(docs, tokenizer, resources.stopwords)
     assert alone[0] == measure_features(practice, dict(zip(docs["doc_id"], docs["text"])), tokens, tokenizer, resources.stopwords)
-    assert alone[1] == {d: Counter(t.words) for d, t in tokens.items()}
+    expected = WordCounts()
+    for d, t in tokens.items():
+        expected.add(d, Counter(t.words))
+    assert alone[1] == expected
 
 
 @forked
@@ -257,3 +261,18 @@ def test_pool_workers_end_when_their_parent_is_killed(tmp_path):
         parent.kill()
         for pid in filter(_running, workers):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_measure_features_in_small_chunks_are_the_same(documents, pipeline_out, monkeypatch):
+    import pipeline.analyze as analyze_module
+    from pipeline.analyze import analysis_features, load_analyze_resources
+    from pipeline.analyze.clusters import practice_measures
+    from pipeline.analyze.sentences import unique_documents
+
+    resources = load_analyze_resources()
+    tokenizer = resources.make_tokenizer()
+    docs = unique_documents(documents)
+    practice = practice_measures(docs, read_table(pipeline_out, "measures"), resources.non_practice)
+    whole = analysis_features(docs, practice, tokenizer, resources.stopwords)
+    monkeypatch.setattr(analyze_module, "ANALYSIS_CHUNK", 3)
+    assert analysis_features(docs, practice, tokenizer, resources.stopwords, Pool(2), resources.userdict) == whole

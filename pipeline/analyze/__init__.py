@@ -83,34 +83,39 @@ def tokens_of(text: str, shared: tuple["Tokenizer", frozenset[str]]) -> DocToken
     return doc_tokens(text, tokenizer, stopwords)
 
 
+ANALYSIS_CHUNK = 5000  # documents tokenised at a time: the work sent to the workers is one chunk's
+
+
 def analysis_features(documents: pd.DataFrame, practice: pd.DataFrame, tokenizer: "Tokenizer", stopwords: frozenset[str],
-                      executor: "Executor | None" = None, userdict: Path | None = None) -> tuple[list[list[str]], dict[str, Counter]]:
+                      executor: "Executor | None" = None, userdict: Path | None = None) -> tuple[list[list[str]], "WordCounts"]:
     """What the analysis needs of the documents' words, each document tokenised once: the token list of each
     practice measure (in `practice` order, see measure_features) and each document's word counts.
 
     The tokens themselves are dropped document by document (in the workers when an executor of several
-    is given): a corpus of 200 MB holds some 20 million of them.
+    is given): a corpus of 200 MB holds some 20 million of them. Documents go in chunks, and the counts are
+    kept as one sparse matrix, so that a corpus of 1 GB does not hold a dictionary per document.
     """
+    from pipeline.analyze.regions import WordCounts
     from pipeline.executor import Shared, map_each
 
     rows = practice[["doc_id", "heading", "text", "start", "end"]].to_dict("records")
     by_doc: dict[str, list[int]] = {}
     for n, row in enumerate(rows):
         by_doc.setdefault(row["doc_id"], []).append(n)
-    work = [(t if isinstance(t, str) else "", [rows[n] for n in by_doc.get(d, [])])
-            for d, t in zip(documents["doc_id"], documents["text"])]
-    if executor is None or executor.workers <= 1 or userdict is None:
-        found = (words_of(item, (tokenizer, stopwords)) for item in work)
-    else:
-        shared = Shared((tokenizer, stopwords), tokenizer_with_stopwords, (Path(userdict).absolute(), stopwords))
-        found = map_each(executor, words_of, work, shared)
+    pooled = executor is not None and executor.workers > 1 and userdict is not None
+    shared = Shared((tokenizer, stopwords), tokenizer_with_stopwords, (Path(userdict).absolute(), stopwords)) if pooled else None
     features: list[list[str]] = [[] for _ in rows]
-    counts: dict[str, Counter] = {}
-    vocabulary: dict[str, str] = {}
-    for doc_id, (measures, words) in zip(documents["doc_id"], found):
-        for n, tokens in zip(by_doc.get(doc_id, []), measures):
-            features[n] = [vocabulary.setdefault(w, w) for w in tokens]
-        counts[doc_id] = Counter({vocabulary.setdefault(w, w): c for w, c in words.items()})
+    counts, vocabulary = WordCounts(), {}
+    ids = documents["doc_id"].tolist()
+    for k in range(0, len(ids), ANALYSIS_CHUNK):
+        chunk = ids[k : k + ANALYSIS_CHUNK]
+        work = [(t if isinstance(t, str) else "", [rows[n] for n in by_doc.get(d, [])])
+                for d, t in zip(chunk, documents["text"].iloc[k : k + ANALYSIS_CHUNK])]
+        found = map_each(executor, words_of, work, shared) if pooled else (words_of(item, (tokenizer, stopwords)) for item in work)
+        for doc_id, (measures, words) in zip(chunk, found):
+            for n, tokens in zip(by_doc.get(doc_id, []), measures):
+                features[n] = [vocabulary.setdefault(w, w) for w in tokens]
+            counts.add(doc_id, words)
     return features, counts
 
 

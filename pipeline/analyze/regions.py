@@ -48,6 +48,44 @@ def count_matrix(token_lists: Sequence[list[str] | Mapping[str, int]]) -> tuple[
     return matrix, np.array(vocab, dtype=object)
 
 
+class WordCounts:
+    """Each document's word counts as one sparse matrix (documents × words), added document by document:
+    a dictionary per document took tens of kilobytes, a row here a few."""
+
+    def __init__(self) -> None:
+        self.column: dict[str, int] = {}
+        self.doc_ids: list[str] = []
+        self._indices: list[np.ndarray] = []
+        self._data: list[np.ndarray] = []
+
+    def add(self, doc_id: str, counts: Mapping[str, int]) -> None:
+        """One document's counts."""
+        self.doc_ids.append(doc_id)
+        self._indices.append(np.fromiter((self.column.setdefault(w, len(self.column)) for w in counts), dtype=np.int64,
+                                         count=len(counts)))
+        self._data.append(np.fromiter(counts.values(), dtype=np.int64, count=len(counts)))
+
+    def matrix(self) -> tuple[list[str], sparse.csr_matrix, np.ndarray]:
+        """(doc ids in sorted order, their counts with the words in alphabetical order, the words)."""
+        vocab = sorted(self.column)
+        rank = np.empty(len(vocab), dtype=np.int64)
+        rank[[self.column[w] for w in vocab]] = np.arange(len(vocab))
+        indptr = np.cumsum([0, *map(len, self._data)])
+        indices = rank[np.concatenate(self._indices)] if self._indices else np.zeros(0, dtype=np.int64)
+        data = np.concatenate(self._data) if self._data else np.zeros(0, dtype=np.int64)
+        counts = sparse.csr_matrix((data, indices, indptr), shape=(len(self.doc_ids), len(vocab)))
+        order = sorted(range(len(self.doc_ids)), key=self.doc_ids.__getitem__)
+        counts = counts[order]
+        counts.sort_indices()
+        return [self.doc_ids[i] for i in order], counts, np.array(vocab, dtype=object)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WordCounts):
+            return NotImplemented
+        (a_ids, a, a_vocab), (b_ids, b, b_vocab) = self.matrix(), other.matrix()
+        return a_ids == b_ids and list(a_vocab) == list(b_vocab) and (a != b).nnz == 0
+
+
 def log_odds_dirichlet(y_i: np.ndarray, y_j: np.ndarray, prior: np.ndarray, alpha0: float) -> tuple[np.ndarray, np.ndarray]:
     """(delta, z) of group i vs group j per term, with prior a = alpha0 · prior / sum(prior)."""
     y_i, y_j, prior = (np.asarray(v, dtype=float) for v in (y_i, y_j, prior))
@@ -108,13 +146,17 @@ def region_term_table(assign: pd.DataFrame, regions: pd.DataFrame, doc_ids: Sequ
     return pd.concat(frames, ignore_index=True)[REGION_TERM_COLUMNS]
 
 
-def compare_regions(documents: pd.DataFrame, practice_clusters: pd.DataFrame, doc_tokens: Mapping[str, list[str] | Mapping[str, int]],
+def compare_regions(documents: pd.DataFrame, practice_clusters: pd.DataFrame,
+                    doc_tokens: "Mapping[str, list[str] | Mapping[str, int]] | WordCounts",
                     min_prefecture_docs: int = 3, min_tokens: int = 2000, alpha0: float = 1000.0,
                     n_terms: int = 30) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(regions, region_clusters, region_terms) for non-duplicate `documents`."""
     assign = region_assignments(documents, min_prefecture_docs)
-    doc_ids = sorted(doc_tokens)
-    counts, vocab = count_matrix([doc_tokens[d] for d in doc_ids])
+    if isinstance(doc_tokens, WordCounts):
+        doc_ids, counts, vocab = doc_tokens.matrix()
+    else:
+        doc_ids = sorted(doc_tokens)
+        counts, vocab = count_matrix([doc_tokens[d] for d in doc_ids])
     n_tokens = pd.Series(np.asarray(counts.sum(axis=1)).ravel(), index=doc_ids)
     regions = region_table(assign, documents, n_tokens, min_tokens)
     terms = region_term_table(assign, regions, doc_ids, counts, vocab, alpha0, n_terms)

@@ -80,3 +80,33 @@ def test_count_matrix_from_tokens_or_word_counts() -> None:
     assert (from_tokens != from_counts).nnz == 0
     column = {w: n for n, w in enumerate(vocab)}
     assert from_tokens[0, column["合作社"]] == 2 and from_tokens[2, column["党员"]] == 1 and from_tokens[1].nnz == 0
+
+
+def test_word_counts_added_document_by_document_make_the_count_matrix() -> None:
+    from collections import Counter
+
+    from pipeline.analyze.regions import WordCounts, count_matrix
+
+    tokens = {"d2": ["党员", "产业"], "d1": ["合作社", "产业", "合作社"], "d3": []}
+    counts = WordCounts()
+    for doc_id, words in tokens.items():  # not in doc_id order
+        counts.add(doc_id, Counter(words))
+    doc_ids, matrix, vocab = counts.matrix()
+    expected, expected_vocab = count_matrix([tokens[d] for d in sorted(tokens)])
+    assert doc_ids == ["d1", "d2", "d3"] and list(vocab) == list(expected_vocab)
+    assert (matrix != expected).nnz == 0
+    regions_from_counts = compare_regions(DOCS, PRACTICE, _word_counts(TOKENS), min_prefecture_docs=2, min_tokens=5)
+    regions_from_tokens = compare_regions(DOCS, PRACTICE, TOKENS, min_prefecture_docs=2, min_tokens=5)
+    for a, b in zip(regions_from_counts, regions_from_tokens):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def _word_counts(tokens):
+    from collections import Counter
+
+    from pipeline.analyze.regions import WordCounts
+
+    counts = WordCounts()
+    for doc_id, words in tokens.items():
+        counts.add(doc_id, Counter(words))
+    return counts
