@@ -139,24 +139,17 @@ def atomic_path(path: Path):
 
 def read_table(out_dir: Path, name: str) -> pd.DataFrame:
     """Read OUT/name.parquet, with an actionable error if it is missing or unreadable."""
-    path = out_dir / f"{name}.parquet"
-    if not path.exists():
-        raise MissingTableError(f"{path} not found: run the stage that writes {name!r} first")
-    try:
-        return pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise MissingTableError(f"{path} is damaged ({type(exc).__name__}): run the stage that writes {name!r} again") from exc
+    return _readable(out_dir, name, pd.read_parquet)
 
 
 def read_batches(out_dir: Path, name: str, rows: int):
-    """OUT/name.parquet as DataFrames of at most `rows` rows, in order (the same types as read_table)."""
+    """OUT/name.parquet as DataFrames of at most `rows` rows, in order (the same types and errors as
+    read_table), without reading the whole table."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    whole = read_table(out_dir, name).iloc[:0]  # the same errors as read_table for a missing or damaged table
-    source = pq.ParquetFile(out_dir / f"{name}.parquet")
+    source = parquet_file(out_dir, name)
     if source.metadata.num_rows == 0:
-        yield whole  # a table with no rows is one empty batch: what follows still sees its columns
+        yield source.schema_arrow.empty_table().to_pandas()  # one empty batch: what follows still sees the columns
         return
     for batch in source.iter_batches(batch_size=rows):
         yield pa.Table.from_batches([batch], schema=source.schema_arrow).to_pandas()
@@ -164,9 +157,25 @@ def read_batches(out_dir: Path, name: str, rows: int):
 
 def table_rows(out_dir: Path, name: str) -> int:
     """The number of rows of OUT/name.parquet (from its footer)."""
+    return parquet_file(out_dir, name).metadata.num_rows
+
+
+def parquet_file(out_dir: Path, name: str):
+    """OUT/name.parquet opened for reading by row groups, with read_table's errors."""
     import pyarrow.parquet as pq
 
-    return pq.ParquetFile(out_dir / f"{name}.parquet").metadata.num_rows
+    return _readable(out_dir, name, pq.ParquetFile)
+
+
+def _readable(out_dir: Path, name: str, opener):
+    """opener(OUT/name.parquet), with an actionable error if the table is missing or unreadable."""
+    path = out_dir / f"{name}.parquet"
+    if not path.exists():
+        raise MissingTableError(f"{path} not found: run the stage that writes {name!r} first")
+    try:
+        return opener(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise MissingTableError(f"{path} is damaged ({type(exc).__name__}): run the stage that writes {name!r} again") from exc
 
 
 def to_list(value: object) -> list:

@@ -36,16 +36,12 @@ def region_assignments(documents: pd.DataFrame, min_prefecture_docs: int = 3) ->
 
 def count_matrix(token_lists: Sequence[list[str] | Mapping[str, int]]) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Documents × vocabulary term counts and the (alphabetical) vocabulary, from each document's tokens or
-    its word counts."""
-    counts = [c if isinstance(c, Mapping) else Counter(c) for c in token_lists]
-    vocab = sorted(set().union(*counts))
-    column = {word: n for n, word in enumerate(vocab)}
-    indptr = np.cumsum([0, *map(len, counts)])
-    indices = np.fromiter((column[w] for c in counts for w in c), dtype=np.int64, count=int(indptr[-1]))
-    data = np.fromiter((n for c in counts for n in c.values()), dtype=np.int64, count=int(indptr[-1]))
-    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(counts), len(vocab)))
-    matrix.sort_indices()
-    return matrix, np.array(vocab, dtype=object)
+    its word counts, rows in input order."""
+    counts = WordCounts()
+    for n, tokens in enumerate(token_lists):
+        counts.add(n, tokens if isinstance(tokens, Mapping) else Counter(tokens))  # numbers sort in input order
+    _, matrix, vocab = counts.matrix()
+    return matrix, vocab
 
 
 class WordCounts:
@@ -58,7 +54,7 @@ class WordCounts:
         self._indices: list[np.ndarray] = []
         self._data: list[np.ndarray] = []
 
-    def add(self, doc_id: str, counts: Mapping[str, int]) -> None:
+    def add(self, doc_id: str | int, counts: Mapping[str, int]) -> None:
         """One document's counts."""
         self.doc_ids.append(doc_id)
         self._indices.append(np.fromiter((self.column.setdefault(w, len(self.column)) for w in counts), dtype=np.int64,

@@ -13,7 +13,6 @@ import pandas as pd
 
 from pipeline.executor import Executor, map_each, value_of
 from pipeline.progress import bar
-from pipeline.progress import progress as progress_bar
 from pipeline.schema import check_table, empty_table
 
 from .boilerplate import RecurringLines
@@ -109,7 +108,7 @@ class IngestStream:
                     docs = self._clean(pages, chrome)
                     signatures = list(map_each(self.executor, signature_one, docs, self.resources))
                     docs = mark_duplicates(docs, signatures, duplicates, ids, seen)
-                    documents, places = attach_places(docs, self.resources, False, self.executor)
+                    documents, places = attach_places(docs, self.resources, self.executor)
                     self.placed.append(documents[["source", "doc_id", "duplicate_of"]] if len(documents) else documents)
                     done.update(len(pages))
                     yield documents, places
@@ -250,11 +249,10 @@ def mark_duplicates(docs: list[dict], signatures: list[Signature] | None = None,
 PLACE_COLUMNS = ("province", "prefecture", "county", "adcode", "place_level", "place_confidence", "place_conflict")
 
 
-def attach_places(docs: list[dict], resources, progress: bool = False,
-                  executor: Executor | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def attach_places(docs: list[dict], resources, executor: Executor | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Documents with the place they are about, and every place mention with its span."""
     rows, mentions = [], []
-    for row, found in progress_bar(map_each(executor, place_one, docs, resources), progress, "places"):
+    for row, found in map_each(executor, place_one, docs, resources):
         rows.append(row)
         mentions.extend(found)
     documents = pd.DataFrame(rows) if rows else empty_table("documents")

@@ -221,10 +221,12 @@ def test_past_fit_sample_the_model_fitted_on_a_sample_labels_every_measure() -> 
     assert all(score is not None and 0 <= score <= 1 for score in sampled.stability_)
 
 
-def test_under_fit_sample_every_measure_is_fitted() -> None:
-    lists, _ = _three_practices(20)
-    whole, large = PracticeClusterer(k_range=(3, 3)).fit(lists), PracticeClusterer(k_range=(3, 3), fit_sample=10_000).fit(lists)
-    assert (whole.labels_ == large.labels_).all() and whole.diagnostics_ == large.diagnostics_
+def test_under_fit_sample_every_measure_is_fitted_and_past_it_a_seeded_sample() -> None:
+    model = PracticeClusterer(fit_sample=100)
+    assert (model._sample(100) == np.arange(100)).all()
+    sample = model._sample(1000)
+    assert len(sample) == 100 == len(set(sample.tolist())) and (np.diff(sample) > 0).all() and sample.max() < 1000
+    assert (PracticeClusterer(fit_sample=100)._sample(1000) == sample).all()  # the same rows on every run
 
 
 def adjusted_rand(a, b) -> float:
