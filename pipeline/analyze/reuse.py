@@ -26,8 +26,7 @@ COMMON_SHARE of the documents, and in at least COMMON_MIN_DOCUMENTS); those stre
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -101,18 +100,41 @@ def common_prints(prints: list[np.ndarray], n_docs: int) -> np.ndarray:
 
 
 def candidate_pairs(prints: list[np.ndarray], common: np.ndarray) -> list[tuple[int, int]]:
-    """Document index pairs (i < j) sharing at least MIN_SHARED fingerprints that are not formulas."""
-    counts: dict[tuple[int, int], int] = defaultdict(int)
+    """Document index pairs (i < j) sharing at least MIN_SHARED fingerprints that are not formulas.
+
+    Pairs are counted as numbers (i · documents + j), each range of fingerprints at once: a dictionary
+    of pairs had taken 20 s at 200 MB."""
+    n_docs = np.int64(max(len(prints), 1))
+    codes, counts = [], []
     for values, owners in parts([p[~np.isin(p, common)] for p in prints]):
         if not len(values):
             continue
         starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
         sizes = np.diff(np.r_[starts, len(values)])
-        for start, size in zip(starts[sizes >= 2].tolist(), sizes[sizes >= 2].tolist()):  # most prints: one document
-            members = sorted(set(owners[start : start + size].tolist()))
-            for pair in holder_pairs(members):
-                counts[pair] += 1
-    return sorted(pair for pair, n in counts.items() if n >= MIN_SHARED)
+        # a document holds each of its fingerprints once, and owners are in document order within a value
+        first, second = holder_pair_arrays(owners.astype(np.int64), starts, sizes)
+        unique, n = np.unique(first * n_docs + second, return_counts=True)
+        codes.append(unique), counts.append(n)
+    if not codes:
+        return []
+    unique, where = np.unique(np.concatenate(codes), return_inverse=True)
+    shared = np.bincount(where, weights=np.concatenate(counts)) if len(unique) else np.zeros(0)
+    kept = unique[shared >= MIN_SHARED]
+    return list(zip((kept // n_docs).tolist(), (kept % n_docs).tolist()))
+
+
+def holder_pair_arrays(owners: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """holder_pairs of every group of holders (owners[start : start + size], in document order) at once,
+    as (first documents, second documents); groups of one size are taken together."""
+    firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for size in np.unique(sizes[sizes >= 2]).tolist():  # most prints: one document
+        members = owners[starts[sizes == size][:, None] + np.arange(size)]
+        if size <= MAX_HOLDERS:
+            left, right = np.triu_indices(size, k=1)
+        else:
+            left, right = np.arange(size - 1), np.arange(1, size)
+        firsts.append(members[:, left].ravel()), seconds.append(members[:, right].ravel())
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
 def holder_pairs(members: list[int]) -> list[tuple[int, int]]:
@@ -124,29 +146,39 @@ def holder_pairs(members: list[int]) -> list[tuple[int, int]]:
     return list(zip(members, members[1:]))
 
 
-def seeds(a: dict, b: dict) -> list[tuple[int, int]]:
-    """(position in a, position in b) of every shared K-gram outside formulas, by position in a.
+def seed_arrays(a: dict, b: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(positions in a, positions in b) of every shared K-gram outside formulas, sorted by (i, j).
 
-    Vectorised: the K-grams of b sorted by hash once (kept with the prepared document), those of a looked
-    up in them with a binary search; only the few hashes found on both sides are visited in Python.
+    Vectorised: b's distinct K-gram hashes are sorted once (kept with the prepared document) and a's looked
+    up in them with one binary search; a hash held several times in b pairs with each of its positions.
     """
     order_a, sorted_a = _sorted_grams(a)
     order_b, sorted_b = _sorted_grams(b)
     if not len(sorted_a) or not len(sorted_b):
-        return []
-    lo = np.searchsorted(sorted_b, sorted_a)
-    counts = np.searchsorted(sorted_b, sorted_a, side="right") - lo
-    hit = np.flatnonzero(counts)
-    counts = counts[hit]
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    unique_b, first_b, count_b = _distinct_grams(b)
+    slot = np.minimum(np.searchsorted(unique_b, sorted_a), len(unique_b) - 1)
+    hit = np.flatnonzero(unique_b[slot] == sorted_a)
+    slot = slot[hit]
+    counts = count_b[slot]
     # every (K-gram of a, equal-hash K-gram of b): hits with several equal hashes in b are repeated
     within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     i = order_a[np.repeat(hit, counts)]
-    j = order_b[np.repeat(lo[hit], counts) + within]
+    j = order_b[np.repeat(first_b[slot], counts) + within]
     window = np.arange(K)
     same = (_codes(a)[i[:, None] + window] == _codes(b)[j[:, None] + window]).all(axis=1)  # a hash collision is no seed
     i, j = i[same], j[same]
     order = np.lexsort((j, i))
-    return list(zip(i[order].tolist(), j[order].tolist()))
+    return i[order], j[order]
+
+
+def _distinct_grams(doc: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct hashes, index of each one's first place in the sorted K-grams, its count) (cached)."""
+    if "distinct" not in doc:
+        _, hashes = _sorted_grams(doc)
+        first = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]]) if len(hashes) else np.zeros(0, dtype=np.int64)
+        doc["distinct"] = (hashes[first], first, np.diff(np.r_[first, len(hashes)]))
+    return doc["distinct"]
 
 
 def _codes(doc: dict) -> np.ndarray:
@@ -205,26 +237,69 @@ def covered(chain: np.ndarray, side: int) -> int:
     return int(np.clip(ends - np.maximum(starts, reached), 0, None).sum())
 
 
+def simple_chains(i: np.ndarray, j: np.ndarray) -> np.ndarray | None:
+    """Where each chain starts (indices into the seeds), when the greedy chaining needs no search: every seed
+    either extends the one before it or lies beyond the reach of all before it. Then a chain is a run of
+    consecutive seeds, and chains() would return the same runs in the same order. None otherwise (seeds of
+    repeated text, crossing diagonals), for chains() to decide."""
+    reach = GAP + K
+    di, dj = np.diff(i), np.diff(j)
+    links = (di > 0) & (di <= reach) & (dj > 0) & (dj <= reach) & (np.abs(di - dj) <= DRIFT)
+    if not (links | (di > reach)).all():
+        return None
+    return np.flatnonzero(np.r_[True, ~links])
+
+
 def passages(a: dict, b: dict) -> list[dict]:
     """The shared passages of two prepared documents (see prepare), as spans of their clean texts."""
+    i, j = seed_arrays(a, b)
+    if not len(i):
+        return []
+    starts = simple_chains(i, j)
+    if starts is None:
+        return [p for chain in chains(list(zip(i.tolist(), j.tolist())))
+                if (p := _passage(a, b, np.array(chain, dtype=np.int64))) is not None]
+    ends = np.r_[starts[1:], len(i)]
+    # in a simple chain both sides rise: its spans run from its first seed to its last, and its exact
+    # K-grams cover K letters for the first seed and min(K, step) for each next one
+    start_a, end_a, start_b, end_b = i[starts], i[ends - 1] + K, j[starts], j[ends - 1] + K
+    long = np.minimum(end_a - start_a, end_b - start_b) >= MIN_CHARS
     out = []
-    for chain in chains(seeds(a, b)):
-        chain = np.array(chain, dtype=np.int64)
-        start_a, end_a = int(chain[0, 0]), int(chain[-1, 0]) + K
-        start_b, end_b = int(chain[:, 1].min()), int(chain[:, 1].max()) + K
-        if min(end_a - start_a, end_b - start_b) < MIN_CHARS:
-            continue
-        if formula_share(a["formula"], start_a, end_a) > MAX_FORMULA_SHARE:
-            continue
-        sa, ea = int(a["offsets"][start_a]), int(a["offsets"][end_a - 1]) + 1
-        sb, eb = int(b["offsets"][start_b]), int(b["offsets"][end_b - 1]) + 1
-        similarity = round(min(covered(chain, 0) / (end_a - start_a), covered(chain, 1) / (end_b - start_b)), 3)
-        if similarity < MIN_SIMILARITY:
-            continue
-        out.append({"doc_a": a["doc_id"], "doc_b": b["doc_id"], "start_a": sa, "end_a": ea, "start_b": sb, "end_b": eb,
-                    "text_a": a["text"][sa:ea], "text_b": b["text"][sb:eb], "similarity": similarity,
-                    "chars": int(min(end_a - start_a, end_b - start_b))})
-    return out
+    for n in np.flatnonzero(long).tolist():
+        seg = slice(int(starts[n]), int(ends[n]))
+        out.append(_span_row(a, b, int(start_a[n]), int(end_a[n]), int(start_b[n]), int(end_b[n]),
+                             _covered_run(i[seg]), _covered_run(j[seg])))
+    return [row for row in out if row is not None]
+
+
+def _covered_run(positions: np.ndarray) -> int:
+    """Letters covered by K-grams at rising positions."""
+    return int(K + np.minimum(np.diff(positions), K).sum())
+
+
+def _passage(a: dict, b: dict, chain: np.ndarray) -> dict | None:
+    """The passage of one chain of seeds (rows of (i, j)), or None when it is too short or not reuse."""
+    start_a, end_a = int(chain[0, 0]), int(chain[-1, 0]) + K
+    start_b, end_b = int(chain[:, 1].min()), int(chain[:, 1].max()) + K
+    if min(end_a - start_a, end_b - start_b) < MIN_CHARS:
+        return None
+    return _span_row(a, b, start_a, end_a, start_b, end_b, covered(chain, 0), covered(chain, 1))
+
+
+def _span_row(a: dict, b: dict, start_a: int, end_a: int, start_b: int, end_b: int, covered_a: int,
+              covered_b: int) -> dict | None:
+    """A passage's row from its letter spans and the letters its exact seeds cover on each side, or None
+    when it is mostly formula or too loosely matched."""
+    if formula_share(a["formula"], start_a, end_a) > MAX_FORMULA_SHARE:
+        return None
+    similarity = round(min(covered_a / (end_a - start_a), covered_b / (end_b - start_b)), 3)
+    if similarity < MIN_SIMILARITY:
+        return None
+    sa, ea = int(a["offsets"][start_a]), int(a["offsets"][end_a - 1]) + 1
+    sb, eb = int(b["offsets"][start_b]), int(b["offsets"][end_b - 1]) + 1
+    return {"doc_a": a["doc_id"], "doc_b": b["doc_id"], "start_a": sa, "end_a": ea, "start_b": sb, "end_b": eb,
+            "text_a": a["text"][sa:ea], "text_b": b["text"][sb:eb], "similarity": similarity,
+            "chars": int(min(end_a - start_a, end_b - start_b))}
 
 
 def formula_share(mask: np.ndarray, start: int, end: int) -> float:
@@ -281,9 +356,11 @@ def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | 
     Memory stays bounded: only each document's fingerprints (a quarter of its K-grams) are held for the
     whole corpus; documents are prepared again when a pair of them is aligned.
     """
-    docs = _originals(documents)
-    ids, texts = docs["doc_id"].tolist(), [t if isinstance(t, str) else "" for t in docs["text"]]
-    prints = [fingerprints(gram_hashes(letters(t)[0])) for t in texts]
+    from pipeline.analyze.sentences import unique_documents
+
+    docs = unique_documents(documents)
+    ids, texts = docs["doc_id"].tolist(), Texts(docs["text"])
+    prints = per_document(document_prints, texts, workers)
     common = common_prints(prints, len(texts))
     pairs = candidate_pairs(prints, common)
     del prints
@@ -292,7 +369,50 @@ def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | 
     reuse["measure_a"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_a"], reuse["start_a"], reuse["end_a"])]
     reuse["measure_b"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_b"], reuse["start_b"], reuse["end_b"])]
     reuse = reuse.sort_values(["doc_a", "doc_b", "start_a"], kind="stable").reset_index(drop=True)
-    return reuse[REUSE_COLUMNS], common_formulas(ids, texts, common, curated)
+    return reuse[REUSE_COLUMNS], common_formulas(ids, texts, common, curated, workers)
+
+
+def document_prints(text: str) -> np.ndarray:
+    """The fingerprints of one text."""
+    return fingerprints(gram_hashes(letters(text)[0]))
+
+
+POOL_MIN_DOCUMENTS = 2000  # documents below which a per-document step runs in this process
+
+
+def per_document(fn: Callable, texts: list[str], workers: int, extra: tuple = ()) -> list:
+    """fn(text, *extra) of every text, in order; in a pool of `workers` processes when there are many
+    (forked workers use the texts they inherit, spawned ones receive theirs)."""
+    if workers <= 1 or len(texts) < POOL_MIN_DOCUMENTS:
+        return [fn(text, *extra) for text in texts]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED_TEXTS
+    size = -(-len(texts) // (workers * 4))
+    ranges = [(k, min(k + size, len(texts))) for k in range(0, len(texts), size)]
+    context = multiprocessing.get_context()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        if context.get_start_method() == "fork":
+            _FORKED_TEXTS = texts
+            try:
+                found = list(pool.map(_apply_forked, ranges, [fn] * len(ranges), [extra] * len(ranges)))
+            finally:
+                _FORKED_TEXTS = None
+        else:
+            found = list(pool.map(_apply, [texts[a:b] for a, b in ranges], [fn] * len(ranges), [extra] * len(ranges)))
+    return [result for chunk in found for result in chunk]
+
+
+_FORKED_TEXTS: list[str] | None = None  # the texts of the per-document step under way, for forked workers
+
+
+def _apply_forked(span: tuple[int, int], fn: Callable, extra: tuple) -> list:
+    return _apply(_FORKED_TEXTS[span[0] : span[1]], fn, extra)
+
+
+def _apply(texts: list[str], fn: Callable, extra: tuple) -> list:
+    return [fn(text, *extra) for text in texts]
 
 
 PREPARED_CACHE = 4096  # prepared documents kept while aligning (a few tens of kB each)
@@ -365,20 +485,51 @@ def align_pairs(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], 
 
 
 def measures_locator(measures: pd.DataFrame) -> Callable[[str, int, int], str | None]:
-    """(doc_id, start, end) → the innermost measure holding the span, from the measures table."""
-    from pipeline.segment import measure_locator
+    """(doc_id, start, end) → the innermost measure holding the span, from the measures table.
 
-    by_doc = {d: measure_locator(g.to_dict("records")) for d, g in measures.groupby("doc_id", sort=False)} if len(measures) else {}
-    return lambda doc_id, start, end: by_doc[doc_id](start, end) if doc_id in by_doc else None
+    The same answer as segment.measure_locator over the document's measures (the last measure starting at
+    or before the span, or the nearest of its ancestors holding it), from one sort of the whole table: a
+    locator per document had cost a minute at 200 MB.
+    """
+    import bisect
+
+    if not len(measures):
+        return lambda doc_id, start, end: None
+    m = measures[["doc_id", "measure_id", "parent_id", "start", "end"]].sort_values(
+        ["doc_id", "start", "end"], ascending=[True, True, False], kind="stable")
+    docs, ids, parents = m["doc_id"].tolist(), m["measure_id"].tolist(), m["parent_id"].tolist()
+    starts, ends = m["start"].astype("int64").tolist(), m["end"].astype("int64").tolist()
+    row = {(d, i): n for n, (d, i) in enumerate(zip(docs, ids))}
+    bounds = np.flatnonzero(np.r_[True, m["doc_id"].to_numpy()[1:] != m["doc_id"].to_numpy()[:-1], True])
+    ranges = {docs[lo]: (lo, hi) for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist())}
+
+    def locate(doc_id: str, start: int, end: int) -> str | None:
+        if doc_id not in ranges:
+            return None
+        lo, hi = ranges[doc_id]
+        n = bisect.bisect_right(starts, start, lo, hi) - 1
+        while n >= lo and not (starts[n] <= start and end <= ends[n]):
+            n = row.get((doc_id, parents[n]), -1) if isinstance(parents[n], str) else -1
+        return ids[n] if n >= lo else None
+
+    return locate
 
 
-def _originals(documents: pd.DataFrame) -> pd.DataFrame:
-    """Documents that are not duplicates, by doc_id."""
-    docs = documents
-    if "duplicate_of" in docs.columns:
-        dup = docs["duplicate_of"]
-        docs = docs[dup.isna() | (dup.astype("string").fillna("") == "")]
-    return docs.sort_values("doc_id", kind="stable").reset_index(drop=True)
+class Texts(Sequence):
+    """A column of texts as a sequence of strings, each made when it is asked for ("" for a missing one):
+    a list of every text had held a second copy of a 1 GB corpus during reuse."""
+
+    def __init__(self, column: pd.Series) -> None:
+        self._values = column.array
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[n] for n in range(*k.indices(len(self)))]
+        value = self._values[k]
+        return value if isinstance(value, str) else ""
 
 
 def _directed(reuse: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
@@ -428,16 +579,13 @@ def clause_extent(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def common_formulas(ids: list[str], texts: list[str], common: np.ndarray, curated: tuple[str, ...] = ()) -> pd.DataFrame:
+def common_formulas(ids: list[str], texts: list[str], common: np.ndarray, curated: tuple[str, ...] = (),
+                    workers: int = 1) -> pd.DataFrame:
     """Each formula stretch (a maximal run of formula letters) once, with the number of documents writing it."""
     seen: dict[str, dict] = {}
     if len(common) or curated:
-        for doc_id, text in zip(ids, texts):
-            p = prepare(doc_id, text, common, curated)
-            runs = np.flatnonzero(np.diff(np.r_[0, p["formula"].astype(np.int8), 0]))
-            for start, end in zip(runs[::2].tolist(), runs[1::2].tolist()):
-                formula = p["core"][start:end]
-                first, last = clause_extent(text, int(p["offsets"][start]), int(p["offsets"][end - 1]) + 1)
+        for doc_id, text, stretches in zip(ids, texts, per_document(formula_stretches, texts, workers, (common, curated))):
+            for formula, first, last in stretches:
                 entry = seen.setdefault(formula, {"formula": formula, "docs": set(), "doc_id": doc_id,
                                                   "start": first, "end": last, "surface": text[first:last]})
                 entry["docs"].add(doc_id)
@@ -446,25 +594,32 @@ def common_formulas(ids: list[str], texts: list[str], common: np.ndarray, curate
     return table.sort_values(["n_documents", "formula"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+def formula_stretches(text: str, common: np.ndarray, curated: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """(formula letters, start, end of its clause in the text) of each run of formula letters of one text."""
+    p = prepare("", text, common, curated)
+    runs = np.flatnonzero(np.diff(np.r_[0, p["formula"].astype(np.int8), 0]))
+    return [(p["core"][start:end], *clause_extent(text, int(p["offsets"][start]), int(p["offsets"][end - 1]) + 1))
+            for start, end in zip(runs[::2].tolist(), runs[1::2].tolist())]
+
+
 def diffusion(reuse: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """County → county edges (directed by date, or undirected) and each county's degrees."""
-    docs = documents.set_index("doc_id")
     county = {d: c for d, c, lvl in zip(documents["doc_id"], documents.get("county", pd.Series(dtype=object)),
                                           documents.get("place_level", pd.Series(dtype=object))) if isinstance(c, str) and lvl == "county"}
-    rows = []
-    for row in reuse.to_dict("records"):
-        source, target = county.get(row["source"]), county.get(row["target"])
-        if source is None or target is None or source == target:
-            continue
-        if not row["directed"]:
-            source, target = sorted((source, target))
-        rows.append({"source_county": source, "target_county": target, "directed": row["directed"],
-                     "source_date": docs.at[row["source"], "date"] if row["directed"] else None,
-                     "target_date": docs.at[row["target"], "date"] if row["directed"] else None,
-                     "chars": row["chars"], "pair": (row["source"], row["target"])})
-    if not rows:
+    dates = dict(zip(documents["doc_id"], documents["date"])) if "date" in documents else {}
+    source, target = reuse["source"].map(county), reuse["target"].map(county)
+    keep = source.notna() & target.notna() & (source != target)
+    if not keep.any():
         return pd.DataFrame(columns=DIFFUSION_COLUMNS), pd.DataFrame(columns=DEGREE_COLUMNS)
-    edges = _edges(pd.DataFrame(rows), _provinces(documents))
+    found = reuse[keep]
+    source, target, directed = source[keep].astype(object), target[keep].astype(object), found["directed"].astype(bool)
+    swap = ~directed & (source > target)  # an undirected edge is named in alphabetical order
+    rows = pd.DataFrame({"source_county": source.where(~swap, target), "target_county": target.where(~swap, source),
+                         "directed": directed,
+                         "source_date": found["source"].map(dates).where(directed, None),
+                         "target_date": found["target"].map(dates).where(directed, None),
+                         "chars": found["chars"], "pair": found["source"].astype(str) + "\t" + found["target"].astype(str)})
+    edges = _edges(rows, _provinces(documents))
     return edges, _degrees(edges)
 
 
@@ -474,17 +629,19 @@ def _provinces(documents: pd.DataFrame) -> dict[str, str]:
 
 def _edges(rows: pd.DataFrame, provinces: dict[str, str]) -> pd.DataFrame:
     """One row per (source county, target county, directed)."""
+    # one parse of every date (the same days as parsing each edge's), grouped once
+    lags = (pd.to_datetime(rows["target_date"], format="ISO8601") - pd.to_datetime(rows["source_date"], format="ISO8601")).dt.days
+    grouped = rows.assign(lag=lags).groupby(["source_county", "target_county", "directed"], sort=True)
+    summary = grouped.agg(lag=("lag", "min"), first_date=("source_date", "min"), shared_chars=("chars", "sum"),
+                          n_passages=("chars", "size"), n_document_pairs=("pair", "nunique"))
     out = []
-    for (source, target, directed), group in rows.groupby(["source_county", "target_county", "directed"], sort=True):
-        lag = None
-        if directed:
-            lags = (pd.to_datetime(group["target_date"], format="ISO8601") - pd.to_datetime(group["source_date"], format="ISO8601")).dt.days
-            lag = int(lags.min())
+    for (source, target, directed), edge in zip(summary.index, summary.itertuples(index=False)):
         out.append({"source_county": source, "source_province": provinces.get(source), "target_county": target,
                     "target_province": provinces.get(target), "directed": bool(directed),
-                    "first_date": str(min(group["source_date"])) if directed else None, "lag_days": lag,
-                    "shared_chars": int(group["chars"].sum()), "n_passages": len(group),
-                    "n_document_pairs": group["pair"].nunique()})
+                    "first_date": str(edge.first_date) if directed else None,
+                    "lag_days": int(edge.lag) if directed else None,
+                    "shared_chars": int(edge.shared_chars), "n_passages": int(edge.n_passages),
+                    "n_document_pairs": int(edge.n_document_pairs)})
     return pd.DataFrame(out, columns=DIFFUSION_COLUMNS)
 
 
@@ -507,45 +664,40 @@ FAMILY_COLUMNS = ["family", "n_documents", "doc_id", "start", "end", "text", "da
 def families(reuse: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """Occurrences of each travelling passage: reuse rows joined where their spans overlap in a document.
 
-    One row per occurrence, families numbered by size (most documents first), occurrences by date.
+    One row per occurrence, families numbered by size (most documents first, then by their first document
+    and span), occurrences by date. The spans are the nodes of one graph, joined by the reuse rows and by
+    overlaps between neighbouring spans of a document, and a family is one of its connected components
+    (a union-find in Python had taken most of the figures' time at 200 MB).
     """
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
     if reuse.empty:
         return pd.DataFrame(columns=FAMILY_COLUMNS)
-    spans = sorted({(d, int(s), int(e)) for side in ("a", "b")
-                    for d, s, e in zip(reuse[f"doc_{side}"], reuse[f"start_{side}"], reuse[f"end_{side}"])})
-    parent = list(range(len(spans)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    index = {span: i for i, span in enumerate(spans)}
-    for i in range(1, len(spans)):  # overlapping spans of one document are one occurrence
-        if spans[i][0] == spans[i - 1][0] and spans[i][1] < spans[i - 1][2]:
-            parent[root(i)] = root(i - 1)
-    for row in reuse.itertuples(index=False):
-        parent[root(index[(row.doc_a, row.start_a, row.end_a)])] = root(index[(row.doc_b, row.start_b, row.end_b)])
-    return _family_rows(spans, [root(i) for i in range(len(spans))], documents)
+    sides = pd.concat([reuse[[f"doc_{side}", f"start_{side}", f"end_{side}"]].set_axis(["doc_id", "start", "end"], axis=1)
+                       for side in ("a", "b")], ignore_index=True).astype({"doc_id": object, "start": "int64", "end": "int64"})
+    spans = sides.drop_duplicates().sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+    nodes = sides.merge(spans.reset_index(), on=["doc_id", "start", "end"], how="left")["index"].to_numpy()
+    doc, start, end = spans["doc_id"].to_numpy(), spans["start"].to_numpy(), spans["end"].to_numpy()
+    overlap = np.flatnonzero((doc[1:] == doc[:-1]) & (start[1:] < end[:-1]))  # one occurrence in one document
+    left, right = np.r_[overlap + 1, nodes[: len(reuse)]], np.r_[overlap, nodes[len(reuse) :]]
+    graph = sparse.coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(len(spans), len(spans)))
+    _, component = connected_components(graph, directed=False)
+    return _family_rows(spans.assign(family=component), documents)
 
 
-def _family_rows(spans: list[tuple[str, int, int]], roots: list[int], documents: pd.DataFrame) -> pd.DataFrame:
+def _family_rows(spans: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """One occurrence per (family, document): the union of its overlapping spans."""
-    merged: dict[tuple[int, str], list[int]] = {}
-    for (doc_id, start, end), family in zip(spans, roots):
-        current = merged.setdefault((family, doc_id), [start, end])
-        current[0], current[1] = min(current[0], start), max(current[1], end)
+    table = spans.groupby(["family", "doc_id"], sort=False).agg(start=("start", "min"), end=("end", "max")).reset_index()
     texts = dict(zip(documents["doc_id"], documents["text"]))
-    table = pd.DataFrame([{"family": family, "doc_id": doc_id, "start": start, "end": end, "text": texts[doc_id][start:end]}
-                          for (family, doc_id), (start, end) in merged.items()])
+    table["text"] = [texts[d][s:e] for d, s, e in zip(table["doc_id"], table["start"], table["end"])]
     about = [c for c in ("date", "county", "province", "title") if c in documents.columns]
     table = table.join(documents.drop_duplicates("doc_id").set_index("doc_id")[about], on="doc_id")
     table = table.reindex(columns=[*table.columns, *(c for c in ("date", "county", "province", "title") if c not in about)])
-    sizes = table.groupby("family")["doc_id"].nunique()
-    first = table.groupby("family")["doc_id"].min()
-    order = sorted(sizes.index, key=lambda f: (-sizes[f], first[f]))
-    table["n_documents"] = table["family"].map(sizes)
-    table["family"] = table["family"].map({f: n for n, f in enumerate(order)})
+    per_family = table.groupby("family").agg(size=("doc_id", "nunique"), first=("doc_id", "min"))
+    first_span = spans.groupby("family")["start"].first()  # spans come sorted: the first document's first span
+    order = per_family.assign(span=first_span).sort_values(["size", "first", "span"], ascending=[False, True, True], kind="stable")
+    table["n_documents"] = table["family"].map(per_family["size"])
+    table["family"] = table["family"].map(pd.Series(np.arange(len(order)), index=order.index))
     table = table.sort_values(["family", "date", "doc_id"], kind="stable", na_position="last")
     return table[FAMILY_COLUMNS].reset_index(drop=True)

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.analyze.reuse import K, diffusion, earlier, find_reuse
 from tests.conftest import CORPUS
@@ -203,12 +206,17 @@ def test_a_worker_pool_gives_the_same_passages(planted, monkeypatch, start):
     import pipeline.analyze.reuse as reuse_module
 
     documents, _ = planted
-    alone = find_reuse(documents)[0]
+    curated = (reuse_module.letters("喀斯特地貌占全县面积")[0],)  # in P1: a formula table to compare as well
+    alone, formulas = find_reuse(documents, curated=curated)
+    assert formulas["n_documents"].tolist() == [3]
     monkeypatch.setattr(reuse_module, "POOL_MIN_PAIRS", 1)
+    monkeypatch.setattr(reuse_module, "POOL_MIN_DOCUMENTS", 1)  # fingerprints and formulas in the pool as well
     context = multiprocessing.get_context(start)
     monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: context)
-    pd.testing.assert_frame_equal(find_reuse(documents, workers=2)[0], alone)
-    assert reuse_module._FORKED is None  # nothing of the run is left behind
+    pooled, pooled_formulas = find_reuse(documents, curated=curated, workers=2)
+    pd.testing.assert_frame_equal(pooled, alone)
+    pd.testing.assert_frame_equal(pooled_formulas, formulas)
+    assert reuse_module._FORKED is None and reuse_module._FORKED_TEXTS is None  # nothing of the run is left behind
 
 
 def test_a_passage_in_very_many_documents_is_aligned_along_a_chain_and_stays_one_family(monkeypatch):
@@ -246,3 +254,71 @@ def test_the_reuse_network_draws_the_strongest_pairs_only(planted, monkeypatch):
     drawn = {t.get_text() for t in network.axes[0].texts if getattr(t, "arrow_patch", None) is None}
     assert drawn == set(strongest["source_county"]) | set(strongest["target_county"])
     assert f"共 {len(edges)} 对" in network.axes[0].get_title()
+
+
+def test_groups_of_holders_give_the_pairs_of_holder_pairs_taken_one_group_at_a_time(monkeypatch):
+    from pipeline.analyze import reuse as module
+
+    monkeypatch.setattr(module, "MAX_HOLDERS", 4)
+    groups = [[0, 3], [1, 2, 5], [0, 1, 2, 3], [2, 4, 6, 7, 9], [8], [1, 5, 9]]  # sizes 2, 3, 4, 5 (a chain), 1, 3
+    owners = np.array([d for g in groups for d in g], dtype=np.int64)
+    sizes = np.array([len(g) for g in groups])
+    starts = np.cumsum(np.r_[0, sizes[:-1]])
+    first, second = module.holder_pair_arrays(owners, starts, sizes)
+    expected = sorted(p for g in groups for p in module.holder_pairs(g))
+    assert sorted(zip(first.tolist(), second.tolist())) == expected
+    assert (2, 9) not in expected and (7, 9) in expected  # the group of five is a chain of neighbours
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 40), st.integers(-5, 5), st.integers(0, 60)), min_size=1, max_size=25))
+def test_runs_of_simple_seeds_are_the_chains_of_the_greedy_chaining(steps):
+    """Seeds that each extend the one before or lie beyond reach of all before: simple_chains cuts the runs
+    chains() builds. Otherwise it declines (None) and chains() decides. The seeds walk along a drifting
+    diagonal with steps short and long (beyond reach), in a and in b."""
+    from pipeline.analyze.reuse import chains, simple_chains
+
+    found, i, j = [], 0, 0
+    for step, drift, jump in steps:
+        i, j = i + step, max(0, j + step + drift + (jump if jump > 50 else 0))
+        found.append((i, j))
+    found = sorted(set(found))
+    i, j = (np.array(side, dtype=np.int64) for side in zip(*found))
+    starts = simple_chains(i, j)
+    if starts is None:
+        return
+    runs = [found[a:b] for a, b in zip(starts.tolist(), [*starts[1:].tolist(), len(found)])]
+    assert runs == chains(found)
+
+
+def test_simple_chains_declines_seeds_that_the_greedy_chaining_must_search():
+    from pipeline.analyze.reuse import GAP, K, chains, simple_chains
+
+    # a repeated phrase: two seeds at one position of a, the second chain continues the first seed's diagonal
+    found = [(0, 0), (0, 100), (5, 5), (5, 105)]
+    assert simple_chains(*(np.array(s) for s in zip(*found))) is None
+    assert len(chains(found)) == 2
+    far = [(0, 0), (4, 4), (4 + GAP + K + 1, 300)]  # a jump beyond reach starts a new chain
+    assert simple_chains(*(np.array(s) for s in zip(*far))).tolist() == [0, 2]
+
+
+def test_the_measure_of_a_span_is_the_innermost_one_holding_it_as_segment_finds_it():
+    from pipeline.analyze.reuse import measures_locator
+    from pipeline.segment import measure_locator
+
+    measures = pd.DataFrame([
+        {"doc_id": "a", "measure_id": "a-1", "parent_id": None, "start": 0, "end": 100},
+        {"doc_id": "a", "measure_id": "a-1-1", "parent_id": "a-1", "start": 10, "end": 40},
+        {"doc_id": "a", "measure_id": "a-1-2", "parent_id": "a-1", "start": 40, "end": 90},
+        {"doc_id": "a", "measure_id": "a-2", "parent_id": None, "start": 120, "end": 150},
+        {"doc_id": "b", "measure_id": "b-1", "parent_id": None, "start": 5, "end": 50},
+    ])
+    locate = measures_locator(measures.sample(frac=1, random_state=3))  # any row order
+    assert locate("a", 12, 30) == "a-1-1"
+    assert locate("a", 30, 60) == "a-1"  # across two items: their parent
+    assert locate("a", 95, 130) is None and locate("a", 100, 110) is None
+    assert locate("b", 5, 50) == "b-1" and locate("c", 0, 1) is None
+    by_doc = {d: measure_locator(g.to_dict("records")) for d, g in measures.groupby("doc_id")}
+    for start in range(0, 160, 3):
+        for end in range(start + 1, 170, 7):
+            assert locate("a", start, end) == by_doc["a"](start, end)
