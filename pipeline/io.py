@@ -137,9 +137,13 @@ def atomic_path(path: Path):
             tmp.unlink()
 
 
-def read_table(out_dir: Path, name: str) -> pd.DataFrame:
-    """Read OUT/name.parquet, with an actionable error if it is missing or unreadable."""
-    return _readable(out_dir, name, pd.read_parquet)
+def read_table(out_dir: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read OUT/name.parquet, with an actionable error if it is missing or unreadable; given `columns`, only
+    those of them the table has (a table written by an older version may lack some)."""
+    if columns is None:
+        return _readable(out_dir, name, pd.read_parquet)
+    present = set(parquet_file(out_dir, name).schema_arrow.names)
+    return _readable(out_dir, name, lambda path: pd.read_parquet(path, columns=[c for c in columns if c in present]))
 
 
 def read_batches(out_dir: Path, name: str, rows: int):

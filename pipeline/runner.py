@@ -13,6 +13,13 @@ log = logging.getLogger(__name__)
 
 SEGMENT_TABLES = ("measures", "statistics", "slogans", "models")
 ANALYZE_INPUTS = ("manifest", "documents", "places", *SEGMENT_TABLES)
+# What analyze reads of the tables where it needs only a part: a measure's text is its document's text
+# between its offsets, places and slogans only mark their spans in the report, and the statistics' links
+# to measures and to each other are not compared. At 1 GB the measures' texts alone were a gigabyte.
+ANALYZE_COLUMNS = {"measures": ["doc_id", "measure_id", "parent_id", "heading", "start", "end", "section_kind"],
+                   "places": ["doc_id", "start", "end"], "slogans": ["doc_id", "start", "end"],
+                   "statistics": ["doc_id", "text", "value", "value_high", "unit", "qualifier", "indicator",
+                                  "indicator_norm", "level", "period", "kind", "start", "end"]}
 
 
 def check_corpus(corpus: Path) -> None:
@@ -121,11 +128,17 @@ def run_segment(args, resources, progress: bool, executor: Executor | None = Non
 
 def run_analyze(args, resources, progress: bool, executor: Executor | None = None) -> str:
     """segment tables → analysis tables, figures and the report."""
-    from pipeline.analyze import analyze, load_analyze_resources
+    from pipeline.analyze import analysis_tables, figures_and_report, load_analyze_resources
+    from pipeline.analyze.sentences import unique_documents
 
-    tables = {name: read_table(args.out, name) for name in ANALYZE_INPUTS}
-    outputs = analyze(tables, load_analyze_resources(args.data), args.out, workers=getattr(args, "workers", None) or 1,
-                      executor=executor)
+    tables = {name: read_table(args.out, name, ANALYZE_COLUMNS.get(name)) for name in ANALYZE_INPUTS if name != "documents"}
+    # The analysis reads the documents that are not duplicates, in doc_id order, and that copy alone is held
+    # while it runs; the whole table is read again for the report, which lists every document.
+    tables["documents"] = unique_documents(read_table(args.out, "documents"))
+    outputs = analysis_tables(tables, load_analyze_resources(args.data), workers=getattr(args, "workers", None) or 1,
+                              executor=executor)
+    tables["documents"] = read_table(args.out, "documents")
+    figures_and_report({**tables, **outputs}, args.out)
     for name, df in outputs.items():
         write_table(df, args.out, name)
     return ", ".join(f"{len(df)} {name}" for name, df in outputs.items())

@@ -117,14 +117,21 @@ def test_measure_features_and_word_counts_are_alike_in_workers(documents, pipeli
     practice = practice_measures(docs, read_table(pipeline_out, "measures"), resources.non_practice)
     alone = analysis_features(docs, practice, tokenizer, resources.stopwords)
     pooled = analysis_features(docs, practice, tokenizer, resources.stopwords, Pool(2), resources.userdict)
-    assert pooled == alone
+    assert_same_features(pooled, alone)
     # the same as cutting them from each document's whole token list
     tokens = tokenize_documents(docs, tokenizer, resources.stopwords)
     assert alone[0] == measure_features(practice, dict(zip(docs["doc_id"], docs["text"])), tokens, tokenizer, resources.stopwords)
     expected = WordCounts()
     for d, t in tokens.items():
         expected.add(d, Counter(t.words))
-    assert alone[1] == expected
+    assert_same_features((alone[0], expected.matrix()), alone)
+
+
+def assert_same_features(found, expected):
+    """analysis_features results alike: the token lists, and the word counts (doc ids, matrix, words)."""
+    (features, (doc_ids, counts, vocab)), (features_e, (doc_ids_e, counts_e, vocab_e)) = found, expected
+    assert features == features_e and doc_ids == doc_ids_e and list(vocab) == list(vocab_e)
+    assert counts.shape == counts_e.shape and (counts != counts_e).nnz == 0 and counts.sum() > 0
 
 
 @forked
@@ -275,4 +282,4 @@ def test_measure_features_in_small_chunks_are_the_same(documents, pipeline_out, 
     practice = practice_measures(docs, read_table(pipeline_out, "measures"), resources.non_practice)
     whole = analysis_features(docs, practice, tokenizer, resources.stopwords)
     monkeypatch.setattr(analyze_module, "ANALYSIS_CHUNK", 3)
-    assert analysis_features(docs, practice, tokenizer, resources.stopwords, Pool(2), resources.userdict) == whole
+    assert_same_features(analysis_features(docs, practice, tokenizer, resources.stopwords, Pool(2), resources.userdict), whole)

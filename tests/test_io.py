@@ -59,3 +59,18 @@ def test_csv_cells_that_look_like_formulas_are_quoted_in_every_batch(tmp_path, c
     writer.write(pd.DataFrame({"title": [cell]}))
     writer.close()
     assert pd.read_csv(tmp_path / "documents.csv", encoding="utf-8-sig")["title"].tolist() == ["ok", f"'{cell}"]
+
+
+def test_a_table_is_read_with_the_columns_asked_for_that_it_has(tmp_path):
+    from pipeline.io import MissingTableError
+
+    table = pd.DataFrame({"doc_id": ["d1", "d2"], "text": ["很长的正文", "另一篇"], "start": [0, 3]})
+    write_table(table, tmp_path, "measures")
+    read = read_table(tmp_path, "measures", ["doc_id", "start", "heading"])  # heading: written by a later version
+    assert list(read.columns) == ["doc_id", "start"] and read["start"].tolist() == [0, 3]
+    pd.testing.assert_frame_equal(read_table(tmp_path, "measures"), table)
+    with pytest.raises(MissingTableError, match="not found"):
+        read_table(tmp_path, "places", ["doc_id"])
+    (tmp_path / "slogans.parquet").write_bytes(b"not parquet")
+    with pytest.raises(MissingTableError, match="damaged"):
+        read_table(tmp_path, "slogans", ["doc_id"])

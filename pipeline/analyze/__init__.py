@@ -87,7 +87,7 @@ ANALYSIS_CHUNK = 5000  # documents tokenised at a time: the work sent to the wor
 
 
 def analysis_features(documents: pd.DataFrame, practice: pd.DataFrame, tokenizer: "Tokenizer", stopwords: frozenset[str],
-                      executor: "Executor | None" = None, userdict: Path | None = None) -> tuple[list[list[str]], "WordCounts"]:
+                      executor: "Executor | None" = None, userdict: Path | None = None) -> tuple[list[list[str]], tuple]:
     """What the analysis needs of the documents' words, each document tokenised once: the token list of each
     practice measure (in `practice` order, see measure_features) and each document's word counts.
 
@@ -98,7 +98,7 @@ def analysis_features(documents: pd.DataFrame, practice: pd.DataFrame, tokenizer
     from pipeline.analyze.regions import WordCounts
     from pipeline.executor import Shared, map_each
 
-    rows = practice[["doc_id", "heading", "text", "start", "end"]].to_dict("records")
+    rows = practice[[c for c in ("doc_id", "heading", "text", "start", "end") if c in practice.columns]].to_dict("records")
     by_doc: dict[str, list[int]] = {}
     for n, row in enumerate(rows):
         by_doc.setdefault(row["doc_id"], []).append(n)
@@ -116,7 +116,7 @@ def analysis_features(documents: pd.DataFrame, practice: pd.DataFrame, tokenizer
             for n, tokens in zip(by_doc.get(doc_id, []), measures):
                 features[n] = [vocabulary.setdefault(w, w) for w in tokens]
             counts.add(doc_id, words)
-    return features, counts
+    return features, counts.matrix()  # the matrix alone is kept: at 1 GB the per-document arrays were a gigabyte
 
 
 def words_of(item: tuple[str, list[dict]], shared: tuple["Tokenizer", frozenset[str]]) -> tuple[list[list[str]], Counter]:
@@ -170,8 +170,9 @@ def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources
             "reuse": reuse, "common_formulas": formulas, "diffusion": edges, "reuse_counties": degrees}
 
 
-def _figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path) -> None:
+def figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path) -> None:
     """Figures and report from helper modules (given inputs and outputs); skipped with a warning if unavailable."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     try:
         from pipeline.analyze import figures, report
     except ImportError as exc:
@@ -191,6 +192,5 @@ def analyze(tables: dict[str, pd.DataFrame], resources: AnalyzeResources, out_di
     params = params or AnalyzeParams()
     out = analysis_tables(tables, resources, params, workers=workers, executor=executor)
     if params.make_figures:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        _figures_and_report({**tables, **out}, out_dir)
+        figures_and_report({**tables, **out}, out_dir)
     return out

@@ -94,13 +94,23 @@ def practice_measures(documents: pd.DataFrame, measures: pd.DataFrame, non_pract
 
 # ---------------------------------------------------------------- features
 
+def own_text(row: Mapping[str, Any]) -> str:
+    """The measure's own text, when its row has one (analyze reads measures without it: see runner)."""
+    text = row.get("text")
+    return text if isinstance(text, str) else ""
+
+
 def heading_start(text: str | None, row: Mapping[str, Any]) -> int | None:
-    """Offset of the measure's heading in the document text, or None when it cannot be placed."""
+    """Offset of the measure's heading in the document text, or None when it cannot be placed (offsets
+    outside the text, or not holding the measure's own text when the row has it)."""
     heading = row["heading"] if isinstance(row["heading"], str) else ""
     start, end = row["start"], row["end"]
     if not isinstance(start, (int, np.integer)) or not isinstance(end, (int, np.integer)):
         return None
-    if not text or not heading or text[start:end] != row["text"]:
+    if not text or not heading or not 0 <= start < end <= len(text):
+        return None
+    own = row.get("text")
+    if isinstance(own, str) and text[start:end] != own:
         return None
     pos = text.find(heading, int(start), int(end))
     return pos if pos >= 0 else None
@@ -124,7 +134,7 @@ def measure_tokens(row: Mapping[str, Any], text: str | None, tokens: DocTokens |
     pos = heading_start(text, row) if tokens is not None else None
     if pos is None:  # offsets do not match: tokenise the measure on its own
         heading = row["heading"] if isinstance(row["heading"], str) else ""
-        return tokenize(heading, tokenizer, stopwords) + tokenize(row["text"], tokenizer, stopwords)
+        return tokenize(heading, tokenizer, stopwords) + tokenize(own_text(row), tokenizer, stopwords)
     return tokens.between(pos, pos + len(row["heading"])) + tokens.between(int(row["start"]), int(row["end"]))
 
 
@@ -463,7 +473,7 @@ def example_record(row: pd.Series, doc: pd.Series | None) -> dict[str, str]:
     pos = heading_start(text, row)
     # Without usable offsets the measure's own text is the best citation available.
     if pos is None:
-        return {"doc_id": row["doc_id"], "title": _title(doc), "heading": heading, "sentence": str(row["text"])[:200]}
+        return {"doc_id": row["doc_id"], "title": _title(doc), "heading": heading, "sentence": own_text(row)[:200]}
     start, end = sentence_span(text, pos, pos + len(heading))
     return {"doc_id": row["doc_id"], "title": _title(doc), "heading": heading, "sentence": text[start:end],
             "start": start, "end": end}

@@ -53,27 +53,39 @@ class WordCounts:
         self.doc_ids: list[str] = []
         self._indices: list[np.ndarray] = []
         self._data: list[np.ndarray] = []
+        self._sizes: list[int] = []
 
     def add(self, doc_id: str | int, counts: Mapping[str, int]) -> None:
         """One document's counts."""
         self.doc_ids.append(doc_id)
-        self._indices.append(np.fromiter((self.column.setdefault(w, len(self.column)) for w in counts), dtype=np.int64,
+        # int32: a column number and a count within one document; half the memory of int64 at 1 GB
+        self._indices.append(np.fromiter((self.column.setdefault(w, len(self.column)) for w in counts), dtype=np.int32,
                                          count=len(counts)))
-        self._data.append(np.fromiter(counts.values(), dtype=np.int64, count=len(counts)))
+        self._data.append(np.fromiter(counts.values(), dtype=np.int32, count=len(counts)))
+        self._sizes.append(len(counts))
 
     def matrix(self) -> tuple[list[str], sparse.csr_matrix, np.ndarray]:
         """(doc ids in sorted order, their counts with the words in alphabetical order, the words)."""
         vocab = sorted(self.column)
-        rank = np.empty(len(vocab), dtype=np.int64)
+        rank = np.empty(len(vocab), dtype=np.int32)
         rank[[self.column[w] for w in vocab]] = np.arange(len(vocab))
-        indptr = np.cumsum([0, *map(len, self._data)])
-        indices = rank[np.concatenate(self._indices)] if self._indices else np.zeros(0, dtype=np.int64)
-        data = np.concatenate(self._data) if self._data else np.zeros(0, dtype=np.int64)
-        counts = sparse.csr_matrix((data, indices, indptr), shape=(len(self.doc_ids), len(vocab)))
+        self._consolidate()
+        indptr = np.cumsum([0, *self._sizes])
         order = sorted(range(len(self.doc_ids)), key=self.doc_ids.__getitem__)
-        counts = counts[order]
+        in_order = order == list(range(len(order)))
+        # sorting the indices moves the data, which stays ours: the matrix gets a copy (reordering makes one)
+        data = self._data[0].copy() if in_order else self._data[0]
+        counts = sparse.csr_matrix((data, rank[self._indices[0]], indptr), shape=(len(self.doc_ids), len(vocab)), copy=False)
+        if not in_order:
+            counts = counts[order]
         counts.sort_indices()
         return [self.doc_ids[i] for i in order], counts, np.array(vocab, dtype=object)
+
+    def _consolidate(self) -> None:
+        """The documents' arrays joined into one, and the per-document ones freed (at 1 GB, they and their
+        join had been held together with two more copies)."""
+        for parts in (self._indices, self._data):
+            parts[:] = [np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, WordCounts):
@@ -143,12 +155,15 @@ def region_term_table(assign: pd.DataFrame, regions: pd.DataFrame, doc_ids: Sequ
 
 
 def compare_regions(documents: pd.DataFrame, practice_clusters: pd.DataFrame,
-                    doc_tokens: "Mapping[str, list[str] | Mapping[str, int]] | WordCounts",
+                    doc_tokens: "Mapping[str, list[str] | Mapping[str, int]] | WordCounts | tuple",
                     min_prefecture_docs: int = 3, min_tokens: int = 2000, alpha0: float = 1000.0,
                     n_terms: int = 30) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(regions, region_clusters, region_terms) for non-duplicate `documents`."""
+    """(regions, region_clusters, region_terms) for non-duplicate `documents`; `doc_tokens`: each document's
+    tokens or word counts, or WordCounts, or what its matrix() gave."""
     assign = region_assignments(documents, min_prefecture_docs)
-    if isinstance(doc_tokens, WordCounts):
+    if isinstance(doc_tokens, tuple):
+        doc_ids, counts, vocab = doc_tokens
+    elif isinstance(doc_tokens, WordCounts):
         doc_ids, counts, vocab = doc_tokens.matrix()
     else:
         doc_ids = sorted(doc_tokens)

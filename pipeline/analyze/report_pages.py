@@ -104,10 +104,14 @@ def write_document_pages(tables: dict[str, pd.DataFrame], folder: Path, targets:
         return 0
     (folder / "docs").mkdir(parents=True, exist_ok=True)
     spans = spans_by_document(tables)
-    for doc in documents.to_dict("records"):
-        page = document_page(doc, spans.get(doc["doc_id"], []), targets.get(doc["doc_id"], set()))
-        (folder / "docs" / f"{doc['doc_id']}.html").write_text(page, encoding="utf-8")
+    for start in range(0, len(documents), PAGE_BATCH):  # rows as dicts a batch at a time: not every text at once
+        for doc in documents.iloc[start : start + PAGE_BATCH].to_dict("records"):
+            page = document_page(doc, spans.get(doc["doc_id"], []), targets.get(doc["doc_id"], set()))
+            (folder / "docs" / f"{doc['doc_id']}.html").write_text(page, encoding="utf-8")
     return len(documents)
+
+
+PAGE_BATCH = 1000
 
 
 def documents_page(tables: dict[str, pd.DataFrame], shards: int) -> str:

@@ -11,11 +11,15 @@ _END_RE = re.compile(r"[。！？；\n]")
 
 def unique_documents(documents: pd.DataFrame) -> pd.DataFrame:
     """Documents that are not duplicates (each article counted once), sorted by doc_id."""
+    # the texts of a large corpus are copied only when something is left out or out of order
     if "duplicate_of" in documents.columns:
         dup = documents["duplicate_of"]
         keep = dup.isna() | (dup.astype("string").fillna("") == "")
-        documents = documents[keep]
-    return documents.sort_values("doc_id", kind="stable").reset_index(drop=True)
+        if not keep.all():
+            documents = documents[keep]
+    if not documents["doc_id"].is_monotonic_increasing:
+        documents = documents.sort_values("doc_id", kind="stable")
+    return documents.reset_index(drop=True)
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

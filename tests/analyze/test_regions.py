@@ -95,6 +95,17 @@ def test_word_counts_added_document_by_document_make_the_count_matrix() -> None:
     expected, expected_vocab = count_matrix([tokens[d] for d in sorted(tokens)])
     assert doc_ids == ["d1", "d2", "d3"] and list(vocab) == list(expected_vocab)
     assert (matrix != expected).nnz == 0
+    assert matrix[0, list(vocab).index("合作社")] == 2
+    again = counts.matrix()  # the matrix is a copy: asking twice, or adding after, leaves the counts whole
+    assert again[0] == doc_ids and (again[1] != matrix).nnz == 0
+    counts.add("d0", Counter(["党员", "党员", "新词"]))
+    doc_ids, matrix, vocab = counts.matrix()
+    assert doc_ids == ["d0", "d1", "d2", "d3"] and "新词" in list(vocab)
+    assert matrix[0, list(vocab).index("党员")] == 2 and matrix[2, list(vocab).index("党员")] == 1
+    in_order = WordCounts()  # documents already in doc_id order take the path without reordering
+    for doc_id in sorted(tokens):
+        in_order.add(doc_id, Counter(tokens[doc_id]))
+    assert in_order.matrix()[0] == ["d1", "d2", "d3"] and (in_order.matrix()[1] != expected).nnz == 0
     regions_from_counts = compare_regions(DOCS, PRACTICE, _word_counts(TOKENS), min_prefecture_docs=2, min_tokens=5)
     regions_from_tokens = compare_regions(DOCS, PRACTICE, TOKENS, min_prefecture_docs=2, min_tokens=5)
     for a, b in zip(regions_from_counts, regions_from_tokens):

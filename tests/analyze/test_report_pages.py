@@ -58,3 +58,15 @@ def test_search_texts_are_split_and_cannot_end_their_script(tmp_path, monkeypatc
     entries = [e for f in files for e in json.loads(f.read_text(encoding="utf-8").split("PIPELINE_TEXTS, ", 1)[1].rsplit(");", 1)[0])]
     assert [e[0] for e in entries] == list(docs["doc_id"]) and entries[0][2] == docs["text"][0]
     assert all("</script" not in f.read_text(encoding="utf-8") for f in files)
+
+
+def test_document_pages_written_a_batch_at_a_time_are_the_same_pages(tmp_path, monkeypatch):
+    whole, batched = tmp_path / "whole", tmp_path / "batched"
+    assert report_pages.write_document_pages(tables(), whole, {}) == 2
+    monkeypatch.setattr(report_pages, "PAGE_BATCH", 1)
+    assert report_pages.write_document_pages(tables(), batched, {}) == 2
+    names = sorted(p.name for p in (whole / "docs").iterdir())
+    assert names == ["a.html", "b.html"] == sorted(p.name for p in (batched / "docs").iterdir())
+    for name in names:
+        assert (whole / "docs" / name).read_bytes() == (batched / "docs" / name).read_bytes()
+    assert "合作社是关键。" in (batched / "docs" / "b.html").read_text(encoding="utf-8")
