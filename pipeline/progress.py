@@ -21,9 +21,12 @@ def progress(items: list, enabled: bool, desc: str, unit: str = "doc") -> Iterab
 @contextmanager
 def step(name: str, logger: logging.Logger) -> Iterator[None]:
     """Log the start, the duration and the memory of one step of a stage (a long analysis says where it is)."""
+    from pipeline.io import release_memory
+
     logger.info("%s …", name)
     started = time.perf_counter()
     yield
+    release_memory()  # what the step's tables freed goes back before the next one starts
     logger.info("%s: %.1f s (peak memory so far %s)", name, time.perf_counter() - started, peak_memory())
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.executor import Executor, Shared
-from pipeline.io import TableWriter, read_table, write_table
+from pipeline.io import TableWriter, read_table, release_memory, write_table
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,7 @@ def run_ingest(args, resources, progress: bool, executor: Executor | None = None
             for name, table in (("documents", check_table(documents, "documents")), ("places", places)):
                 if len(table):
                     writers[name].write(table)
+            release_memory()  # a batch's tables are written: what Arrow held for them goes back
         manifest = stream.manifest()
         for name, writer in writers.items():
             writer.close(empty_table(name))
@@ -116,6 +117,7 @@ def run_segment(args, resources, progress: bool, executor: Executor | None = Non
                 if "segment_error" in tables.documents:
                     failed += int(tables.documents["segment_error"].notna().sum())
                 done.update(len(documents))
+                release_memory()
         for name, writer in writers.items():
             writer.close(empty.get(name))
     except BaseException:
@@ -135,8 +137,11 @@ def run_analyze(args, resources, progress: bool, executor: Executor | None = Non
     # The analysis reads the documents that are not duplicates, in doc_id order, and that copy alone is held
     # while it runs; the whole table is read again for the report, which lists every document.
     tables["documents"] = unique_documents(read_table(args.out, "documents"))
+    release_memory()
     outputs = analysis_tables(tables, load_analyze_resources(args.data), workers=getattr(args, "workers", None) or 1,
                               executor=executor)
+    tables["documents"] = None
+    release_memory()
     tables["documents"] = read_table(args.out, "documents")
     figures_and_report({**tables, **outputs}, args.out)
     for name, df in outputs.items():

@@ -74,3 +74,15 @@ def test_a_table_is_read_with_the_columns_asked_for_that_it_has(tmp_path):
     (tmp_path / "slogans.parquet").write_bytes(b"not parquet")
     with pytest.raises(MissingTableError, match="damaged"):
         read_table(tmp_path, "slogans", ["doc_id"])
+
+
+def test_memory_that_arrow_tables_freed_is_released_and_what_is_held_is_reported():
+    import pyarrow as pa
+
+    from pipeline.io import release_memory
+
+    texts = pa.array(["经验材料" * 250] * 10_000)  # 30 MB of UTF-8
+    held = release_memory()
+    assert held >= 30_000_000
+    del texts
+    assert held - release_memory() >= 30_000_000

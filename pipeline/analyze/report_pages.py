@@ -20,6 +20,7 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.highlight import highlight
@@ -51,24 +52,50 @@ def script_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def spans_by_document(tables: dict[str, pd.DataFrame]) -> dict[str, list[tuple[int, int, str]]]:
-    """Every marked span of every document: (start, end, label)."""
-    found: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for name, (label, _) in MARKS.items():
-        frame = tables.get(name)
-        if frame is None or frame.empty:
-            continue
-        if name == "reuse":
-            for side in ("a", "b"):
-                for d, s, e in zip(frame[f"doc_{side}"], frame[f"start_{side}"], frame[f"end_{side}"]):
-                    found[d].append((int(s), int(e), label))
-            continue
-        if name == "measures":  # the heading marks a measure; its whole span would colour the page
-            frame = frame.assign(end=frame["start"] + frame["heading"].fillna("").str.len())
-        for d, s, e in zip(frame["doc_id"], frame["start"], frame["end"]):
-            if pd.notna(s) and pd.notna(e) and int(e) > int(s):
-                found[d].append((int(s), int(e), label))
-    return found
+def spans_by_document(tables: dict[str, pd.DataFrame]) -> "DocumentSpans":
+    """Every marked span of every document: (start, end, label), by document."""
+    return DocumentSpans(tables)
+
+
+class DocumentSpans:
+    """The marked spans of each document, looked up when its page is written: each table's spans are sorted
+    by document once and a document's are cut out of the arrays (a list of every span as tuples had taken
+    most of the report's memory at 200 MB). Spans come by table in MARKS order, each table's in row order,
+    a reuse passage's left sides before its right sides."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
+        self._parts = []
+        for name, (label, _) in MARKS.items():
+            frame = tables.get(name)
+            if frame is None or frame.empty:
+                continue
+            if name == "reuse":
+                for side in ("a", "b"):
+                    self._add(frame[f"doc_{side}"], frame[f"start_{side}"], frame[f"end_{side}"], label, check=False)
+                continue
+            end = frame["start"] + frame["heading"].fillna("").str.len() if name == "measures" else frame["end"]
+            self._add(frame["doc_id"], frame["start"], end, label)  # a measure is marked by its heading
+
+    def _add(self, docs: pd.Series, starts: pd.Series, ends: pd.Series, label: str, check: bool = True) -> None:
+        starts, ends = pd.to_numeric(starts, errors="coerce"), pd.to_numeric(ends, errors="coerce")
+        keep = docs.notna() & starts.notna() & ends.notna() & (ends > starts) if check else docs.notna()
+        keep = keep.to_numpy(dtype=bool)
+        codes, names = pd.factorize(docs[keep])
+        order = np.argsort(codes, kind="stable")  # by document, each document's spans in row order
+        last = np.cumsum(np.bincount(codes, minlength=len(names)))
+        bounds = dict(zip(list(names), zip((last - np.bincount(codes, minlength=len(names))).tolist(), last.tolist())))
+        self._parts.append((bounds, starts.to_numpy()[keep][order], ends.to_numpy()[keep][order], label))
+
+    def get(self, doc_id: str, default=None) -> list[tuple[int, int, str]]:
+        found = []
+        for bounds, starts, ends, label in self._parts:
+            if doc_id in bounds:
+                lo, hi = bounds[doc_id]
+                found.extend((int(s), int(e), label) for s, e in zip(starts[lo:hi].tolist(), ends[lo:hi].tolist()))
+        return found if found else default
+
+    def __getitem__(self, doc_id: str) -> list[tuple[int, int, str]]:
+        return self.get(doc_id, [])
 
 
 def document_page(doc: dict, spans: list[tuple[int, int, str]], targets: set[tuple[int, int]]) -> str:
@@ -104,14 +131,22 @@ def write_document_pages(tables: dict[str, pd.DataFrame], folder: Path, targets:
         return 0
     (folder / "docs").mkdir(parents=True, exist_ok=True)
     spans = spans_by_document(tables)
-    for start in range(0, len(documents), PAGE_BATCH):  # rows as dicts a batch at a time: not every text at once
-        for doc in documents.iloc[start : start + PAGE_BATCH].to_dict("records"):
-            page = document_page(doc, spans.get(doc["doc_id"], []), targets.get(doc["doc_id"], set()))
-            (folder / "docs" / f"{doc['doc_id']}.html").write_text(page, encoding="utf-8")
+    for doc in records(documents):
+        page = document_page(doc, spans.get(doc["doc_id"], []), targets.get(doc["doc_id"], set()))
+        (folder / "docs" / f"{doc['doc_id']}.html").write_text(page, encoding="utf-8")
     return len(documents)
 
 
 PAGE_BATCH = 1000
+
+
+def records(frame: pd.DataFrame, columns: list[str] | None = None):
+    """The rows of a table (of its `columns` present) as dicts, made a batch at a time: the documents as
+    dicts all at once had held a second copy of every text."""
+    if columns is not None:
+        frame = frame[[c for c in columns if c in frame.columns]]
+    for start in range(0, len(frame), PAGE_BATCH):
+        yield from frame.iloc[start : start + PAGE_BATCH].to_dict("records")
 
 
 def documents_page(tables: dict[str, pd.DataFrame], shards: int) -> str:
@@ -122,7 +157,7 @@ def documents_page(tables: dict[str, pd.DataFrame], shards: int) -> str:
     columns = [("title", "标题"), ("province", "省"), ("prefecture", "地市"), ("county", "县"), ("place_level", "层级"),
                ("date", "日期"), ("measures", "举措"), ("statistics", "数据"), ("models", "模式"), ("duplicate_of", "重复于")]
     rows = []
-    for doc in documents.to_dict("records") if not documents.empty else []:
+    for doc in records(documents, ["doc_id", *(key for key, _ in columns)]):
         cells = []
         for key, _ in columns:
             if key == "title":
@@ -155,7 +190,7 @@ def _select(documents: pd.DataFrame, column: str, index: int, label: str) -> str
 def write_text_shards(documents: pd.DataFrame, assets: Path) -> int:
     """assets/texts-NNN.js holding [doc_id, title, text] of every document, each file ≤ TEXT_SHARD_BYTES."""
     shard, size, n = [], 0, 0
-    for doc in documents.to_dict("records") if not documents.empty else []:
+    for doc in records(documents, ["doc_id", "title", "text"]):
         entry = [doc["doc_id"], doc.get("title") if isinstance(doc.get("title"), str) else "", doc.get("text") or ""]
         cost = len(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
         if shard and size + cost > TEXT_SHARD_BYTES:

@@ -60,13 +60,29 @@ def test_search_texts_are_split_and_cannot_end_their_script(tmp_path, monkeypatc
     assert all("</script" not in f.read_text(encoding="utf-8") for f in files)
 
 
-def test_document_pages_written_a_batch_at_a_time_are_the_same_pages(tmp_path, monkeypatch):
+def test_pages_written_a_batch_of_documents_at_a_time_are_the_same_pages(tmp_path, monkeypatch):
     whole, batched = tmp_path / "whole", tmp_path / "batched"
-    assert report_pages.write_document_pages(tables(), whole, {}) == 2
+    report_pages.write_folder(tables(), whole, "<p>index</p>", {})
     monkeypatch.setattr(report_pages, "PAGE_BATCH", 1)
-    assert report_pages.write_document_pages(tables(), batched, {}) == 2
-    names = sorted(p.name for p in (whole / "docs").iterdir())
-    assert names == ["a.html", "b.html"] == sorted(p.name for p in (batched / "docs").iterdir())
+    report_pages.write_folder(tables(), batched, "<p>index</p>", {})
+    names = sorted(str(p.relative_to(whole)) for p in whole.rglob("*") if p.is_file())
+    assert {"docs/a.html", "docs/b.html", "documents.html", "assets/texts-000.js"} <= set(names)
+    assert names == sorted(str(p.relative_to(batched)) for p in batched.rglob("*") if p.is_file())
     for name in names:
-        assert (whole / "docs" / name).read_bytes() == (batched / "docs" / name).read_bytes()
+        assert (whole / name).read_bytes() == (batched / name).read_bytes(), name
     assert "合作社是关键。" in (batched / "docs" / "b.html").read_text(encoding="utf-8")
+    assert "合作社是关键。" in (batched / "assets" / "texts-000.js").read_text(encoding="utf-8")
+
+
+def test_a_documents_spans_come_by_table_then_row_and_unusable_offsets_are_left_out():
+    marks = tables()
+    marks["places"] = pd.DataFrame([{"doc_id": "b", "start": 0, "end": 3}, {"doc_id": "a", "start": 5, "end": None},
+                                    {"doc_id": "a", "start": 9, "end": 9}, {"doc_id": "a", "start": 30, "end": 33}])
+    marks["reuse"] = pd.DataFrame([{"doc_a": "a", "start_a": 1, "end_a": 4, "doc_b": "b", "start_b": 0, "end_b": 3},
+                                   {"doc_a": "b", "start_a": 2, "end_a": 6, "doc_b": "a", "start_b": 7, "end_b": 12}])
+    spans = report_pages.spans_by_document(marks)
+    statistic, model = TEXT.index("1200"), TEXT.index("党支部+合作社+农户")
+    assert spans["a"] == [(2, 8, "举措"), (statistic, statistic + 6, "数据"), (model, model + 10, "模式"), (30, 33, "地名"),
+                          (1, 4, "复用"), (7, 12, "复用")]  # the measure by its heading 强化组织引领; a left side first
+    assert spans["b"] == [(0, 3, "地名"), (2, 6, "复用"), (0, 3, "复用")]
+    assert spans["c"] == [] and spans.get("c") is None
