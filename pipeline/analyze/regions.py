@@ -136,17 +136,40 @@ def _ranked_terms(y_i: np.ndarray, y_rest: np.ndarray, prior: np.ndarray, vocab:
                          "z": z[order], "rank": np.arange(1, len(order) + 1)})
 
 
+ROW_BLOCK = 20_000  # rows of the count matrix summed at a time
+
+
+def column_sums(counts: sparse.csr_matrix, rows: Sequence[int] | None = None) -> np.ndarray:
+    """Each word's total (int64) over the given rows (all by default), summed a block of rows at a time:
+    summing the whole int32 matrix at once made an int64 copy of it (1.9 GB at 1 GB)."""
+    rows = np.arange(counts.shape[0]) if rows is None else np.asarray(rows, dtype=np.int64)
+    total = np.zeros(counts.shape[1], dtype=np.int64)
+    for k in range(0, len(rows), ROW_BLOCK):
+        total += np.asarray(counts[rows[k : k + ROW_BLOCK]].sum(axis=0), dtype=np.int64).ravel()
+    return total
+
+
+def row_sums(counts: sparse.csr_matrix) -> np.ndarray:
+    """Each row's total (int64)."""
+    sizes = np.diff(counts.indptr)
+    totals = np.zeros(counts.shape[0], dtype=np.int64)
+    filled = sizes > 0
+    if filled.any():  # consecutive starts of the non-empty rows: each sum is one row's
+        totals[filled] = np.add.reduceat(counts.data[: counts.indptr[-1]], counts.indptr[:-1][filled], dtype=np.int64)
+    return totals
+
+
 def region_term_table(assign: pd.DataFrame, regions: pd.DataFrame, doc_ids: Sequence[str], counts: sparse.csr_matrix,
                       vocab: np.ndarray, alpha0: float = 1000.0, n_terms: int = 30, min_count: int = 3) -> pd.DataFrame:
     """region_terms: distinctive terms of each ranked region against the rest of the corpus."""
     row_of = {d: i for i, d in enumerate(doc_ids)}
-    corpus = np.asarray(counts.sum(axis=0)).ravel()
+    corpus = column_sums(counts)
     frames = []
     for reg in regions[regions["status"] == RANKED].itertuples(index=False):
         members = assign[(assign["level"] == reg.level) & (assign["region"] == reg.region)
                          & (assign["province"] == reg.province)]
         rows = sorted({row_of[d] for d in members["doc_id"] if d in row_of})
-        y_i = np.asarray(counts[rows].sum(axis=0)).ravel()
+        y_i = column_sums(counts, rows)
         terms = _ranked_terms(y_i, corpus - y_i, corpus, vocab, alpha0, n_terms, min_count)
         frames.append(terms.assign(level=reg.level, region=reg.region))
     if not frames or corpus.sum() == 0:
@@ -168,7 +191,7 @@ def compare_regions(documents: pd.DataFrame, practice_clusters: pd.DataFrame,
     else:
         doc_ids = sorted(doc_tokens)
         counts, vocab = count_matrix([doc_tokens[d] for d in doc_ids])
-    n_tokens = pd.Series(np.asarray(counts.sum(axis=1)).ravel(), index=doc_ids)
+    n_tokens = pd.Series(row_sums(counts), index=doc_ids)
     regions = region_table(assign, documents, n_tokens, min_tokens)
     terms = region_term_table(assign, regions, doc_ids, counts, vocab, alpha0, n_terms)
     return regions, region_cluster_table(assign, practice_clusters), terms

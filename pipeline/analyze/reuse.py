@@ -46,6 +46,8 @@ BASE = np.uint64(1_000_003)
 
 REUSE_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "text_a", "text_b", "similarity", "chars",
                  "measure_a", "measure_b", "source", "target", "directed"]
+# a passage as the alignment finds it: its texts are cut once, at the end (see passage_texts)
+ALIGNED_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "similarity", "chars"]
 DIFFUSION_COLUMNS = ["source_county", "source_province", "target_county", "target_province", "directed", "first_date",
                      "lag_days", "shared_chars", "n_passages", "n_document_pairs"]
 DEGREE_COLUMNS = ["county", "province", "out_degree", "in_degree", "undirected_degree", "chars_out", "chars_in"]
@@ -298,7 +300,7 @@ def _span_row(a: dict, b: dict, start_a: int, end_a: int, start_b: int, end_b: i
     sa, ea = int(a["offsets"][start_a]), int(a["offsets"][end_a - 1]) + 1
     sb, eb = int(b["offsets"][start_b]), int(b["offsets"][end_b - 1]) + 1
     return {"doc_a": a["doc_id"], "doc_b": b["doc_id"], "start_a": sa, "end_a": ea, "start_b": sb, "end_b": eb,
-            "text_a": a["text"][sa:ea], "text_b": b["text"][sb:eb], "similarity": similarity,
+            "similarity": similarity,
             "chars": int(min(end_a - start_a, end_b - start_b))}
 
 
@@ -369,7 +371,26 @@ def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | 
     reuse["measure_a"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_a"], reuse["start_a"], reuse["end_a"])]
     reuse["measure_b"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_b"], reuse["start_b"], reuse["end_b"])]
     reuse = reuse.sort_values(["doc_a", "doc_b", "start_a"], kind="stable").reset_index(drop=True)
+    index = {doc_id: n for n, doc_id in enumerate(ids)}
+    for side in ("a", "b"):
+        reuse[f"text_{side}"] = passage_texts(reuse[f"doc_{side}"], reuse[f"start_{side}"], reuse[f"end_{side}"], index, texts)
     return reuse[REUSE_COLUMNS], common_formulas(ids, texts, common, curated, workers)
+
+
+def passage_texts(docs: pd.Series, starts: pd.Series, ends: pd.Series, index: dict[str, int], texts: Sequence[str]) -> list[str]:
+    """The text of each span (doc_id, start, end), each document's text made once: the passages' texts
+    are cut here, after the alignment, instead of travelling from the workers through every copy of the
+    table (at 1 GB they were gigabytes)."""
+    codes, names = pd.factorize(docs)
+    starts, ends = starts.to_numpy().tolist(), ends.to_numpy().tolist()
+    found: list[str] = [""] * len(codes)
+    current, text = -1, ""
+    for k in np.argsort(codes, kind="stable").tolist():
+        if codes[k] != current:
+            current = codes[k]
+            text = texts[index[names[current]]]
+        found[k] = text[starts[k] : ends[k]]
+    return found
 
 
 def document_prints(text: str) -> np.ndarray:
@@ -481,7 +502,7 @@ def align_pairs(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], 
     rows = []
     for i, j in pairs:
         rows.extend(passages(prepared(i), prepared(j)))
-    return pd.DataFrame(rows, columns=REUSE_COLUMNS[:10])
+    return pd.DataFrame(rows, columns=ALIGNED_COLUMNS)
 
 
 def measures_locator(measures: pd.DataFrame) -> Callable[[str, int, int], str | None]:

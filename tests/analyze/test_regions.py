@@ -121,3 +121,20 @@ def _word_counts(tokens):
     for doc_id, words in tokens.items():
         counts.add(doc_id, Counter(words))
     return counts
+
+
+def test_word_totals_summed_by_blocks_of_rows_are_the_matrix_sums(monkeypatch) -> None:
+    from scipy import sparse
+
+    from pipeline.analyze import regions
+
+    rng = np.random.default_rng(0)
+    dense = rng.integers(0, 4, size=(23, 9)) * (rng.random((23, 9)) < 0.3)
+    dense[[0, 5, 6, 22]] = 0  # empty rows, the first and the last among them
+    counts = sparse.csr_matrix(dense.astype(np.int32))
+    monkeypatch.setattr(regions, "ROW_BLOCK", 4)
+    assert regions.column_sums(counts).tolist() == dense.sum(axis=0).tolist()
+    assert regions.column_sums(counts, [1, 2, 7, 8, 9, 20]).tolist() == dense[[1, 2, 7, 8, 9, 20]].sum(axis=0).tolist()
+    assert regions.row_sums(counts).tolist() == dense.sum(axis=1).tolist()
+    big = sparse.csr_matrix(np.full((3, 2), 2**30, dtype=np.int32))
+    assert regions.column_sums(big).tolist() == [3 * 2**30] * 2 and regions.row_sums(big).tolist() == [2**31] * 3
