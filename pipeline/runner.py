@@ -20,6 +20,9 @@ ANALYZE_COLUMNS = {"measures": ["doc_id", "measure_id", "parent_id", "heading", 
                    "places": ["doc_id", "start", "end"], "slogans": ["doc_id", "start", "end"],
                    "statistics": ["doc_id", "text", "value", "value_high", "unit", "qualifier", "indicator",
                                   "indicator_norm", "level", "period", "kind", "start", "end"]}
+# the documents' columns the analysis reads (the report reads them all, after it)
+ANALYSED_DOCUMENT_COLUMNS = ["doc_id", "title", "date", "date_precision", "text", "chars", "duplicate_of", "province",
+                             "prefecture", "county", "adcode", "place_level", "place_confidence"]
 
 
 def check_corpus(corpus: Path) -> None:
@@ -136,7 +139,7 @@ def run_analyze(args, resources, progress: bool, executor: Executor | None = Non
     tables = {name: read_table(args.out, name, ANALYZE_COLUMNS.get(name)) for name in ANALYZE_INPUTS if name != "documents"}
     # The analysis reads the documents that are not duplicates, in doc_id order, and that copy alone is held
     # while it runs; the whole table is read again for the report, which lists every document.
-    tables["documents"] = unique_documents(read_table(args.out, "documents"))
+    tables["documents"] = unique_documents(read_table(args.out, "documents", ANALYSED_DOCUMENT_COLUMNS))
     release_memory()
     outputs = analysis_tables(tables, load_analyze_resources(args.data), workers=getattr(args, "workers", None) or 1,
                               executor=executor)

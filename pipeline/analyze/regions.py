@@ -23,6 +23,7 @@ RANKED, TOO_LITTLE = "ranked", "too_little_text"
 
 def region_assignments(documents: pd.DataFrame, min_prefecture_docs: int = 3) -> pd.DataFrame:
     """Long table doc_id, level, region, province: every document's province, and its prefecture if large enough."""
+    documents = documents[["doc_id", "province", "prefecture"]]  # filtering whole documents copied their texts
     prov = documents.dropna(subset=["province"])
     rows = [prov.assign(level="province", region=prov["province"])]
     pref = documents.dropna(subset=["prefecture"]).assign(province=lambda d: d["province"].fillna(""))

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.analyze import TABLE_NAMES, analysis_tables, load_analyze_resources
 from pipeline.io import read_table, to_list
-from pipeline.runner import ANALYZE_COLUMNS, ANALYZE_INPUTS
+from pipeline.runner import ANALYSED_DOCUMENT_COLUMNS, ANALYZE_COLUMNS, ANALYZE_INPUTS
 
 # Counted by reading the seeds (canonical forms through pipeline/data/model_synonyms.tsv):
 # 000 镇宁: 支部+公司+农户, 支部+合作社; 001 江华: 支部+企业, 支部+车间, 支部+基地(项目); 002 巍山: 党支部+X+贫困户;
@@ -47,7 +47,8 @@ def test_branch_family_is_complete(recurrence):
     assert family == set(EXPECTED)
 
 
-@pytest.mark.parametrize("columns", [{}, ANALYZE_COLUMNS], ids=["every column", "the columns the run reads"])
+@pytest.mark.parametrize("columns", [{}, {**ANALYZE_COLUMNS, "documents": ANALYSED_DOCUMENT_COLUMNS}],
+                         ids=["every column", "the columns the run reads"])
 def test_two_runs_give_identical_tables(pipeline_out, columns):
     """Again from the written tables: whole, or as the run reads them (measures without their text, which
     is then cut from the documents between the measures' offsets)."""
