@@ -126,8 +126,11 @@ def candidate_pairs(prints: list[np.ndarray], common: np.ndarray) -> list[tuple[
 
 
 def holder_pair_arrays(owners: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """holder_pairs of every group of holders (owners[start : start + size], in document order) at once,
-    as (first documents, second documents); groups of one size are taken together."""
+    """The pairs of documents holding one fingerprint that are aligned, for every group of holders
+    (owners[start : start + size], in document order) at once, as (first documents, second documents):
+    all pairs of a group, or for a passage in more than MAX_HOLDERS documents a chain of neighbours
+    (in corpus order) — enough to join every copy into one family at a cost linear in the copies
+    instead of quadratic. Groups of one size are taken together."""
     firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for size in np.unique(sizes[sizes >= 2]).tolist():  # most prints: one document
         members = owners[starts[sizes == size][:, None] + np.arange(size)]
@@ -137,15 +140,6 @@ def holder_pair_arrays(owners: np.ndarray, starts: np.ndarray, sizes: np.ndarray
             left, right = np.arange(size - 1), np.arange(1, size)
         firsts.append(members[:, left].ravel()), seconds.append(members[:, right].ravel())
     return np.concatenate(firsts), np.concatenate(seconds)
-
-
-def holder_pairs(members: list[int]) -> list[tuple[int, int]]:
-    """The pairs of documents holding one fingerprint that are aligned: all of them, or for a passage in
-    more than MAX_HOLDERS documents a chain of neighbours (in corpus order) — enough to join every copy
-    into one family at a cost linear in the copies instead of quadratic."""
-    if len(members) <= MAX_HOLDERS:
-        return [(a, b) for k, a in enumerate(members) for b in members[k + 1 :]]
-    return list(zip(members, members[1:]))
 
 
 def seed_arrays(a: dict, b: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -402,38 +396,55 @@ POOL_MIN_DOCUMENTS = 2000  # documents below which a per-document step runs in t
 
 
 def per_document(fn: Callable, texts: list[str], workers: int, extra: tuple = ()) -> list:
-    """fn(text, *extra) of every text, in order; in a pool of `workers` processes when there are many
-    (forked workers use the texts they inherit, spawned ones receive theirs)."""
+    """fn(text, *extra) of every text, in order; in a pool of `workers` processes when there are many."""
     if workers <= 1 or len(texts) < POOL_MIN_DOCUMENTS:
         return [fn(text, *extra) for text in texts]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _FORKED_TEXTS
     size = -(-len(texts) // (workers * 4))
-    ranges = [(k, min(k + size, len(texts))) for k in range(0, len(texts), size)]
-    context = multiprocessing.get_context()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        if context.get_start_method() == "fork":
-            _FORKED_TEXTS = texts
-            try:
-                found = list(pool.map(_apply_forked, ranges, [fn] * len(ranges), [extra] * len(ranges)))
-            finally:
-                _FORKED_TEXTS = None
-        else:
-            found = list(pool.map(_apply, [texts[a:b] for a, b in ranges], [fn] * len(ranges), [extra] * len(ranges)))
+    spans = [(k, min(k + size, len(texts))) for k in range(0, len(texts), size)]
+    found = pool_map(_apply, spans, (texts, fn, extra), workers, _own_texts)
     return [result for chunk in found for result in chunk]
 
 
-_FORKED_TEXTS: list[str] | None = None  # the texts of the per-document step under way, for forked workers
+def _apply(span: tuple[int, int], texts: list[str], fn: Callable, extra: tuple) -> list:
+    return [fn(text, *extra) for text in texts[span[0] : span[1]]]
 
 
-def _apply_forked(span: tuple[int, int], fn: Callable, extra: tuple) -> list:
-    return _apply(_FORKED_TEXTS[span[0] : span[1]], fn, extra)
+def _own_texts(span: tuple[int, int], shared: tuple) -> tuple:
+    """A span of texts with those texts only, for a worker that starts empty (spawn)."""
+    texts, fn, extra = shared
+    return (0, span[1] - span[0]), (texts[span[0] : span[1]], fn, extra)
 
 
-def _apply(texts: list[str], fn: Callable, extra: tuple) -> list:
-    return [fn(text, *extra) for text in texts]
+def pool_map(fn: Callable, jobs: list, shared: tuple, workers: int, standalone: Callable) -> list:
+    """fn(job, *shared) of each job, in order, in a pool of `workers` processes. Forked workers use the
+    `shared` they inherit and receive only their job; a spawned worker receives standalone(job, shared),
+    the job with what it needs of `shared` (every job pickling all the texts had cost most of the time)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED
+    context = multiprocessing.get_context()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        if context.get_start_method() != "fork":
+            return list(pool.map(_run_alone, [(fn, *standalone(job, shared)) for job in jobs]))
+        _FORKED = (fn, shared)
+        try:
+            return list(pool.map(_run_forked, jobs))
+        finally:
+            _FORKED = None
+
+
+_FORKED: tuple | None = None  # (fn, shared) of the pool_map under way, for forked workers
+
+
+def _run_forked(job):
+    fn, shared = _FORKED
+    return fn(job, *shared)
+
+
+def _run_alone(item: tuple):
+    fn, job, shared = item
+    return fn(job, *shared)
 
 
 PREPARED_CACHE = 4096  # prepared documents kept while aligning (a few tens of kB each)
@@ -445,41 +456,19 @@ def aligned(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], comm
     """The passages of every candidate pair, in a process pool when there are many; the same rows either way."""
     if workers <= 1 or len(pairs) < POOL_MIN_PAIRS:
         return align_pairs(pairs, ids, texts, common, curated)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _FORKED
     size = -(-len(pairs) // (workers * 4))
     chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
-    context = multiprocessing.get_context()
-    if context.get_start_method() == "fork":  # workers start as copies of this process: they have the texts
-        _FORKED = (ids, texts, common, curated)
-        try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                found = [f for f in pool.map(_align_forked, chunks) if len(f)]
-        finally:
-            _FORKED = None
-    else:
-        jobs = [_job(chunk, ids, texts) for chunk in chunks]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            found = [f for f in pool.map(align_pairs, *zip(*jobs), [common] * len(jobs), [curated] * len(jobs)) if len(f)]
+    found = [f for f in pool_map(align_pairs, chunks, (ids, texts, common, curated), workers, _own_documents) if len(f)]
     # an empty chunk's columns have no type: leave them out, as one table of every row would
     return pd.concat(found, ignore_index=True) if found else align_pairs([], ids, texts, common, curated)
 
 
-_FORKED: tuple | None = None  # (ids, texts, common, curated) of the alignment under way, for forked workers
-
-
-def _align_forked(pairs: list[tuple[int, int]]) -> pd.DataFrame:
-    """align_pairs in a forked worker, on the texts it inherited (only the pairs travel)."""
-    return align_pairs(pairs, *_FORKED)
-
-
-def _job(chunk: list[tuple[int, int]], ids: list[str], texts: list[str]) -> tuple:
-    """A chunk of pairs with the texts of its own documents only, for a worker that starts empty (spawn)."""
+def _own_documents(chunk: list[tuple[int, int]], shared: tuple) -> tuple:
+    """A chunk of pairs with the ids and texts of its own documents only, for a worker that starts empty."""
+    ids, texts, common, curated = shared
     needed = sorted({i for pair in chunk for i in pair})
     local = {g: n for n, g in enumerate(needed)}
-    return [(local[i], local[j]) for i, j in chunk], [ids[g] for g in needed], [texts[g] for g in needed]
+    return [(local[i], local[j]) for i, j in chunk], ([ids[g] for g in needed], [texts[g] for g in needed], common, curated)
 
 
 def align_pairs(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], common: np.ndarray,
