@@ -142,32 +142,6 @@ def holder_pair_arrays(owners: np.ndarray, starts: np.ndarray, sizes: np.ndarray
     return np.concatenate(firsts), np.concatenate(seconds)
 
 
-def seed_arrays(a: dict, b: dict) -> tuple[np.ndarray, np.ndarray]:
-    """(positions in a, positions in b) of every shared K-gram outside formulas, sorted by (i, j).
-
-    Vectorised: b's distinct K-gram hashes are sorted once (kept with the prepared document) and a's looked
-    up in them with one binary search; a hash held several times in b pairs with each of its positions.
-    """
-    order_a, sorted_a = _sorted_grams(a)
-    order_b, sorted_b = _sorted_grams(b)
-    if not len(sorted_a) or not len(sorted_b):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    unique_b, first_b, count_b = _distinct_grams(b)
-    slot = np.minimum(np.searchsorted(unique_b, sorted_a), len(unique_b) - 1)
-    hit = np.flatnonzero(unique_b[slot] == sorted_a)
-    slot = slot[hit]
-    counts = count_b[slot]
-    # every (K-gram of a, equal-hash K-gram of b): hits with several equal hashes in b are repeated
-    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    i = order_a[np.repeat(hit, counts)]
-    j = order_b[np.repeat(first_b[slot], counts) + within]
-    window = np.arange(K)
-    same = (_codes(a)[i[:, None] + window] == _codes(b)[j[:, None] + window]).all(axis=1)  # a hash collision is no seed
-    i, j = i[same], j[same]
-    order = np.lexsort((j, i))
-    return i[order], j[order]
-
-
 def _distinct_grams(doc: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(distinct hashes, index of each one's first place in the sorted K-grams, its count) (cached)."""
     if "distinct" not in doc:
@@ -225,82 +199,121 @@ def chains(found: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     return done + open_chains
 
 
-def covered(chain: np.ndarray, side: int) -> int:
-    """Letters of one side covered by the chain's exact K-grams (chain: seeds as rows of (i, j))."""
-    starts = np.sort(np.asarray(chain)[:, side])
-    ends = starts + K
-    reached = np.maximum.accumulate(np.r_[-1, ends[:-1]])  # the furthest letter covered before each K-gram
-    return int(np.clip(ends - np.maximum(starts, reached), 0, None).sum())
+BITMAP_BITS = 18  # a's K-grams marked by the top bits of their hashes (256 kB), to rule out a partner's quickly
+PARTNERS_PER_BATCH = 64  # partners of one document aligned together: their K-grams and letters are concatenated
 
 
-def simple_chains(i: np.ndarray, j: np.ndarray) -> np.ndarray | None:
-    """Where each chain starts (indices into the seeds), when the greedy chaining needs no search: every seed
-    either extends the one before it or lies beyond the reach of all before it. Then a chain is a run of
-    consecutive seeds, and chains() would return the same runs in the same order. None otherwise (seeds of
-    repeated text, crossing diagonals), for chains() to decide."""
+def partner_passages(a: dict, partners: list[dict]) -> dict[str, np.ndarray]:
+    """The shared passages of a prepared document (see prepare) with each of its partners, as columns
+    (ALIGNED_COLUMNS), partner after partner, as spans of their clean texts.
+
+    One set of array operations serves all partners: a pair costs little work on its letters but many
+    numpy calls, and batched the calls are paid once per document."""
+    owner, i, j, starts, ends = seed_runs(*partner_seeds(a, partners))
+    return _span_rows(a, partners, owner[starts], i[starts], i[ends - 1] + K, j[starts], j[ends - 1] + K,
+                      lambda kept: (_covered_runs(i, starts[kept], ends[kept]), _covered_runs(j, starts[kept], ends[kept])))
+
+
+def partner_seeds(a: dict, partners: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(partner, position in a, position in the partner) of every shared K-gram outside formulas (a seed),
+    sorted by partner, position in a, position in the partner.
+
+    Each partner's K-grams are looked up in a's distinct hashes (sorted once and kept with the prepared
+    document); a hash held several times in a pairs with each of its positions."""
+    order_a, _ = _sorted_grams(a)
+    unique_a, first_a, count_a = _distinct_grams(a)
+    grams = [_sorted_grams(b) for b in partners]
+    sizes = np.array([len(h) for _, h in grams], dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(unique_a) or not sizes.sum():
+        return empty, empty, empty
+    hashes = np.concatenate([h for _, h in grams])
+    positions = np.concatenate([p for p, _ in grams])
+    owners = np.repeat(np.arange(len(partners), dtype=np.int64), sizes)
+    # most of a partner's K-grams are not in a: a bitmap of a's top hash bits rules them out in one
+    # look-up each, and only the rest are searched for
+    bitmap = np.zeros(1 << BITMAP_BITS, dtype=bool)
+    bitmap[unique_a >> np.uint64(64 - BITMAP_BITS)] = True
+    maybe = np.flatnonzero(bitmap[hashes >> np.uint64(64 - BITMAP_BITS)])
+    slot = np.minimum(np.searchsorted(unique_a, hashes[maybe]), len(unique_a) - 1)
+    found = unique_a[slot] == hashes[maybe]
+    hit, slot = maybe[found], slot[found]
+    counts = count_a[slot]
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    i = order_a[np.repeat(first_a[slot], counts) + within]
+    j = np.repeat(positions[hit], counts)
+    owner = np.repeat(owners[hit], counts)
+    codes = [_codes(b) for b in partners]
+    base = np.r_[0, np.cumsum([len(c) for c in codes])[:-1]].astype(np.int64)
+    window = np.arange(K)
+    same = (_codes(a)[i[:, None] + window] == np.concatenate(codes)[(base[owner] + j)[:, None] + window]).all(axis=1)
+    owner, i, j = owner[same], i[same], j[same]
+    order = np.lexsort((j, i, owner))
+    return owner[order], i[order], j[order]
+
+
+def seed_runs(owner: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Each partner's seeds (sorted as partner_seeds sorts them) grouped into chains as chains() groups
+    them: (seeds' partners, i, j, chain starts, chain ends), chain n being seeds starts[n]:ends[n],
+    partner after partner, each partner's chains in chains()'s order.
+
+    A seed beyond reach of every seed before it (or a partner's first) starts a stretch that chains
+    independently of the rest. In a stretch where every seed extends the one before it (or starts the
+    stretch), the chains are its runs of consecutive seeds, cut with arrays; the seeds of the other
+    stretches (repeated text, crossing diagonals) go through the greedy chaining, and their chains are
+    appended to the seeds."""
     reach = GAP + K
     di, dj = np.diff(i), np.diff(j)
-    links = (di > 0) & (di <= reach) & (dj > 0) & (dj <= reach) & (np.abs(di - dj) <= DRIFT)
-    if not (links | (di > reach)).all():
-        return None
-    return np.flatnonzero(np.r_[True, ~links])
+    same = owner[1:] == owner[:-1]
+    links = same & (di > 0) & (di <= reach) & (dj > 0) & (dj <= reach) & (np.abs(di - dj) <= DRIFT)
+    stretch = np.cumsum(np.r_[True, ~same | (di > reach)]) - 1 if len(i) else np.zeros(0, dtype=np.int64)
+    searched = np.unique(stretch[1:][same & ~links & (di <= reach)])
+    starts = np.flatnonzero(np.r_[True, ~links][: len(i)] & ~np.isin(stretch, searched))
+    ends = np.minimum(np.r_[starts[1:], len(i)], np.searchsorted(stretch, stretch[starts], side="right"))
+    extra_owner, extra_i, extra_j, extra_sizes, extra_keys = [], [], [], [], []
+    bounds = np.searchsorted(stretch, np.r_[searched, searched + 1])
+    for n, lo, hi in zip(searched.tolist(), bounds[: len(searched)].tolist(), bounds[len(searched):].tolist()):
+        for chain in chains(list(zip(i[lo:hi].tolist(), j[lo:hi].tolist()))):
+            extra_i.extend(s for s, _ in chain), extra_j.extend(t for _, t in chain)
+            extra_owner.extend([int(owner[lo])] * len(chain))
+            extra_sizes.append(len(chain)), extra_keys.append(n)
+    sizes = np.array(extra_sizes, dtype=np.int64)
+    extra_ends = len(i) + np.cumsum(sizes)
+    order = np.argsort(np.r_[stretch[starts], extra_keys], kind="stable")  # chains in the order of their stretches
+    grown = (np.r_[side, np.array(extra, dtype=np.int64)].astype(np.int64)
+             for side, extra in ((owner, extra_owner), (i, extra_i), (j, extra_j)))
+    return (*grown, np.r_[starts, extra_ends - sizes].astype(np.int64)[order], np.r_[ends, extra_ends].astype(np.int64)[order])
 
 
-def passages(a: dict, b: dict) -> list[dict]:
-    """The shared passages of two prepared documents (see prepare), as spans of their clean texts."""
-    i, j = seed_arrays(a, b)
-    if not len(i):
-        return []
-    starts = simple_chains(i, j)
-    if starts is None:
-        return [p for chain in chains(list(zip(i.tolist(), j.tolist())))
-                if (p := _passage(a, b, np.array(chain, dtype=np.int64))) is not None]
-    ends = np.r_[starts[1:], len(i)]
-    # in a simple chain both sides rise: its spans run from its first seed to its last, and its exact
-    # K-grams cover K letters for the first seed and min(K, step) for each next one
-    start_a, end_a, start_b, end_b = i[starts], i[ends - 1] + K, j[starts], j[ends - 1] + K
-    long = np.minimum(end_a - start_a, end_b - start_b) >= MIN_CHARS
-    out = []
-    for n in np.flatnonzero(long).tolist():
-        seg = slice(int(starts[n]), int(ends[n]))
-        out.append(_span_row(a, b, int(start_a[n]), int(end_a[n]), int(start_b[n]), int(end_b[n]),
-                             _covered_run(i[seg]), _covered_run(j[seg])))
-    return [row for row in out if row is not None]
+def _span_rows(a: dict, partners: list[dict], own: np.ndarray, start_a: np.ndarray, end_a: np.ndarray,
+               start_b: np.ndarray, end_b: np.ndarray, covered_seeds: Callable) -> dict[str, np.ndarray]:
+    """Rows of the spans (in letters of a and of partner own) that are passages: long enough, mostly not
+    formula, and covered by exact seeds (covered_seeds(long spans' indices) → letters of each side) at
+    MIN_SIMILARITY."""
+    kept = np.flatnonzero(np.minimum(end_a - start_a, end_b - start_b) >= MIN_CHARS)
+    covered_a, covered_b = covered_seeds(kept)
+    start_a, end_a, start_b, end_b, own = (x[kept] for x in (start_a, end_a, start_b, end_b, own))
+    formula = np.r_[0, np.cumsum(a["formula"], dtype=np.int64)]
+    keep = (formula[end_a] - formula[start_a]) * 2 <= end_a - start_a  # formula share ≤ MAX_FORMULA_SHARE
+    ratio = np.minimum(covered_a / (end_a - start_a), covered_b / (end_b - start_b))
+    similarity = np.array([round(r, 3) for r in ratio.tolist()], dtype=np.float64)  # as round() does, not np.round
+    k = np.flatnonzero(keep & (similarity >= MIN_SIMILARITY))
+    own = own[k]
+    lengths = np.array([len(b["offsets"]) for b in partners], dtype=np.int64)
+    offsets_b = np.concatenate([b["offsets"] for b in partners])
+    base = np.r_[0, np.cumsum(lengths)[:-1]][own]
+    return {"doc_a": np.full(len(k), a["doc_id"], dtype=object),
+            "doc_b": np.array([partners[o]["doc_id"] for o in own.tolist()], dtype=object),
+            "start_a": a["offsets"][start_a[k]], "end_a": a["offsets"][end_a[k] - 1] + 1,
+            "start_b": offsets_b[base + start_b[k]], "end_b": offsets_b[base + end_b[k] - 1] + 1,
+            "similarity": similarity[k], "chars": np.minimum(end_a[k] - start_a[k], end_b[k] - start_b[k])}
 
 
-def _covered_run(positions: np.ndarray) -> int:
-    """Letters covered by K-grams at rising positions."""
-    return int(K + np.minimum(np.diff(positions), K).sum())
-
-
-def _passage(a: dict, b: dict, chain: np.ndarray) -> dict | None:
-    """The passage of one chain of seeds (rows of (i, j)), or None when it is too short or not reuse."""
-    start_a, end_a = int(chain[0, 0]), int(chain[-1, 0]) + K
-    start_b, end_b = int(chain[:, 1].min()), int(chain[:, 1].max()) + K
-    if min(end_a - start_a, end_b - start_b) < MIN_CHARS:
-        return None
-    return _span_row(a, b, start_a, end_a, start_b, end_b, covered(chain, 0), covered(chain, 1))
-
-
-def _span_row(a: dict, b: dict, start_a: int, end_a: int, start_b: int, end_b: int, covered_a: int,
-              covered_b: int) -> dict | None:
-    """A passage's row from its letter spans and the letters its exact seeds cover on each side, or None
-    when it is mostly formula or too loosely matched."""
-    if formula_share(a["formula"], start_a, end_a) > MAX_FORMULA_SHARE:
-        return None
-    similarity = round(min(covered_a / (end_a - start_a), covered_b / (end_b - start_b)), 3)
-    if similarity < MIN_SIMILARITY:
-        return None
-    sa, ea = int(a["offsets"][start_a]), int(a["offsets"][end_a - 1]) + 1
-    sb, eb = int(b["offsets"][start_b]), int(b["offsets"][end_b - 1]) + 1
-    return {"doc_a": a["doc_id"], "doc_b": b["doc_id"], "start_a": sa, "end_a": ea, "start_b": sb, "end_b": eb,
-            "similarity": similarity,
-            "chars": int(min(end_a - start_a, end_b - start_b))}
-
-
-def formula_share(mask: np.ndarray, start: int, end: int) -> float:
-    """Share of the letters start:end covered by formula K-grams."""
-    return float(mask[start:end].mean()) if end > start else 0.0
+def _covered_runs(positions: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Letters covered by the K-grams of each run of rising positions[start:end]: K for its first seed,
+    and min(K, step) for each next one."""
+    steps = np.r_[0, np.cumsum(np.minimum(np.diff(positions), K))] if len(positions) else np.zeros(1, dtype=np.int64)
+    return K + steps[ends - 1] - steps[starts]
 
 
 def formula_mask(core: str, hashes: np.ndarray, common: np.ndarray, curated: tuple[str, ...] = ()) -> np.ndarray:
@@ -488,10 +501,23 @@ def align_pairs(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], 
                 cache.popitem(last=False)
         return cache[k]
 
-    rows = []
-    for i, j in pairs:
-        rows.extend(passages(prepared(i), prepared(j)))
-    return pd.DataFrame(rows, columns=ALIGNED_COLUMNS)
+    found = [partner_passages(prepared(first), [prepared(k) for k in partners]) for first, partners in _partner_batches(pairs)]
+    found = [f for f in found if len(f["chars"])]
+    if not found:  # no rows: untyped columns, as a table of no passages has always had
+        return pd.DataFrame([], columns=ALIGNED_COLUMNS)
+    columns = {c: np.concatenate([f[c] for f in found]) for c in ALIGNED_COLUMNS}
+    return pd.DataFrame({c: v.tolist() if c.startswith("doc") else v for c, v in columns.items()})
+
+
+def _partner_batches(pairs: list[tuple[int, int]]):
+    """(document, its partners) for each run of pairs with the same first document, PARTNERS_PER_BATCH
+    partners at most, in the pairs' order."""
+    run: list[int] = []
+    for n, (i, j) in enumerate(pairs):
+        run.append(j)
+        if n + 1 == len(pairs) or pairs[n + 1][0] != i or len(run) == PARTNERS_PER_BATCH:
+            yield i, run
+            run = []
 
 
 def measures_locator(measures: pd.DataFrame) -> Callable[[str, int, int], str | None]:

@@ -276,35 +276,27 @@ def test_groups_of_holders_give_all_their_pairs_or_a_chain_of_neighbours(monkeyp
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 40), st.integers(-5, 5), st.integers(0, 60)), min_size=1, max_size=25))
-def test_runs_of_simple_seeds_are_the_chains_of_the_greedy_chaining(steps):
-    """Seeds that each extend the one before or lie beyond reach of all before: simple_chains cuts the runs
-    chains() builds. Otherwise it declines (None) and chains() decides. The seeds walk along a drifting
-    diagonal with steps short and long (beyond reach), in a and in b."""
-    from pipeline.analyze.reuse import chains, simple_chains
+@given(st.lists(st.lists(st.tuples(st.integers(0, 40), st.integers(-5, 5), st.integers(0, 60)), min_size=1, max_size=25),
+                min_size=1, max_size=3))
+def test_seeds_are_grouped_into_the_chains_of_the_greedy_chaining_partner_by_partner(walks):
+    """seed_runs cuts stretches of simple seeds into runs with arrays and sends the rest to chains(); for
+    each partner, the chains must be those chains() makes of all its seeds, in its order. The seeds of a
+    partner walk along a drifting diagonal with steps short, long (beyond reach) and none (a K-gram of
+    a held twice in the partner), so both kinds of stretch occur."""
+    from pipeline.analyze.reuse import chains, seed_runs
 
-    found, i, j = [], 0, 0
-    for step, drift, jump in steps:
-        i, j = i + step, max(0, j + step + drift + (jump if jump > 50 else 0))
-        found.append((i, j))
-    found = sorted(set(found))
-    i, j = (np.array(side, dtype=np.int64) for side in zip(*found))
-    starts = simple_chains(i, j)
-    if starts is None:
-        return
-    runs = [found[a:b] for a, b in zip(starts.tolist(), [*starts[1:].tolist(), len(found)])]
-    assert runs == chains(found)
-
-
-def test_simple_chains_declines_seeds_that_the_greedy_chaining_must_search():
-    from pipeline.analyze.reuse import GAP, K, chains, simple_chains
-
-    # a repeated phrase: two seeds at one position of a, the second chain continues the first seed's diagonal
-    found = [(0, 0), (0, 100), (5, 5), (5, 105)]
-    assert simple_chains(*(np.array(s) for s in zip(*found))) is None
-    assert len(chains(found)) == 2
-    far = [(0, 0), (4, 4), (4 + GAP + K + 1, 300)]  # a jump beyond reach starts a new chain
-    assert simple_chains(*(np.array(s) for s in zip(*far))).tolist() == [0, 2]
+    found = []
+    for partner, steps in enumerate(walks):
+        i, j = 0, 0
+        for step, drift, jump in steps:
+            i, j = i + step, max(0, j + step + drift + (jump if jump > 50 else 0))
+            found.append((partner, i, j))
+    owner, i, j = (np.array(side, dtype=np.int64) for side in zip(*sorted(set(found))))
+    owner, i, j, starts, ends = seed_runs(owner, i, j)
+    runs = [(int(owner[s]), list(zip(i[s:e].tolist(), j[s:e].tolist()))) for s, e in zip(starts.tolist(), ends.tolist())]
+    assert all((owner[s:e] == owner[s]).all() for s, e in zip(starts.tolist(), ends.tolist()))
+    expected = [(p, chain) for p in range(len(walks)) for chain in chains([(x, y) for q, x, y in set(found) if q == p])]
+    assert runs == expected
 
 
 def test_the_measure_of_a_span_is_the_innermost_one_holding_it_as_segment_finds_it():
@@ -327,3 +319,100 @@ def test_the_measure_of_a_span_is_the_innermost_one_holding_it_as_segment_finds_
     for start in range(0, 160, 3):
         for end in range(start + 1, 170, 7):
             assert locate("a", start, end) == by_doc["a"](start, end)
+
+
+def _clauses() -> list[str]:
+    return [c for p in report_paragraphs()[:30] for c in re.split(r"[，。；]", p) if len(c) >= 6]
+
+
+def reference_passages(a: dict, b: dict) -> list[dict]:
+    """The passages of two prepared documents as the module's docstring defines them, pair by pair and
+    without arrays: every K-gram of a's letters also in b's (neither mostly formula) is a seed, chains()
+    groups the seeds, and a chain is a passage when both its spans reach MIN_CHARS letters, at most
+    MAX_FORMULA_SHARE of a's span is formula, and exact seeds cover MIN_SIMILARITY of each span."""
+    from pipeline.analyze.reuse import MAX_FORMULA_SHARE, MIN_CHARS, MIN_SIMILARITY, chains, formula_grams
+
+    def grams(doc: dict) -> dict[str, list[int]]:
+        skip, found = formula_grams(doc["formula"]), {}
+        for p in range(len(doc["core"]) - K + 1):
+            if not skip[p]:
+                found.setdefault(doc["core"][p : p + K], []).append(p)
+        return found
+
+    in_a, in_b = grams(a), grams(b)
+    rows = []
+    for chain in chains([(i, j) for gram, places in in_a.items() for i in places for j in in_b.get(gram, [])]):
+        side_a, side_b = [i for i, _ in chain], [j for _, j in chain]
+        start_a, end_a, start_b, end_b = min(side_a), max(side_a) + K, min(side_b), max(side_b) + K
+        if min(end_a - start_a, end_b - start_b) < MIN_CHARS:
+            continue
+        if sum(a["formula"][start_a:end_a]) / (end_a - start_a) > MAX_FORMULA_SHARE:
+            continue
+        covered_a = len({p for i in side_a for p in range(i, i + K)})
+        covered_b = len({p for j in side_b for p in range(j, j + K)})
+        similarity = round(min(covered_a / (end_a - start_a), covered_b / (end_b - start_b)), 3)
+        if similarity >= MIN_SIMILARITY:
+            rows.append({"doc_a": a["doc_id"], "doc_b": b["doc_id"],
+                         "start_a": int(a["offsets"][start_a]), "end_a": int(a["offsets"][end_a - 1]) + 1,
+                         "start_b": int(b["offsets"][start_b]), "end_b": int(b["offsets"][end_b - 1]) + 1,
+                         "similarity": similarity, "chars": min(end_a - start_a, end_b - start_b)})
+    return rows
+
+
+def _passages_one_by_one(a: dict, partners: list[dict]) -> pd.DataFrame:
+    from pipeline.analyze.reuse import ALIGNED_COLUMNS
+
+    rows = [row for b in partners for row in reference_passages(a, b)]
+    return pd.DataFrame(rows, columns=ALIGNED_COLUMNS).astype({"doc_a": object, "doc_b": object})
+
+
+def _partner_table(a: dict, partners: list[dict]) -> pd.DataFrame:
+    from pipeline.analyze.reuse import partner_passages
+
+    return pd.DataFrame(partner_passages(a, partners)).astype({"doc_a": object, "doc_b": object})
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.integers(0, 39), min_size=3, max_size=30), st.lists(st.integers(0, 2000), max_size=12)),
+                min_size=2, max_size=7), st.booleans())
+def test_a_document_aligned_with_all_its_partners_at_once_gives_the_passages_defined_pair_by_pair(documents, formula):
+    """Documents are runs of clauses drawn from forty (so clauses repeat within and across documents,
+    and the greedy chaining must search some stretches), with letters dropped or inserted here and there
+    (so a passage's two sides differ), one of the clauses a curated formula or not."""
+    from pipeline.analyze.reuse import letters, prepare
+
+    clauses = _clauses()[:40]
+    curated = (letters(clauses[0])[0],) if formula else ()
+    docs = []
+    for n, (pick, edits) in enumerate(documents):
+        text = "，".join(clauses[k] for k in pick) + "。"
+        for place in edits:  # odd places drop a character, even ones insert one
+            at = place % len(text)
+            text = text[:at] + text[at + 1 :] if place % 2 else text[:at] + "某" + text[at:]
+        docs.append(prepare(f"d{n}", text, np.zeros(0, dtype=np.uint64), curated))
+    expected = _passages_one_by_one(docs[0], docs[1:])
+    pd.testing.assert_frame_equal(_partner_table(docs[0], docs[1:]), expected, check_dtype=False)
+
+
+def test_aligning_partners_together_takes_both_the_simple_runs_and_the_greedy_chaining(monkeypatch):
+    from pipeline.analyze import reuse as module
+
+    clauses = _clauses()
+    a_text = "，".join(clauses[:12]) + "。"
+    simple = "，".join(clauses[40:44] + clauses[2:6] + clauses[44:48]) + "。"  # one stretch of a, once
+    repeated = "，".join(clauses[50:52] + clauses[6:11] + clauses[52:54] + clauses[6:11] + clauses[54:56]) + "。"  # twice
+    docs = [module.prepare(n, t, np.zeros(0, dtype=np.uint64)) for n, t in (("a", a_text), ("s", simple), ("r", repeated))]
+    calls = []
+    greedy = module.chains
+    monkeypatch.setattr(module, "chains", lambda found: calls.append(len(found)) or greedy(found))
+    together = _partner_table(docs[0], docs[1:])
+    assert len(calls) == 1  # the repeated stretch only: the simple partner's seeds never reach it
+    expected = _passages_one_by_one(docs[0], docs[1:])
+    pd.testing.assert_frame_equal(together, expected, check_dtype=False)
+    assert together["doc_b"].tolist() == ["s", "r", "r"]  # the simple passage, then the repeated one at both places
+    spans = [(a_text.index(clauses[2]), a_text.index(clauses[5]) + len(clauses[5]))] \
+        + [(a_text.index(clauses[6]), a_text.index(clauses[10]) + len(clauses[10]))] * 2
+    assert list(zip(together["start_a"], together["end_a"])) == spans
+    first = repeated.index(clauses[6])
+    second = repeated.index(clauses[6], first + 1)
+    assert together["start_b"].tolist()[1:] == [first, second]
