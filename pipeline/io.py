@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,20 +32,49 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def write_table(df: pd.DataFrame, out_dir: Path, name: str) -> Path:
+def write_table(df: pd.DataFrame, out_dir: Path, name: str, extend: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> Path:
     """Write `df` as OUT/name.parquet and its CSV copy OUT/name.csv, each complete or not at all.
 
     Each file is written under a temporary name and renamed when complete: a run killed while writing
-    leaves the previous table (or none), never a truncated one.
+    leaves the previous table (or none), never a truncated one. `extend` (rows → the rows to write, with
+    columns it adds) is applied WRITE_CHUNK rows at a time, so that what it adds is never held whole.
     """
+    if extend is not None:
+        writer = TableWriter(out_dir, name)
+        for start in range(0, len(df), WRITE_CHUNK):
+            writer.write(extend(df.iloc[start : start + WRITE_CHUNK]))
+        return writer.close(empty=extend(df.iloc[:0]))
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{name}.parquet"
+    df = df.reset_index(drop=True)
     with atomic_path(path) as tmp:
-        df.reset_index(drop=True).to_parquet(tmp, index=False)
+        _write_parquet(df, tmp)
     with atomic_path(out_dir / f"{name}.csv") as tmp:
-        spreadsheet_rows(df).to_csv(tmp, index=False, encoding="utf-8-sig")
+        # a chunk at a time: the spreadsheet copy of a table of millions of passages is not made whole
+        for start in range(0, max(len(df), 1), WRITE_CHUNK):
+            first = start == 0
+            spreadsheet_rows(df.iloc[start : start + WRITE_CHUNK]).to_csv(
+                tmp, index=False, header=first, mode="w" if first else "a", encoding="utf-8-sig" if first else "utf-8")
     log.debug("wrote %s (%d rows)", path, len(df))
     return path
+
+
+WRITE_CHUNK = 100_000  # rows converted at a time when a table is written
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> None:
+    """df as one Parquet file; a long table goes WRITE_CHUNK rows to a row group, each converted to Arrow
+    in turn (under the types of the whole table), so that no Arrow copy of the whole table is made."""
+    if len(df) <= WRITE_CHUNK:
+        df.to_parquet(path, index=False)
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.Schema.from_pandas(df, preserve_index=False)
+    with pq.ParquetWriter(path, schema) as writer:
+        for start in range(0, len(df), WRITE_CHUNK):
+            writer.write_table(pa.Table.from_pandas(df.iloc[start : start + WRITE_CHUNK], schema=schema, preserve_index=False))
 
 
 def spreadsheet_rows(df: pd.DataFrame) -> pd.DataFrame:

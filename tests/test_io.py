@@ -37,6 +37,49 @@ def test_one_row_group_per_batch(tmp_path):
     assert pq.ParquetFile(tmp_path / "documents.parquet").num_row_groups == 3
 
 
+def test_a_long_table_is_written_a_chunk_at_a_time_with_the_same_files(tmp_path, monkeypatch):
+    """Past WRITE_CHUNK rows, write_table converts and writes a chunk at a time; the files must read (and,
+    for the CSV, be byte for byte) as when the table is written whole: one BOM, one header, the types of
+    the whole table even where a chunk's column is all missing."""
+    import pyarrow.parquet as pq
+
+    import pipeline.io as io
+
+    whole = pd.concat(BATCHES * 3, ignore_index=True).assign(text=["=SUM(A1)", "甲", None, "乙", "丙", None, "-1", "丁", "戊", "己",
+                                                                   None, "庚"], score=[0.5, None, 1.25] * 4)
+    write_table(whole, tmp_path / "whole", "t")
+    monkeypatch.setattr(io, "WRITE_CHUNK", 2)  # the first chunk's date is all missing
+    write_table(whole, tmp_path / "chunked", "t")
+    assert pq.ParquetFile(tmp_path / "chunked" / "t.parquet").num_row_groups == 6
+    pd.testing.assert_frame_equal(read_table(tmp_path / "chunked", "t"), read_table(tmp_path / "whole", "t"))
+    csv = (tmp_path / "chunked" / "t.csv").read_bytes()
+    assert csv == (tmp_path / "whole" / "t.csv").read_bytes()
+    assert csv.count("\ufeff".encode()) == 1 and csv.count(b"doc_id,date") == 1 and b"'=SUM(A1)" in csv
+
+
+def test_columns_added_chunk_by_chunk_as_the_table_is_written(tmp_path, monkeypatch):
+    """write_table(extend=…) writes what extend makes of each chunk: the same files as the extended table
+    written whole, and extend never sees more than a chunk."""
+    import pipeline.io as io
+
+    whole = pd.concat(BATCHES * 3, ignore_index=True)
+    seen = []
+
+    def extend(rows: pd.DataFrame) -> pd.DataFrame:
+        seen.append(len(rows))
+        return rows.assign(label=[f"{d}:{c}" for d, c in zip(rows["doc_id"], rows["chars"])])[["label", *rows.columns]]
+
+    write_table(extend(whole), tmp_path / "whole", "t")
+    monkeypatch.setattr(io, "WRITE_CHUNK", 5)
+    seen.clear()
+    write_table(whole, tmp_path / "extended", "t", extend=extend)
+    assert max(seen) == 5 and sum(seen) == len(whole)
+    pd.testing.assert_frame_equal(read_table(tmp_path / "extended", "t"), read_table(tmp_path / "whole", "t"))
+    assert (tmp_path / "extended" / "t.csv").read_bytes() == (tmp_path / "whole" / "t.csv").read_bytes()
+    write_table(whole.iloc[:0], tmp_path / "none", "t", extend=extend)
+    assert list(read_table(tmp_path / "none", "t").columns) == ["label", *whole.columns]
+
+
 def test_no_batch_writes_the_empty_table(tmp_path):
     empty = pd.DataFrame({"doc_id": pd.Series(dtype=object)})
     TableWriter(tmp_path, "places").close(empty)
