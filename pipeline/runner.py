@@ -131,6 +131,22 @@ def run_segment(args, resources, progress: bool, executor: Executor | None = Non
     return summary + (f"; {failed} documents could not be segmented (documents.segment_error says why)" if failed else "")
 
 
+def write_outputs(outputs: dict, out: Path) -> None:
+    """The analysis tables, reuse with its passages' texts: they are cut from the documents as each chunk
+    of passages is written, and never held for all passages at once."""
+    from functools import partial
+
+    from pipeline.analyze.reuse import Texts, add_passage_texts
+
+    for name, df in outputs.items():
+        if name == "reuse" and "text_a" not in df.columns:
+            documents = read_table(out, "documents", ["doc_id", "text"])
+            write_table(df, out, name, extend=partial(add_passage_texts, ids=documents["doc_id"].tolist(),
+                                                      texts=Texts(documents["text"])))
+        else:
+            write_table(df, out, name)
+
+
 def run_analyze(args, resources, progress: bool, executor: Executor | None = None) -> str:
     """segment tables → analysis tables, figures and the report."""
     from pipeline.analyze import analysis_tables, figures_and_report, load_analyze_resources
@@ -142,11 +158,12 @@ def run_analyze(args, resources, progress: bool, executor: Executor | None = Non
     tables["documents"] = unique_documents(read_table(args.out, "documents", ANALYSED_DOCUMENT_COLUMNS))
     release_memory()
     outputs = analysis_tables(tables, load_analyze_resources(args.data), workers=getattr(args, "workers", None) or 1,
-                              executor=executor)
+                              executor=executor, passage_texts=False)
     tables["documents"] = None
     release_memory()
     tables["documents"] = read_table(args.out, "documents")
     figures_and_report({**tables, **outputs}, args.out)
-    for name, df in outputs.items():
-        write_table(df, args.out, name)
+    tables.clear()  # the inputs are not written again: the outputs are written without them in memory
+    release_memory()
+    write_outputs(outputs, args.out)
     return ", ".join(f"{len(df)} {name}" for name, df in outputs.items())

@@ -131,10 +131,11 @@ def words_of(item: tuple[str, list[dict]], shared: tuple["Tokenizer", frozenset[
 
 def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources,
                     params: AnalyzeParams | None = None, tokenizer: "Tokenizer | None" = None,
-                    workers: int = 1, executor: "Executor | None" = None) -> dict[str, pd.DataFrame]:
+                    workers: int = 1, executor: "Executor | None" = None, passage_texts: bool = True) -> dict[str, pd.DataFrame]:
     """All analysis tables (no figures, no report) from the segment-stage tables; `workers` processes align
     the candidate pairs of text reuse, `executor` tokenises the documents when no tokenizer is given (the
-    tables are the same for any number)."""
+    tables are the same for any number). Without `passage_texts`, reuse comes without its text columns
+    (see find_reuse)."""
     from pipeline.analyze.clusters import PracticeClusterer, cluster_practices, practice_measures
     from pipeline.analyze.county_stats import county_statistics
     from pipeline.analyze.recurrence import model_recurrence
@@ -161,7 +162,8 @@ def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources
                                                                  params.min_region_tokens, params.alpha0, params.n_region_terms)
     del counts
     with step("text reuse", logger):
-        reuse, formulas = find_reuse(docs, measures_locator(_table(tables, "measures")), resources.formulas, workers)
+        reuse, formulas = find_reuse(docs, measures_locator(_table(tables, "measures")), resources.formulas, workers,
+                                     with_texts=passage_texts)
         edges, degrees = diffusion(reuse, docs)
     return {"practice_clusters": practice, "clusters": clusters, "cluster_diagnostics": diagnostics,
             "model_recurrence": model_recurrence(docs, _table(tables, "models")),
@@ -178,6 +180,9 @@ def figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path) -> None:
     except ImportError as exc:
         logger.warning("figures/report skipped: %s", exc)
         return
+    from pipeline.analyze.reuse import passage_families
+
+    out = {**out, "families": passage_families(out)}  # for the timeline and the report: found once
     with step("figures", logger):
         paths = figures.make_figures(out, out_dir)
     with step("report", logger):

@@ -330,10 +330,10 @@ TIMELINE_ROWS = 30  # occurrences drawn in the reuse timeline
 
 def reuse_timeline_figure(tables: dict[str, pd.DataFrame]):
     """The most travelled passage: where and when each of its occurrences was published."""
-    from pipeline.analyze.reuse import families
+    from pipeline.analyze.reuse import passage_families
 
     title = "传播最广的段落：各次出现的时间与地点"
-    found = families(_table(tables, "reuse"), _table(tables, "documents")) if not _table(tables, "reuse").empty else pd.DataFrame()
+    found = passage_families(tables)
     first = found[found["family"] == 0] if not found.empty else found
     dates = pd.to_datetime(first["date"], format="ISO8601", errors="coerce") if not first.empty else pd.Series(dtype="datetime64[ns]")
     if first.empty or dates.isna().all():

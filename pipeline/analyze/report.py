@@ -287,13 +287,13 @@ def statistics_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]
 
 def reuse_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], links: Links) -> str:
     """The most travelled passages, every occurrence quoted with its document; county edges; common formulas."""
-    from pipeline.analyze.reuse import families
+    from pipeline.analyze.reuse import passage_families
 
     reuse, docs = table(tables, "reuse"), table(tables, "documents")
     if reuse.empty:
         body = '<p class="note">没有发现文档之间共享的段落（每段至少 40 字，公文套语除外）。</p>'
         return section("reuse", "文本复用", body + formulas_table(table(tables, "common_formulas")))
-    found = families(reuse, docs)
+    found = passage_families(tables)
     sources = dict(zip(docs["doc_id"], docs["source"])) if "source" in docs else {}
     pairs = reuse[["doc_a", "doc_b"]].drop_duplicates()
     body = (f'<p>{len(reuse)} 段共享文字，涉及 {len(pairs)} 对文档，归为 {found["family"].nunique()} 组；'

@@ -359,8 +359,11 @@ def load_formulas(path) -> tuple[str, ...]:
 
 
 def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | None] | None = None,
-               curated: tuple[str, ...] = (), workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+               curated: tuple[str, ...] = (), workers: int = 1, with_texts: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Shared passages between non-duplicate documents, directed by date, and the common formulas.
+
+    Without `with_texts`, the passages come without their text_a/text_b columns (add_passage_texts adds them,
+    as a run does chunk by chunk when it writes the table: at 1 GB they are gigabytes).
 
     Memory stays bounded: only each document's fingerprints (a quarter of its K-grams) are held for the
     whole corpus; documents are prepared again when a pair of them is aligned.
@@ -378,10 +381,18 @@ def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | 
     reuse["measure_a"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_a"], reuse["start_a"], reuse["end_a"])]
     reuse["measure_b"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_b"], reuse["start_b"], reuse["end_b"])]
     reuse = reuse.sort_values(["doc_a", "doc_b", "start_a"], kind="stable").reset_index(drop=True)
+    formulas = common_formulas(ids, texts, common, curated, workers)
+    if with_texts:
+        return add_passage_texts(reuse, ids, texts), formulas
+    return reuse[[c for c in REUSE_COLUMNS if c not in ("text_a", "text_b")]], formulas
+
+
+def add_passage_texts(reuse: pd.DataFrame, ids: list[str], texts: Sequence[str]) -> pd.DataFrame:
+    """Reuse rows with the text of each side (REUSE_COLUMNS), cut from texts (the documents' texts, in ids order)."""
     index = {doc_id: n for n, doc_id in enumerate(ids)}
-    for side in ("a", "b"):
-        reuse[f"text_{side}"] = passage_texts(reuse[f"doc_{side}"], reuse[f"start_{side}"], reuse[f"end_{side}"], index, texts)
-    return reuse[REUSE_COLUMNS], common_formulas(ids, texts, common, curated, workers)
+    sides = {f"text_{side}": passage_texts(reuse[f"doc_{side}"], reuse[f"start_{side}"], reuse[f"end_{side}"], index, texts)
+             for side in ("a", "b")}
+    return reuse.assign(**sides)[REUSE_COLUMNS]
 
 
 def passage_texts(docs: pd.Series, starts: pd.Series, ends: pd.Series, index: dict[str, int], texts: Sequence[str]) -> list[str]:
@@ -720,6 +731,17 @@ def families(reuse: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     graph = sparse.coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(len(spans), len(spans)))
     _, component = connected_components(graph, directed=False)
     return _family_rows(spans.assign(family=component), documents)
+
+
+def passage_families(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The families of the tables' reuse passages (see families): the tables' own "families" when they
+    have them (figures and the report share one), else found from "reuse" and "documents"."""
+    if tables.get("families") is not None:
+        return tables["families"]
+    reuse, documents = tables.get("reuse"), tables.get("documents")
+    if reuse is None or reuse.empty or documents is None:
+        return pd.DataFrame(columns=FAMILY_COLUMNS)
+    return families(reuse, documents)
 
 
 def _family_rows(spans: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
