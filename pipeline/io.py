@@ -6,7 +6,7 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -188,6 +188,35 @@ def read_table(out_dir: Path, name: str, columns: list[str] | None = None) -> pd
         return _readable(out_dir, name, pd.read_parquet)
     present = set(parquet_file(out_dir, name).schema_arrow.names)
     return _readable(out_dir, name, lambda path: pd.read_parquet(path, columns=[c for c in columns if c in present]))
+
+
+class StoredTables(Mapping):
+    """The tables of an output folder, each read (with `columns[name]` only, when given) every time it is
+    asked for and not kept, so that a step holds a table only while it uses it; `held` tables are kept in
+    memory instead. A missing or damaged table is reported when the mapping is made, not midway."""
+
+    def __init__(self, out_dir: Path, names, columns: dict[str, list[str]] | None = None,
+                 held: dict[str, pd.DataFrame] | None = None) -> None:
+        self.out_dir, self.columns, self.held = out_dir, columns or {}, dict(held or {})
+        self.names = tuple(n for n in names if n not in self.held)
+        for name in self.names:
+            parquet_file(out_dir, name)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name in self.held:
+            return self.held[name]
+        if name not in self.names:
+            raise KeyError(name)
+        return read_table(self.out_dir, name, self.columns.get(name))
+
+    def __contains__(self, name: object) -> bool:  # without reading the table
+        return name in self.held or name in self.names
+
+    def __iter__(self):
+        return iter((*self.names, *self.held))
+
+    def __len__(self) -> int:
+        return len(self.names) + len(self.held)
 
 
 def read_batches(out_dir: Path, name: str, rows: int):

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.executor import Executor, Shared
-from pipeline.io import TableWriter, read_table, release_memory, write_table
+from pipeline.io import StoredTables, TableWriter, read_table, release_memory, write_table
 
 log = logging.getLogger(__name__)
 
@@ -152,16 +152,18 @@ def run_analyze(args, resources, progress: bool, executor: Executor | None = Non
     from pipeline.analyze import analysis_tables, figures_and_report, load_analyze_resources
     from pipeline.analyze.sentences import unique_documents
 
-    tables = {name: read_table(args.out, name, ANALYZE_COLUMNS.get(name)) for name in ANALYZE_INPUTS if name != "documents"}
-    # The analysis reads the documents that are not duplicates, in doc_id order, and that copy alone is held
-    # while it runs; the whole table is read again for the report, which lists every document.
-    tables["documents"] = unique_documents(read_table(args.out, "documents", ANALYSED_DOCUMENT_COLUMNS))
+    # The analysis holds the documents that are not duplicates, in doc_id order (only the columns it uses),
+    # and reads each other table when a step uses it; the report reads every table again afterwards, the
+    # documents whole, since it lists every document.
+    inputs = StoredTables(args.out, ANALYZE_INPUTS, ANALYZE_COLUMNS,
+                          held={"documents": unique_documents(read_table(args.out, "documents", ANALYSED_DOCUMENT_COLUMNS))})
     release_memory()
-    outputs = analysis_tables(tables, load_analyze_resources(args.data), workers=getattr(args, "workers", None) or 1,
+    outputs = analysis_tables(inputs, load_analyze_resources(args.data), workers=getattr(args, "workers", None) or 1,
                               executor=executor, passage_texts=False)
-    tables["documents"] = None
+    del inputs
     release_memory()
-    tables["documents"] = read_table(args.out, "documents")
+    tables = {name: read_table(args.out, name, None if name == "documents" else ANALYZE_COLUMNS.get(name))
+              for name in ANALYZE_INPUTS}
     figures_and_report({**tables, **outputs}, args.out)
     tables.clear()  # the inputs are not written again: the outputs are written without them in memory
     release_memory()

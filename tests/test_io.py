@@ -129,3 +129,27 @@ def test_memory_that_arrow_tables_freed_is_released_and_what_is_held_is_reported
     assert held >= 30_000_000
     del texts
     assert held - release_memory() >= 30_000_000
+
+
+def test_stored_tables_are_read_when_asked_for_and_not_kept(tmp_path, monkeypatch):
+    import pipeline.io as io
+    from pipeline.io import MissingTableError, StoredTables
+
+    whole = pd.concat(BATCHES, ignore_index=True)
+    write_table(whole, tmp_path, "documents")
+    write_table(whole[["doc_id", "chars"]], tmp_path, "measures")
+    held = whole.head(1)
+    reads = []
+    real = io.read_table
+    monkeypatch.setattr(io, "read_table", lambda *a, **k: reads.append(a[1]) or real(*a, **k))
+    tables = StoredTables(tmp_path, ["documents", "measures"], {"measures": ["doc_id", "absent"]}, held={"documents": held})
+    assert "measures" in tables and "documents" in tables and "statistics" not in tables and reads == []
+    assert sorted(tables) == ["documents", "measures"] and len(tables) == 2
+    assert tables["documents"] is held
+    first, second = tables["measures"], tables["measures"]
+    assert first is not second and reads == ["measures", "measures"]  # read again, never kept
+    assert list(first.columns) == ["doc_id"]  # the columns asked for that the table has
+    with pytest.raises(KeyError):
+        tables["statistics"]
+    with pytest.raises(MissingTableError, match="slogans"):
+        StoredTables(tmp_path, ["measures", "slogans"])  # said when the mapping is made, not midway

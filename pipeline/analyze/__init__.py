@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,7 +44,7 @@ class AnalyzeParams:
     make_figures: bool = True
 
 
-def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
     """An input table, or an empty one with the contract columns when the stage produced none."""
     if name in tables:
         return tables[name]
@@ -129,7 +130,7 @@ def words_of(item: tuple[str, list[dict]], shared: tuple["Tokenizer", frozenset[
     return [measure_tokens(row, text, tokens, tokenizer, stopwords) for row in measures], Counter(tokens.words)
 
 
-def analysis_tables(tables: dict[str, pd.DataFrame], resources: AnalyzeResources,
+def analysis_tables(tables: Mapping[str, pd.DataFrame], resources: AnalyzeResources,
                     params: AnalyzeParams | None = None, tokenizer: "Tokenizer | None" = None,
                     workers: int = 1, executor: "Executor | None" = None, passage_texts: bool = True) -> dict[str, pd.DataFrame]:
     """All analysis tables (no figures, no report) from the segment-stage tables; `workers` processes align
