@@ -244,11 +244,14 @@ def partner_seeds(a: dict, partners: list[dict]) -> tuple[np.ndarray, np.ndarray
     j = np.repeat(positions[hit], counts)
     owner = np.repeat(owners[hit], counts)
     codes = [_codes(b) for b in partners]
-    base = np.r_[0, np.cumsum([len(c) for c in codes])[:-1]].astype(np.int64)
+    base = _starts_of([len(c) for c in codes])
     window = np.arange(K)
     same = (_codes(a)[i[:, None] + window] == np.concatenate(codes)[(base[owner] + j)[:, None] + window]).all(axis=1)
     owner, i, j = owner[same], i[same], j[same]
-    order = np.lexsort((j, i, owner))
+    if len(i) and max(i.max(), j.max()) < 1 << 20 and len(partners) < 1 << 20:  # one key: faster than lexsort
+        order = np.argsort((owner << 40) | (i << 20) | j, kind="stable")
+    else:
+        order = np.lexsort((j, i, owner))
     return owner[order], i[order], j[order]
 
 
@@ -266,23 +269,25 @@ def seed_runs(owner: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarr
     di, dj = np.diff(i), np.diff(j)
     same = owner[1:] == owner[:-1]
     links = same & (di > 0) & (di <= reach) & (dj > 0) & (dj <= reach) & (np.abs(di - dj) <= DRIFT)
-    stretch = np.cumsum(np.r_[True, ~same | (di > reach)]) - 1 if len(i) else np.zeros(0, dtype=np.int64)
+    stretch = np.cumsum(np.concatenate(([True], ~same | (di > reach)))) - 1 if len(i) else np.zeros(0, dtype=np.int64)
     searched = np.unique(stretch[1:][same & ~links & (di <= reach)])
-    starts = np.flatnonzero(np.r_[True, ~links][: len(i)] & ~np.isin(stretch, searched))
-    ends = np.minimum(np.r_[starts[1:], len(i)], np.searchsorted(stretch, stretch[starts], side="right"))
-    extra_owner, extra_i, extra_j, extra_sizes, extra_keys = [], [], [], [], []
-    bounds = np.searchsorted(stretch, np.r_[searched, searched + 1])
+    starts = np.flatnonzero(np.concatenate(([True], ~links))[: len(i)] & ~np.isin(stretch, searched))
+    ends = np.minimum(np.append(starts[1:], len(i)), np.searchsorted(stretch, stretch[starts], side="right"))
+    extra_seeds, extra_owner, extra_sizes, extra_keys = [], [], [], []
+    bounds = np.searchsorted(stretch, np.concatenate((searched, searched + 1)))
     for n, lo, hi in zip(searched.tolist(), bounds[: len(searched)].tolist(), bounds[len(searched):].tolist()):
         for chain in chains(list(zip(i[lo:hi].tolist(), j[lo:hi].tolist()))):
-            extra_i.extend(s for s, _ in chain), extra_j.extend(t for _, t in chain)
-            extra_owner.extend([int(owner[lo])] * len(chain))
+            extra_seeds.extend(chain)
+            extra_owner.append(int(owner[lo]))
             extra_sizes.append(len(chain)), extra_keys.append(n)
     sizes = np.array(extra_sizes, dtype=np.int64)
     extra_ends = len(i) + np.cumsum(sizes)
-    order = np.argsort(np.r_[stretch[starts], extra_keys], kind="stable")  # chains in the order of their stretches
-    grown = (np.r_[side, np.array(extra, dtype=np.int64)].astype(np.int64)
-             for side, extra in ((owner, extra_owner), (i, extra_i), (j, extra_j)))
-    return (*grown, np.r_[starts, extra_ends - sizes].astype(np.int64)[order], np.r_[ends, extra_ends].astype(np.int64)[order])
+    order = np.argsort(np.concatenate((stretch[starts], np.array(extra_keys, dtype=np.int64))), kind="stable")
+    extra = np.array(extra_seeds, dtype=np.int64).reshape(-1, 2)
+    owner = np.concatenate((owner, np.repeat(np.array(extra_owner, dtype=np.int64), sizes)))
+    i, j = np.concatenate((i, extra[:, 0])), np.concatenate((j, extra[:, 1]))
+    # chains in the order of their stretches, a stretch's chains in chains()'s order
+    return owner, i, j, np.concatenate((starts, extra_ends - sizes))[order], np.concatenate((ends, extra_ends))[order]
 
 
 def _span_rows(a: dict, partners: list[dict], own: np.ndarray, start_a: np.ndarray, end_a: np.ndarray,
@@ -293,7 +298,7 @@ def _span_rows(a: dict, partners: list[dict], own: np.ndarray, start_a: np.ndarr
     kept = np.flatnonzero(np.minimum(end_a - start_a, end_b - start_b) >= MIN_CHARS)
     covered_a, covered_b = covered_seeds(kept)
     start_a, end_a, start_b, end_b, own = (x[kept] for x in (start_a, end_a, start_b, end_b, own))
-    formula = np.r_[0, np.cumsum(a["formula"], dtype=np.int64)]
+    formula = np.concatenate(([0], np.cumsum(a["formula"], dtype=np.int64)))
     keep = (formula[end_a] - formula[start_a]) * 2 <= end_a - start_a  # formula share ≤ MAX_FORMULA_SHARE
     ratio = np.minimum(covered_a / (end_a - start_a), covered_b / (end_b - start_b))
     similarity = np.array([round(r, 3) for r in ratio.tolist()], dtype=np.float64)  # as round() does, not np.round
@@ -301,7 +306,7 @@ def _span_rows(a: dict, partners: list[dict], own: np.ndarray, start_a: np.ndarr
     own = own[k]
     lengths = np.array([len(b["offsets"]) for b in partners], dtype=np.int64)
     offsets_b = np.concatenate([b["offsets"] for b in partners])
-    base = np.r_[0, np.cumsum(lengths)[:-1]][own]
+    base = _starts_of(lengths)[own]
     return {"doc_a": np.full(len(k), a["doc_id"], dtype=object),
             "doc_b": np.array([partners[o]["doc_id"] for o in own.tolist()], dtype=object),
             "start_a": a["offsets"][start_a[k]], "end_a": a["offsets"][end_a[k] - 1] + 1,
@@ -312,8 +317,13 @@ def _span_rows(a: dict, partners: list[dict], own: np.ndarray, start_a: np.ndarr
 def _covered_runs(positions: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Letters covered by the K-grams of each run of rising positions[start:end]: K for its first seed,
     and min(K, step) for each next one."""
-    steps = np.r_[0, np.cumsum(np.minimum(np.diff(positions), K))] if len(positions) else np.zeros(1, dtype=np.int64)
+    steps = np.concatenate(([0], np.cumsum(np.minimum(np.diff(positions), K))))
     return K + steps[ends - 1] - steps[starts]
+
+
+def _starts_of(sizes) -> np.ndarray:
+    """Where each of consecutive blocks of these sizes starts."""
+    return np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)[:-1])).astype(np.int64)
 
 
 def formula_mask(core: str, hashes: np.ndarray, common: np.ndarray, curated: tuple[str, ...] = ()) -> np.ndarray:
