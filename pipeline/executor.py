@@ -259,3 +259,38 @@ def map_each(executor: Executor | None, fn: Callable, items: Sequence, resources
     fn must be a module-level function (worker processes find it by name); `args` travel once per worker.
     """
     return Results(executor or SERIAL, fn, items, resources, args)
+
+
+def pool_map(fn: Callable, jobs: list, shared: tuple, workers: int, standalone: Callable) -> list:
+    """fn(job, *shared) of each job, in order, in a pool of `workers` processes. Forked workers use the
+    `shared` they inherit and receive only their job; a spawned worker receives standalone(job, shared),
+    the job with what it needs of `shared` (every job pickling all the texts had cost most of the time).
+
+    For steps outside a stage's per-document map (text reuse, the report's pages), where what the jobs
+    share is the run's own tables rather than resources."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED
+    context = multiprocessing.get_context()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        if context.get_start_method() != "fork":
+            return list(pool.map(_run_alone, [(fn, *standalone(job, shared)) for job in jobs]))
+        _FORKED = (fn, shared)
+        try:
+            return list(pool.map(_run_forked, jobs))
+        finally:
+            _FORKED = None
+
+
+_FORKED: tuple | None = None  # (fn, shared) of the pool_map under way, for forked workers
+
+
+def _run_forked(job):
+    fn, shared = _FORKED
+    return fn(job, *shared)
+
+
+def _run_alone(item: tuple):
+    fn, job, shared = item
+    return fn(job, *shared)

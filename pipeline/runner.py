@@ -158,13 +158,14 @@ def run_analyze(args, resources, progress: bool, executor: Executor | None = Non
     inputs = StoredTables(args.out, ANALYZE_INPUTS, ANALYZE_COLUMNS,
                           held={"documents": unique_documents(read_table(args.out, "documents", ANALYSED_DOCUMENT_COLUMNS))})
     release_memory()
-    outputs = analysis_tables(inputs, load_analyze_resources(args.data), workers=getattr(args, "workers", None) or 1,
-                              executor=executor, passage_texts=False)
+    workers = getattr(args, "workers", None) or 1
+    outputs = analysis_tables(inputs, load_analyze_resources(args.data), workers=workers, executor=executor,
+                              passage_texts=False)
     del inputs
     release_memory()
     tables = {name: read_table(args.out, name, None if name == "documents" else ANALYZE_COLUMNS.get(name))
               for name in ANALYZE_INPUTS}
-    figures_and_report({**tables, **outputs}, args.out)
+    figures_and_report({**tables, **outputs}, args.out, workers)
     tables.clear()  # the inputs are not written again: the outputs are written without them in memory
     release_memory()
     write_outputs(outputs, args.out)

@@ -173,8 +173,9 @@ def analysis_tables(tables: Mapping[str, pd.DataFrame], resources: AnalyzeResour
             "reuse": reuse, "common_formulas": formulas, "diffusion": edges, "reuse_counties": degrees}
 
 
-def figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path) -> None:
-    """Figures and report from helper modules (given inputs and outputs); skipped with a warning if unavailable."""
+def figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path, workers: int = 1) -> None:
+    """Figures and report from helper modules (given inputs and outputs), the report's pages in `workers`
+    processes; skipped with a warning if unavailable."""
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         from pipeline.analyze import figures, report
@@ -187,7 +188,7 @@ def figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path) -> None:
     with step("figures", logger):
         paths = figures.make_figures(out, out_dir)
     with step("report", logger):
-        report_path = report.write_report(out, paths, out_dir)
+        report_path = report.write_report(out, paths, out_dir, workers)
     logger.info("wrote %d figures and report %s", len(paths), report_path)
 
 
@@ -198,5 +199,5 @@ def analyze(tables: dict[str, pd.DataFrame], resources: AnalyzeResources, out_di
     params = params or AnalyzeParams()
     out = analysis_tables(tables, resources, params, workers=workers, executor=executor)
     if params.make_figures:
-        figures_and_report({**tables, **out}, out_dir)
+        figures_and_report({**tables, **out}, out_dir, workers)
     return out

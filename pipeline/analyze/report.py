@@ -430,14 +430,15 @@ FORWARD = ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><met
            '<title>报告</title></head><body><p><a href="report/index.html">打开报告 report/index.html</a></p></body></html>\n')
 
 
-def write_report(tables: dict[str, pd.DataFrame], figures: dict[str, Path], out_dir: Path) -> Path:
-    """Write the report folder out_dir/report/ (and out_dir/report.html forwarding to it); the index path."""
+def write_report(tables: dict[str, pd.DataFrame], figures: dict[str, Path], out_dir: Path, workers: int = 1) -> Path:
+    """Write the report folder out_dir/report/ (and out_dir/report.html forwarding to it), its document
+    pages in `workers` processes; the index path."""
     from pipeline.analyze.report_pages import write_folder
     from pipeline.provenance import read_record
 
     links = Links()
     index = render_report(tables, figures, read_record(out_dir), links)
-    path = write_folder(tables, Path(out_dir) / "report", index, links.targets)
+    path = write_folder(tables, Path(out_dir) / "report", index, links.targets, workers)
     (Path(out_dir) / "report.html").write_text(FORWARD, encoding="utf-8")
     log.info("wrote %s", path)
     return path

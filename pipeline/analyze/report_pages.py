@@ -14,6 +14,8 @@ Nothing here grows with the corpus in one file except documents.html (one table 
 
 from __future__ import annotations
 
+import bisect
+
 import html
 import json
 import shutil
@@ -103,12 +105,13 @@ def document_page(doc: dict, spans: list[tuple[int, int, str]], targets: set[tup
     text = doc["text"] if isinstance(doc.get("text"), str) else ""
     size = len(text)
     spans = [(s, e, label) for s, e, label in spans if 0 <= s < e <= size]
-    cuts = {c for s, e in targets for c in (s, e)}
-    lines, start = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            lines.append(f'<p data-start="{start}">{highlight(text, spans, COLORS, start, start + len(line), cuts, every_piece=True)}</p>')
-        start += len(line) + 1
+    cuts = sorted({c for s, e in targets for c in (s, e)})
+    starts, lines = _line_starts(text), []
+    for (start, end), line_spans in zip(zip(starts, starts[1:]), _spans_by_line(spans, starts)):
+        end -= 1  # the newline
+        if text[start:end].strip():
+            line_cuts = cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)]
+            lines.append(f'<p data-start="{start}">{highlight(text, line_spans, COLORS, start, end, line_cuts, every_piece=True)}</p>')
     place = "/".join(str(doc[c]) for c in ("province", "prefecture", "county") if isinstance(doc.get(c), str))
     meta = [("文档", doc.get("doc_id")), ("来源文件", doc.get("source")), ("网址", doc.get("url")),
             ("日期", " ".join(esc(doc.get(c)) for c in ("date", "date_source", "date_precision") if doc.get(c))),
@@ -124,17 +127,63 @@ def document_page(doc: dict, spans: list[tuple[int, int, str]], targets: set[tup
     return page_html(str(doc.get("title") or doc.get("doc_id")), body, "../assets/")
 
 
-def write_document_pages(tables: dict[str, pd.DataFrame], folder: Path, targets: dict[str, set[tuple[int, int]]]) -> int:
-    """docs/<doc_id>.html for every document; the number written."""
+def _line_starts(text: str) -> list[int]:
+    """Where each line of the text starts, and one past the end (as if the text ended with a newline)."""
+    starts = [0]
+    at = text.find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return [*starts, len(text) + 1]
+
+
+def _spans_by_line(spans: list[tuple[int, int, str]], starts: list[int]) -> list[list[tuple[int, int, str]]]:
+    """The spans reaching into each line (lines from their starts), each line's in the spans' order: a line
+    is marked with its own spans, not all the document's (a long report has hundreds of lines and spans)."""
+    found: list[list[tuple[int, int, str]]] = [[] for _ in starts[:-1]]
+    for span in spans:
+        first = bisect.bisect_right(starts, span[0]) - 1
+        last = bisect.bisect_left(starts, span[1]) - 1  # the line holding the span's last character
+        for k in range(first, min(last, len(found) - 1) + 1):
+            found[k].append(span)
+    return found
+
+
+def write_document_pages(tables: dict[str, pd.DataFrame], folder: Path, targets: dict[str, set[tuple[int, int]]],
+                         workers: int = 1) -> int:
+    """docs/<doc_id>.html for every document, PAGE_BATCH documents to a job, in a pool of `workers`
+    processes when there are several batches (the pages are most of the report's time); the number written."""
+    from pipeline.executor import pool_map
+
     documents = tables.get("documents", pd.DataFrame())
     if documents.empty:
         return 0
     (folder / "docs").mkdir(parents=True, exist_ok=True)
     spans = spans_by_document(tables)
-    for doc in records(documents):
-        page = document_page(doc, spans.get(doc["doc_id"], []), targets.get(doc["doc_id"], set()))
-        (folder / "docs" / f"{doc['doc_id']}.html").write_text(page, encoding="utf-8")
+    batches = [(start, min(start + PAGE_BATCH, len(documents))) for start in range(0, len(documents), PAGE_BATCH)]
+    shared = (documents, spans, targets, folder / "docs")
+    if workers <= 1 or len(batches) < 2:
+        for batch in batches:
+            _write_pages(batch, *shared)
+    else:
+        pool_map(_write_pages, batches, shared, workers, _own_pages)
     return len(documents)
+
+
+def _write_pages(batch: tuple[int, int], documents: pd.DataFrame, spans, targets: dict, docs: Path) -> None:
+    """The pages of documents[start:end] (rows as dicts a batch at a time: all at once had held a second
+    copy of every text)."""
+    for doc in documents.iloc[batch[0] : batch[1]].to_dict("records"):
+        page = document_page(doc, spans.get(doc["doc_id"], []), targets.get(doc["doc_id"], set()))
+        (docs / f"{doc['doc_id']}.html").write_text(page, encoding="utf-8")
+
+
+def _own_pages(batch: tuple[int, int], shared: tuple) -> tuple:
+    """A batch with its documents, spans and targets only, for a worker that starts empty (spawn)."""
+    documents, spans, targets, docs = shared
+    rows = documents.iloc[batch[0] : batch[1]]
+    ids = rows["doc_id"].tolist()
+    return (0, len(rows)), (rows, {d: spans.get(d, []) for d in ids}, {d: targets[d] for d in ids if d in targets}, docs)
 
 
 PAGE_BATCH = 1000
@@ -209,7 +258,8 @@ def _write_shard(assets: Path, number: int, entries: list) -> None:
     (assets / f"texts-{number:03d}.js").write_text(body + script_json(entries) + ");\n", encoding="utf-8")
 
 
-def write_folder(tables: dict[str, pd.DataFrame], folder: Path, index_html: str, targets: dict[str, set[tuple[int, int]]]) -> Path:
+def write_folder(tables: dict[str, pd.DataFrame], folder: Path, index_html: str, targets: dict[str, set[tuple[int, int]]],
+                 workers: int = 1) -> Path:
     """The whole report folder (see the module docstring); the path of index.html."""
     if folder.exists():
         shutil.rmtree(folder)
@@ -218,6 +268,6 @@ def write_folder(tables: dict[str, pd.DataFrame], folder: Path, index_html: str,
         shutil.copyfile(ASSETS / name, folder / "assets" / name)
     shards = write_text_shards(tables.get("documents", pd.DataFrame()), folder / "assets")
     (folder / "documents.html").write_text(documents_page(tables, shards), encoding="utf-8")
-    write_document_pages(tables, folder, targets)
+    write_document_pages(tables, folder, targets, workers)
     (folder / "index.html").write_text(index_html, encoding="utf-8")
     return folder / "index.html"

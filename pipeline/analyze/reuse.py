@@ -435,6 +435,8 @@ def per_document(fn: Callable, texts: list[str], workers: int, extra: tuple = ()
         return [fn(text, *extra) for text in texts]
     size = -(-len(texts) // (workers * 4))
     spans = [(k, min(k + size, len(texts))) for k in range(0, len(texts), size)]
+    from pipeline.executor import pool_map
+
     found = pool_map(_apply, spans, (texts, fn, extra), workers, _own_texts)
     return [result for chunk in found for result in chunk]
 
@@ -449,38 +451,6 @@ def _own_texts(span: tuple[int, int], shared: tuple) -> tuple:
     return (0, span[1] - span[0]), (texts[span[0] : span[1]], fn, extra)
 
 
-def pool_map(fn: Callable, jobs: list, shared: tuple, workers: int, standalone: Callable) -> list:
-    """fn(job, *shared) of each job, in order, in a pool of `workers` processes. Forked workers use the
-    `shared` they inherit and receive only their job; a spawned worker receives standalone(job, shared),
-    the job with what it needs of `shared` (every job pickling all the texts had cost most of the time)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _FORKED
-    context = multiprocessing.get_context()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        if context.get_start_method() != "fork":
-            return list(pool.map(_run_alone, [(fn, *standalone(job, shared)) for job in jobs]))
-        _FORKED = (fn, shared)
-        try:
-            return list(pool.map(_run_forked, jobs))
-        finally:
-            _FORKED = None
-
-
-_FORKED: tuple | None = None  # (fn, shared) of the pool_map under way, for forked workers
-
-
-def _run_forked(job):
-    fn, shared = _FORKED
-    return fn(job, *shared)
-
-
-def _run_alone(item: tuple):
-    fn, job, shared = item
-    return fn(job, *shared)
-
-
 PREPARED_CACHE = 4096  # prepared documents kept while aligning (a few tens of kB each)
 POOL_MIN_PAIRS = 500  # below this, starting worker processes costs more than it saves
 
@@ -492,6 +462,8 @@ def aligned(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], comm
         return align_pairs(pairs, ids, texts, common, curated)
     size = -(-len(pairs) // (workers * 4))
     chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
+    from pipeline.executor import pool_map
+
     found = [f for f in pool_map(align_pairs, chunks, (ids, texts, common, curated), workers, _own_documents) if len(f)]
     # an empty chunk's columns have no type: leave them out, as one table of every row would
     return pd.concat(found, ignore_index=True) if found else align_pairs([], ids, texts, common, curated)

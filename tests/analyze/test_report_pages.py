@@ -7,6 +7,7 @@ import json
 import re
 
 import pandas as pd
+import pytest
 
 from pipeline.analyze import report_pages
 
@@ -72,6 +73,26 @@ def test_pages_written_a_batch_of_documents_at_a_time_are_the_same_pages(tmp_pat
         assert (whole / name).read_bytes() == (batched / name).read_bytes(), name
     assert "合作社是关键。" in (batched / "docs" / "b.html").read_text(encoding="utf-8")
     assert "合作社是关键。" in (batched / "assets" / "texts-000.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_pages_written_by_a_pool_of_workers_are_the_same_pages(tmp_path, monkeypatch, start):
+    """Forked workers write pages from what they inherit; spawned ones receive their batch's documents,
+    spans and link targets only."""
+    import multiprocessing
+
+    targets = {"b": {(0, 4)}}  # a sentence the report links to: its ends cut b's text
+    alone, pooled = tmp_path / "alone", tmp_path / "pooled"
+    monkeypatch.setattr(report_pages, "PAGE_BATCH", 1)
+    report_pages.write_folder(tables(), alone, "<p>index</p>", targets)
+    context = multiprocessing.get_context(start)
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: context)
+    report_pages.write_folder(tables(), pooled, "<p>index</p>", targets, workers=2)
+    names = sorted(str(p.relative_to(alone)) for p in alone.rglob("*") if p.is_file())
+    assert "docs/b.html" in names and names == sorted(str(p.relative_to(pooled)) for p in pooled.rglob("*") if p.is_file())
+    for name in names:
+        assert (alone / name).read_bytes() == (pooled / name).read_bytes(), name
+    assert 'data-start="0" data-end="4"' in (pooled / "docs" / "b.html").read_text(encoding="utf-8")
 
 
 def test_a_documents_spans_come_by_table_then_row_and_unusable_offsets_are_left_out():

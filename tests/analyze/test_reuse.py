@@ -216,7 +216,9 @@ def test_a_worker_pool_gives_the_same_passages(planted, monkeypatch, start):
     pooled, pooled_formulas = find_reuse(documents, curated=curated, workers=2)
     pd.testing.assert_frame_equal(pooled, alone)
     pd.testing.assert_frame_equal(pooled_formulas, formulas)
-    assert reuse_module._FORKED is None  # nothing of the run is left behind
+    from pipeline import executor
+
+    assert executor._FORKED is None  # nothing of the run is left behind
 
 
 def test_a_passage_in_very_many_documents_is_aligned_along_a_chain_and_stays_one_family(monkeypatch):
