@@ -729,8 +729,10 @@ def passage_families(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def _family_rows(spans: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """One occurrence per (family, document): the union of its overlapping spans."""
     table = spans.groupby(["family", "doc_id"], sort=False).agg(start=("start", "min"), end=("end", "max")).reset_index()
-    texts = dict(zip(documents["doc_id"], documents["text"]))
-    table["text"] = [texts[d][s:e] for d, s, e in zip(table["doc_id"], table["start"], table["end"])]
+    # each document's text made once, when its occurrences are cut: a dictionary of every text had held a
+    # second copy of the corpus (2 GB at 1 GB)
+    index = {doc_id: n for n, doc_id in enumerate(documents["doc_id"].tolist())}
+    table["text"] = passage_texts(table["doc_id"], table["start"], table["end"], index, Texts(documents["text"]))
     about = [c for c in ("date", "county", "province", "title") if c in documents.columns]
     table = table.join(documents.drop_duplicates("doc_id").set_index("doc_id")[about], on="doc_id")
     table = table.reindex(columns=[*table.columns, *(c for c in ("date", "county", "province", "title") if c not in about)])
