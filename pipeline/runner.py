@@ -20,6 +20,9 @@ ANALYZE_COLUMNS = {"measures": ["doc_id", "measure_id", "parent_id", "heading", 
                    "places": ["doc_id", "start", "end"], "slogans": ["doc_id", "start", "end"],
                    "statistics": ["doc_id", "text", "value", "value_high", "unit", "qualifier", "indicator",
                                   "indicator_norm", "level", "period", "kind", "start", "end"]}
+# What the report reads of the tables it only marks in the document pages and counts per document (a
+# measure is marked by its heading); at 1 GB the statistics alone had taken over a gigabyte there.
+REPORT_COLUMNS = {**ANALYZE_COLUMNS, "measures": ["doc_id", "start", "heading"], "statistics": ["doc_id", "start", "end"]}
 # the documents' columns the analysis reads (the report reads them all, after it)
 ANALYSED_DOCUMENT_COLUMNS = ["doc_id", "title", "date", "date_precision", "text", "chars", "duplicate_of", "province",
                              "prefecture", "county", "adcode", "place_level", "place_confidence"]
@@ -163,7 +166,7 @@ def run_analyze(args, resources, progress: bool, executor: Executor | None = Non
                               passage_texts=False)
     del inputs
     release_memory()
-    tables = {name: read_table(args.out, name, None if name == "documents" else ANALYZE_COLUMNS.get(name))
+    tables = {name: read_table(args.out, name, None if name == "documents" else REPORT_COLUMNS.get(name))
               for name in ANALYZE_INPUTS}
     figures_and_report({**tables, **outputs}, args.out, workers)
     tables.clear()  # the inputs are not written again: the outputs are written without them in memory

@@ -128,3 +128,29 @@ def test_documents_per_province_unknown_last() -> None:
     per = report.documents_per_province(_synthetic.documents())
     assert per["province"].tolist()[-1] == "未知"
     assert dict(zip(per["province"], per["n_documents"])) == {"云南省": 1, "四川省": 1, "贵州省": 1, "未知": 1}
+
+
+def test_the_report_from_the_columns_the_run_reads_is_the_report_from_whole_tables(pipeline_out, tmp_path):
+    """A run reads only the spans of the tables the report marks and counts (REPORT_COLUMNS); the summary
+    page and the report folder must be those made from the whole tables, byte for byte."""
+    from pipeline.analyze import TABLE_NAMES
+    from pipeline.analyze.report_pages import write_folder
+    from pipeline.io import read_table
+    from pipeline.provenance import read_record
+    from pipeline.runner import ANALYZE_INPUTS, REPORT_COLUMNS
+
+    outputs = {name: read_table(pipeline_out, name) for name in TABLE_NAMES}
+    whole = {**{name: read_table(pipeline_out, name) for name in ANALYZE_INPUTS}, **outputs}
+    read = {**{name: read_table(pipeline_out, name, None if name == "documents" else REPORT_COLUMNS.get(name))
+               for name in ANALYZE_INPUTS}, **outputs}
+    assert list(read["statistics"].columns) == ["doc_id", "start", "end"] and "text" in whole["statistics"]
+    pages = []
+    for n, tables in enumerate((whole, read)):
+        links = report.Links()
+        index = report.render_report(tables, {}, read_record(pipeline_out), links)
+        pages.append((index, write_folder(tables, tmp_path / str(n), index, links.targets).parent))
+    assert pages[0][0] == pages[1][0]
+    names = sorted(str(p.relative_to(pages[0][1])) for p in pages[0][1].rglob("*") if p.is_file())
+    assert len(names) > 30 and names == sorted(str(p.relative_to(pages[1][1])) for p in pages[1][1].rglob("*") if p.is_file())
+    for name in names:
+        assert (pages[0][1] / name).read_bytes() == (pages[1][1] / name).read_bytes(), name
