@@ -84,8 +84,29 @@ def token_spans(text: str, tokenizer: Tokenizer, stopwords: frozenset[str]) -> l
     """Content tokens of `text` with offsets: text[start:end] == token."""
     if not text:
         return []
-    spans = tokenizer.tokenize(text)
-    return [(tok, start, end) for tok, start, end in spans if is_content_token(tok, stopwords)]
+    kept = _content_words(stopwords)
+    found = []
+    for tok, start, end in tokenizer.tokenize(text):
+        keep = kept.get(tok)
+        if keep is None:
+            keep = is_content_token(tok, stopwords)
+            if len(kept) < CONTENT_CACHE:
+                kept[tok] = keep
+        if keep:
+            found.append((tok, start, end))
+    return found
+
+
+CONTENT_CACHE = 1_000_000  # words whose verdict is kept (a corpus repeats its words: the test ran per token)
+_CONTENT: dict[frozenset[str], dict[str, bool]] = {}
+
+
+def _content_words(stopwords: frozenset[str]) -> dict[str, bool]:
+    """The cache of is_content_token's verdicts under these stopwords."""
+    if stopwords not in _CONTENT:
+        _CONTENT.clear()  # one set of stopwords per run: the cache of another is not needed again
+        _CONTENT[stopwords] = {}
+    return _CONTENT[stopwords]
 
 
 class DocTokens:

@@ -85,3 +85,18 @@ def test_missing_resources_raise(tmp_path: Path) -> None:
 def test_resources_are_frozen(resources) -> None:
     with pytest.raises(AttributeError):
         resources.stopwords = frozenset()
+
+
+def test_the_kept_words_follow_the_stopwords_in_use(tokenizer, resources, monkeypatch) -> None:
+    """The verdict on each word is remembered, but for the stopwords in use only: the same text under
+    other stopwords, or with nothing remembered, keeps what is_content_token keeps."""
+    from pipeline.analyze import tokens
+
+    text = "我们坚持党建引领，发展集体经济，2019年村集体经济收入达到12万元。"
+    first = [t for t, _, _ in token_spans(text, tokenizer, resources.stopwords)]
+    assert "集体经济" in first and "我们" not in first and "2019" not in first
+    fewer = [t for t, _, _ in token_spans(text, tokenizer, resources.stopwords | {"集体经济"})]
+    assert "集体经济" not in fewer and [t for t in first if t != "集体经济"] == fewer
+    monkeypatch.setattr(tokens, "CONTENT_CACHE", 0)
+    monkeypatch.setattr(tokens, "_CONTENT", {})
+    assert [t for t, _, _ in token_spans(text, tokenizer, resources.stopwords)] == first
