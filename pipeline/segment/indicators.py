@@ -180,10 +180,29 @@ def sentence_before(text: str, start: int) -> str:
     return text[breaks[-1] if breaks else low : start]
 
 
+_BY_LAST: dict[int, tuple[object, dict[str, tuple[str, ...]] | None]] = {}
+
+
+def ending_words(words, phrase: str):
+    """The words (in their order) that can end `phrase`: those ending with its last character. Each word
+    list is grouped once (kept by identity): a phrase was compared with every word of the list, millions
+    of times in a corpus. A list holding an empty word, which ends every phrase, is given whole."""
+    held = _BY_LAST.get(id(words))
+    if held is None or held[0] is not words:
+        groups: dict[str, list[str]] | None = {}
+        for word in words:
+            if not word:
+                groups = None
+                break
+            groups.setdefault(word[-1], []).append(word)
+        held = _BY_LAST[id(words)] = (words, None if groups is None else {c: tuple(ws) for c, ws in groups.items()})
+    return words if held[1] is None else held[1].get(phrase[-1:], ())
+
+
 def strip_end(phrase: str, frames: StatisticFrames) -> str:
     """Cut the verbs, comparators and time frames that join an indicator to its number."""
     while True:
-        cut = next((w for w in frames.frames if phrase.endswith(w)), None)
+        cut = next((w for w in ending_words(frames.frames, phrase) if phrase.endswith(w)), None)
         if cut is not None:
             phrase = phrase[: -len(cut)]
             continue
@@ -296,7 +315,8 @@ def normalised(indicator: str | None, vocabulary: dict[str, str], modifiers: tup
     if not indicator:
         return None
     for part in indicator.split("·"):
-        heads = [synonym for synonym in vocabulary if part.endswith(synonym) and only_modifiers(part[: -len(synonym)], modifiers)]
+        heads = [synonym for synonym in ending_words(vocabulary, part)
+                 if part.endswith(synonym) and only_modifiers(part[: -len(synonym)], modifiers)]
         if heads:
             return vocabulary[max(heads, key=len)]
     return None

@@ -115,3 +115,15 @@ def test_running_totals_are_cumulative():
 @pytest.mark.parametrize(("numeral", "years"), [("十三", "2016-2020"), ("十四", "2021-2025"), ("十五", "2026-2030"), ("三", None)])
 def test_plan_years(numeral, years):
     assert plan_years(numeral) == years
+
+
+def test_the_words_that_can_end_a_phrase_are_those_of_the_whole_list_in_its_order():
+    from pipeline.segment.indicators import ending_words
+
+    words = ("人口", "贫困人口", "收入", "人均收入", "口", "率")
+    for phrase in ("建档立卡贫困人口", "农民人均收入", "发生率", "党员", "", "口"):
+        expected = [w for w in words if phrase.endswith(w)]
+        assert [w for w in ending_words(words, phrase) if phrase.endswith(w)] == expected
+    assert list(ending_words(words, "贫困人口")) == ["人口", "贫困人口", "口"]  # the list's order kept
+    with_empty = ("人口", "")
+    assert ending_words(with_empty, "党员") == with_empty  # "" ends every phrase: the whole list
