@@ -81,8 +81,13 @@ def spreadsheet_rows(df: pd.DataFrame) -> pd.DataFrame:
     """The table as a spreadsheet should get it: nested values as JSON, formula-looking text quoted."""
     flat = df.copy()
     for column in flat.columns:
-        if flat[column].dtype == object or str(flat[column].dtype) in ("str", "string"):
-            flat[column] = flat[column].map(_jsonable).map(spreadsheet_safe)
+        values = flat[column]
+        if str(values.dtype) in ("str", "string"):  # text only: quoted where it starts like a formula, in one pass
+            risky = values.str.startswith(FORMULA_START, na=False)
+            if risky.any():
+                flat[column] = values.where(~risky, "'" + values)
+        elif values.dtype == object:
+            flat[column] = values.map(_jsonable).map(spreadsheet_safe)
     return flat
 
 

@@ -153,3 +153,17 @@ def test_stored_tables_are_read_when_asked_for_and_not_kept(tmp_path, monkeypatc
         tables["statistics"]
     with pytest.raises(MissingTableError, match="slogans"):
         StoredTables(tmp_path, ["measures", "slogans"])  # said when the mapping is made, not midway
+
+
+def test_spreadsheet_cells_that_start_like_a_formula_are_quoted_and_lists_are_json():
+    from pipeline.io import spreadsheet_rows
+
+    frame = pd.DataFrame({"text": pd.Series(["=SUM(A1)", "+86 电话", "-3%", "@某人", "党建引领", None, "a=b"], dtype="str"),
+                          "parts": [["支部", "合作社"], [], None, "=x", 1, "纯文本", ("农户",)],
+                          "n": range(7)})
+    flat = spreadsheet_rows(frame)
+    assert flat["text"].tolist()[:5] == ["'=SUM(A1)", "'+86 电话", "'-3%", "'@某人", "党建引领"]
+    assert pd.isna(flat["text"].iloc[5]) and flat["text"].iloc[6] == "a=b"
+    assert flat["parts"].tolist()[:2] == ['["支部", "合作社"]', "[]"] and flat["parts"].iloc[3] == "'=x"
+    assert flat["parts"].iloc[6] == '["农户"]' and flat["n"].tolist() == list(range(7))
+    assert frame["text"].iloc[0] == "=SUM(A1)"  # the table itself is left as it was
