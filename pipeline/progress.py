@@ -37,7 +37,7 @@ def peak_memory() -> str:
     except ImportError:  # Windows
         return "unknown"
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux, bytes on macOS
-    return f"{peak / (2**30 if sys.platform == 'darwin' else 2**20):.1f} GB"
+    return f"{peak / (2**30 if sys.platform == 'darwin' else 2**20):.1f} GiB"
 
 
 @contextmanager
