@@ -139,12 +139,12 @@ def write_outputs(outputs: dict, out: Path) -> None:
     of passages is written, and never held for all passages at once."""
     from functools import partial
 
-    from pipeline.analyze.reuse import Texts, add_passage_texts
+    from pipeline.analyze.reuse import Texts, add_passage_texts, document_index
 
     for name, df in outputs.items():
         if name == "reuse" and "text_a" not in df.columns:
             documents = read_table(out, "documents", ["doc_id", "text"])
-            write_table(df, out, name, extend=partial(add_passage_texts, ids=documents["doc_id"].tolist(),
+            write_table(df, out, name, extend=partial(add_passage_texts, index=document_index(documents["doc_id"].tolist()),
                                                       texts=Texts(documents["text"])))
         else:
             write_table(df, out, name)

@@ -15,7 +15,6 @@ Nothing here grows with the corpus in one file except documents.html (one table 
 from __future__ import annotations
 
 import bisect
-
 import html
 import json
 import shutil
@@ -25,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.executor import pool_map
 from pipeline.highlight import highlight
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -153,8 +153,6 @@ def write_document_pages(tables: dict[str, pd.DataFrame], folder: Path, targets:
                          workers: int = 1) -> int:
     """docs/<doc_id>.html for every document, PAGE_BATCH documents to a job, in a pool of `workers`
     processes when there are several batches (the pages are most of the report's time); the number written."""
-    from pipeline.executor import pool_map
-
     documents = tables.get("documents", pd.DataFrame())
     if documents.empty:
         return 0

@@ -31,6 +31,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from pipeline.executor import pool_map
+
 K = 8  # characters per seed
 SAMPLE = 4  # a K-gram is a fingerprint when its hash is 0 mod SAMPLE
 MIN_SHARED = 3  # fingerprints two documents must share to be aligned
@@ -349,7 +351,7 @@ def prepare(doc_id: str, text: str, common: np.ndarray | None = None, curated: t
     """A document reduced to its letters, their offsets, K-gram hashes and (given the formulas) its formula mask."""
     core, offsets = letters(text)
     hashes = gram_hashes(core)
-    prepared = {"doc_id": doc_id, "text": text, "core": core, "offsets": offsets, "hashes": hashes}
+    prepared = {"doc_id": doc_id, "core": core, "offsets": offsets, "hashes": hashes}
     if common is not None:
         prepared["formula"] = formula_mask(core, hashes, common, curated)
     return prepared
@@ -393,13 +395,18 @@ def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | 
     reuse = reuse.sort_values(["doc_a", "doc_b", "start_a"], kind="stable").reset_index(drop=True)
     formulas = common_formulas(ids, texts, common, curated, workers)
     if with_texts:
-        return add_passage_texts(reuse, ids, texts), formulas
+        return add_passage_texts(reuse, document_index(ids), texts), formulas
     return reuse[[c for c in REUSE_COLUMNS if c not in ("text_a", "text_b")]], formulas
 
 
-def add_passage_texts(reuse: pd.DataFrame, ids: list[str], texts: Sequence[str]) -> pd.DataFrame:
-    """Reuse rows with the text of each side (REUSE_COLUMNS), cut from texts (the documents' texts, in ids order)."""
-    index = {doc_id: n for n, doc_id in enumerate(ids)}
+def document_index(ids: list[str]) -> dict[str, int]:
+    """doc_id → its place among the documents (for passage_texts)."""
+    return {doc_id: n for n, doc_id in enumerate(ids)}
+
+
+def add_passage_texts(reuse: pd.DataFrame, index: dict[str, int], texts: Sequence[str]) -> pd.DataFrame:
+    """Reuse rows with the text of each side (REUSE_COLUMNS), cut from texts (the documents' texts, placed
+    as `index` says: see document_index)."""
     sides = {f"text_{side}": passage_texts(reuse[f"doc_{side}"], reuse[f"start_{side}"], reuse[f"end_{side}"], index, texts)
              for side in ("a", "b")}
     return reuse.assign(**sides)[REUSE_COLUMNS]
@@ -435,8 +442,6 @@ def per_document(fn: Callable, texts: list[str], workers: int, extra: tuple = ()
         return [fn(text, *extra) for text in texts]
     size = -(-len(texts) // (workers * 4))
     spans = [(k, min(k + size, len(texts))) for k in range(0, len(texts), size)]
-    from pipeline.executor import pool_map
-
     found = pool_map(_apply, spans, (texts, fn, extra), workers, _own_texts)
     return [result for chunk in found for result in chunk]
 
@@ -462,8 +467,6 @@ def aligned(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], comm
         return align_pairs(pairs, ids, texts, common, curated)
     size = -(-len(pairs) // (workers * 4))
     chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
-    from pipeline.executor import pool_map
-
     found = [f for f in pool_map(align_pairs, chunks, (ids, texts, common, curated), workers, _own_documents) if len(f)]
     # an empty chunk's columns have no type: leave them out, as one table of every row would
     return pd.concat(found, ignore_index=True) if found else align_pairs([], ids, texts, common, curated)
@@ -731,8 +734,8 @@ def _family_rows(spans: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     table = spans.groupby(["family", "doc_id"], sort=False).agg(start=("start", "min"), end=("end", "max")).reset_index()
     # each document's text made once, when its occurrences are cut: a dictionary of every text had held a
     # second copy of the corpus (2 GB at 1 GB)
-    index = {doc_id: n for n, doc_id in enumerate(documents["doc_id"].tolist())}
-    table["text"] = passage_texts(table["doc_id"], table["start"], table["end"], index, Texts(documents["text"]))
+    table["text"] = passage_texts(table["doc_id"], table["start"], table["end"], document_index(documents["doc_id"].tolist()),
+                                  Texts(documents["text"]))
     about = [c for c in ("date", "county", "province", "title") if c in documents.columns]
     table = table.join(documents.drop_duplicates("doc_id").set_index("doc_id")[about], on="doc_id")
     table = table.reindex(columns=[*table.columns, *(c for c in ("date", "county", "province", "title") if c not in about)])

@@ -20,9 +20,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from typing import NamedTuple
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.segment.numbers import CN_CHARS as CN_NUMERAL_CHARS
 from pipeline.segment.numbers import START, Numeral, numeral_end, parse_numeral, scaled
@@ -69,7 +68,7 @@ SUBJECT_MAX = 8
 class Quantity(NamedTuple):
     """One parsed quantity; `start`/`end` index the document text. A named tuple: each candidate number is
     rebuilt a few times as its unit, range and qualifiers are read, and a frozen dataclass's replace() had
-    taken a tenth of segment's time."""
+    taken about 6 % of segment's time (155,000 calls at 10 MB, under the profiler)."""
 
     start: int
     end: int
