@@ -101,10 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     _quiet_jieba(args.verbose)
     from pipeline.executor import ClusterError
     from pipeline.ingest import CorpusError
-    from pipeline.io import MissingTableError
+    from pipeline.io import MissingTableError, use_system_allocator
     from pipeline.provenance import StaleTablesError
     from pipeline.resources import ResourceError
 
+    use_system_allocator()
     try:
         return _dispatch(args, list(sys.argv if argv is None else ["python -m pipeline", *argv]))
     except (ClusterError, CorpusError, MissingTableError, ResourceError, StaleTablesError, OutputFolderError) as exc:

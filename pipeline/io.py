@@ -172,11 +172,25 @@ def atomic_path(path: Path):
             tmp.unlink()
 
 
+def use_system_allocator() -> None:
+    """Let Arrow allocate with the C library's malloc instead of its own pool (mimalloc), for this process
+    and the workers it forks.
+
+    mimalloc keeps the pages it frees for Arrow's next tables, so every table read once (the documents
+    for the analysis, again for the report) stayed in the resident size; the C library gives large blocks
+    back when they are freed. The report of the 200 MB benchmark peaked at 1,641 MiB with mimalloc and
+    1,268 MiB with malloc, the same folder.
+    """
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
+
+
 def release_memory() -> int:
     """Hand the memory that Arrow tables have freed back to the system; the bytes Arrow still holds.
 
-    Arrow's pool (mimalloc) keeps what it frees for its own next tables: a step that drops a gigabyte
-    of texts, or the decoding buffers of a read, would otherwise keep it in the process's resident size
+    Arrow's pool keeps what it frees for its own next tables (see use_system_allocator): a step that drops
+    a gigabyte of texts, or the decoding buffers of a read, would otherwise keep it in the resident size
     (at 200 MB, reading the documents table held 505 MB for a 215 MB table until this was called).
     """
     import pyarrow as pa
@@ -186,13 +200,37 @@ def release_memory() -> int:
     return pool.bytes_allocated()
 
 
-def read_table(out_dir: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+def read_table(out_dir: Path, name: str, columns: list[str] | None = None, as_objects: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read OUT/name.parquet, with an actionable error if it is missing or unreadable; given `columns`, only
-    those of them the table has (a table written by an older version may lack some)."""
-    if columns is None:
-        return _readable(out_dir, name, pd.read_parquet)
-    present = set(parquet_file(out_dir, name).schema_arrow.names)
-    return _readable(out_dir, name, lambda path: pd.read_parquet(path, columns=[c for c in columns if c in present]))
+    those of them the table has (a table written by an older version may lack some). The `as_objects`
+    columns come as Python strings (object dtype), not Arrow-backed ones: see objects_frame."""
+    if columns is not None:
+        present = set(parquet_file(out_dir, name).schema_arrow.names)
+        columns = [c for c in columns if c in present]
+    if as_objects:
+        return _readable(out_dir, name, lambda path: objects_frame(path, columns, as_objects))
+    return _readable(out_dir, name, lambda path: pd.read_parquet(path, columns=columns))
+
+
+def objects_frame(path: Path, columns: list[str] | None, as_objects: tuple[str, ...]) -> pd.DataFrame:
+    """A Parquet file as a DataFrame whose `as_objects` string columns hold Python strings.
+
+    Taking rows of an Arrow-backed text column (filtering, sorting) copies its text; a column of Python
+    strings copies pointers, and Chinese takes two bytes a character in it instead of three. At 200 MB the
+    report's copies of the documents' texts (one for each count of non-duplicate documents) were 600 MB.
+    """
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path, columns=columns)
+    order, converted = table.column_names, {}
+    for name in as_objects:
+        if name in table.column_names:
+            converted[name] = table.column(name).to_numpy(zero_copy_only=False)
+            table = table.drop_columns([name])  # its Arrow buffer is freed before the next column is made
+    frame = table.to_pandas()
+    for name, values in converted.items():
+        frame[name] = pd.Series(values, index=frame.index, dtype=object)
+    return frame[[c for c in order if c in frame.columns]]
 
 
 class StoredTables(Mapping):

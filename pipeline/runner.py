@@ -23,6 +23,9 @@ ANALYZE_COLUMNS = {"measures": ["doc_id", "measure_id", "parent_id", "heading", 
 # What the report reads of the tables it only marks in the document pages and counts per document (a
 # measure is marked by its heading); at 1 GB the statistics alone had taken over a gigabyte there.
 REPORT_COLUMNS = {**ANALYZE_COLUMNS, "measures": ["doc_id", "start", "heading"], "statistics": ["doc_id", "start", "end"]}
+# the documents' texts are read as Python strings: the analysis and the report take rows of the documents
+# (non-duplicates, by doc_id), which copies an Arrow-backed text column whole every time (see objects_frame)
+TEXTS = ("text",)
 # the documents' columns the analysis reads (the report reads them all, after it)
 ANALYSED_DOCUMENT_COLUMNS = ["doc_id", "title", "date", "date_precision", "text", "chars", "duplicate_of", "province",
                              "prefecture", "county", "adcode", "place_level", "place_confidence"]
@@ -143,7 +146,7 @@ def write_outputs(outputs: dict, out: Path) -> None:
 
     for name, df in outputs.items():
         if name == "reuse" and "text_a" not in df.columns:
-            documents = read_table(out, "documents", ["doc_id", "text"])
+            documents = read_table(out, "documents", ["doc_id", "text"], TEXTS)
             write_table(df, out, name, extend=partial(add_passage_texts, index=document_index(documents["doc_id"].tolist()),
                                                       texts=Texts(documents["text"])))
         else:
@@ -159,14 +162,14 @@ def run_analyze(args, resources, progress: bool, executor: Executor | None = Non
     # and reads each other table when a step uses it; the report reads every table again afterwards, the
     # documents whole, since it lists every document.
     inputs = StoredTables(args.out, ANALYZE_INPUTS, ANALYZE_COLUMNS,
-                          held={"documents": unique_documents(read_table(args.out, "documents", ANALYSED_DOCUMENT_COLUMNS))})
+                          held={"documents": unique_documents(read_table(args.out, "documents", ANALYSED_DOCUMENT_COLUMNS, TEXTS))})
     release_memory()
     workers = getattr(args, "workers", None) or 1
     outputs = analysis_tables(inputs, load_analyze_resources(args.data), workers=workers, executor=executor,
                               passage_texts=False)
     del inputs
     release_memory()
-    tables = {name: read_table(args.out, name, None if name == "documents" else REPORT_COLUMNS.get(name))
+    tables = {name: read_table(args.out, name, REPORT_COLUMNS.get(name), TEXTS if name == "documents" else ())
               for name in ANALYZE_INPUTS}
     figures_and_report({**tables, **outputs}, args.out, workers)
     tables.clear()  # the inputs are not written again: the outputs are written without them in memory

@@ -119,6 +119,30 @@ def test_a_table_is_read_with_the_columns_asked_for_that_it_has(tmp_path):
         read_table(tmp_path, "slogans", ["doc_id"])
 
 
+def test_text_columns_asked_for_as_objects_hold_python_strings_and_the_same_values(tmp_path):
+    table = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "text": ["经验材料正文", None, "另一篇"], "chars": [6, 0, 3]})
+    write_table(table, tmp_path, "documents")
+    read = read_table(tmp_path, "documents", ["text", "doc_id", "title"], as_objects=("text",))
+    assert list(read.columns) == ["text", "doc_id"]  # in the order asked for, without the column it lacks
+    assert read["text"].dtype == object and [type(t) for t in read["text"]] == [str, type(None), str]
+    assert read["text"].tolist() == ["经验材料正文", None, "另一篇"] and read["doc_id"].tolist() == ["d1", "d2", "d3"]
+    whole = read_table(tmp_path, "documents", as_objects=("text",))
+    assert list(whole.columns) == ["doc_id", "text", "chars"] and whole["chars"].tolist() == [6, 0, 3]
+    kept = whole[whole["chars"] > 0]  # taking rows of it keeps the same string objects
+    assert kept["text"].iloc[1] is whole["text"].iloc[2]
+
+
+def test_arrow_allocates_with_the_c_library_once_the_cli_starts(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    from pipeline.cli import main
+
+    monkeypatch.setattr(pa, "set_memory_pool", lambda pool: chosen.append(pool.backend_name))
+    chosen = []
+    assert main(["fingerprint", "--out", str(tmp_path / "none")]) != 0  # a user's mistake: an error, after the choice
+    assert chosen == ["system"]
+
+
 def test_memory_that_arrow_tables_freed_is_released_and_what_is_held_is_reported():
     import pyarrow as pa
 

@@ -184,7 +184,8 @@ def figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path, workers: int
         return
     from pipeline.analyze.reuse import passage_families
 
-    out = {**out, "families": passage_families(out)}  # for the timeline and the report: found once
+    # for the timeline and the report: found once, the texts of the occurrences they quote cut when they quote them
+    out = {**out, "families": passage_families(out, with_texts=False)}
     with step("figures", logger):
         paths = figures.make_figures(out, out_dir)
     with step("report", logger):

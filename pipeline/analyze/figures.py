@@ -330,7 +330,7 @@ TIMELINE_ROWS = 30  # occurrences drawn in the reuse timeline
 
 def reuse_timeline_figure(tables: dict[str, pd.DataFrame]):
     """The most travelled passage: where and when each of its occurrences was published."""
-    from pipeline.analyze.reuse import passage_families
+    from pipeline.analyze.reuse import family_texts, passage_families
 
     title = "传播最广的段落：各次出现的时间与地点"
     found = passage_families(tables)
@@ -340,7 +340,7 @@ def reuse_timeline_figure(tables: dict[str, pd.DataFrame]):
         return no_data_figure(title)
     first = first.assign(when=dates).dropna(subset=["when"]).sort_values(["when", "doc_id"])
     total = len(first)
-    first = first.head(TIMELINE_ROWS)  # the earliest occurrences: the figure keeps a readable height
+    first = family_texts(first.head(TIMELINE_ROWS), _table(tables, "documents"))  # the earliest: a readable height
     if total > TIMELINE_ROWS:
         title += f"（最早 {TIMELINE_ROWS} 处，共 {total} 处）"
     labels = [f"{c if isinstance(c, str) else (p if isinstance(p, str) else '')} {str(t)[:16]}".strip()

@@ -287,7 +287,7 @@ def statistics_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path]
 
 def reuse_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], links: Links) -> str:
     """The most travelled passages, every occurrence quoted with its document; county edges; common formulas."""
-    from pipeline.analyze.reuse import passage_families
+    from pipeline.analyze.reuse import family_texts, passage_families
 
     reuse, docs = table(tables, "reuse"), table(tables, "documents")
     if reuse.empty:
@@ -299,11 +299,11 @@ def reuse_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], lin
     body = (f'<p>{len(reuse)} 段共享文字，涉及 {len(pairs)} 对文档，归为 {found["family"].nunique()} 组；'
             f'{int(reuse["directed"].sum())} 段两端都有日期，可判断先后。</p>')
     body += figure_html(figures, "reuse_network", "县际文本复用网络") + figure_html(figures, "reuse_timeline", "传播最广段落的时间线")
-    for family, group in list(found.groupby("family", sort=True))[:TOP_FAMILIES]:
+    for family, group in found[found["family"] < TOP_FAMILIES].groupby("family", sort=True):
         body += f"<h3>第 {family + 1} 组：出现在 {group['doc_id'].nunique()} 篇文档</h3>"
         if len(group) > FAMILY_QUOTES:  # the summary stays readable and small; reuse.csv holds every occurrence
             body += f'<p class="note">列出最早的 {FAMILY_QUOTES} 处，其余 {len(group) - FAMILY_QUOTES} 处见 reuse.csv。</p>'
-        for row in group.head(FAMILY_QUOTES).to_dict("records"):
+        for row in family_texts(group.head(FAMILY_QUOTES), docs).to_dict("records"):
             place = next((v for v in (row["county"], row["province"]) if isinstance(v, str)), "")
             date = row["date"] if isinstance(row["date"], str) else "日期不详"
             detail = f"{place} {date} · {sources.get(row['doc_id'], row['doc_id'])} · 字符 {row['start']}–{row['end']}"

@@ -106,10 +106,11 @@ def common_prints(prints: list[np.ndarray], n_docs: int) -> np.ndarray:
 def candidate_pairs(prints: list[np.ndarray], common: np.ndarray) -> list[tuple[int, int]]:
     """Document index pairs (i < j) sharing at least MIN_SHARED fingerprints that are not formulas.
 
-    Pairs are counted as numbers (i · documents + j), each range of fingerprints at once: a dictionary
-    of pairs had taken 20 s at 200 MB."""
+    Pairs are counted as numbers (i · documents + j), each range of fingerprints at once, into one running
+    count of the pairs seen so far: a dictionary of pairs had taken 20 s at 200 MB, and the ranges' pairs
+    concatenated before counting 470 MB (7.4 million codes for 1.5 million pairs)."""
     n_docs = np.int64(max(len(prints), 1))
-    codes, counts = [], []
+    codes, counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     for values, owners in parts([p[~np.isin(p, common)] for p in prints]):
         if not len(values):
             continue
@@ -117,14 +118,21 @@ def candidate_pairs(prints: list[np.ndarray], common: np.ndarray) -> list[tuple[
         sizes = np.diff(np.r_[starts, len(values)])
         # a document holds each of its fingerprints once, and owners are in document order within a value
         first, second = holder_pair_arrays(owners.astype(np.int64), starts, sizes)
-        unique, n = np.unique(first * n_docs + second, return_counts=True)
-        codes.append(unique), counts.append(n)
-    if not codes:
-        return []
-    unique, where = np.unique(np.concatenate(codes), return_inverse=True)
-    shared = np.bincount(where, weights=np.concatenate(counts)) if len(unique) else np.zeros(0)
-    kept = unique[shared >= MIN_SHARED]
+        codes, counts = add_counts(codes, counts, *np.unique(first * n_docs + second, return_counts=True))
+    kept = codes[counts >= MIN_SHARED]
     return list(zip((kept // n_docs).tolist(), (kept % n_docs).tolist()))
+
+
+def add_counts(codes: np.ndarray, counts: np.ndarray, new: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Running counts (sorted distinct codes, their counts) with more counts (sorted distinct `new`, `n`)
+    added: codes already there add up, the others are inserted in order."""
+    at = np.searchsorted(codes, new)
+    found = at < len(codes)
+    found[found] = codes[at[found]] == new[found]
+    counts = counts.copy()
+    counts[at[found]] += n[found]
+    fresh = ~found
+    return np.insert(codes, at[fresh], new[fresh]), np.insert(counts, at[fresh], n[fresh])
 
 
 def holder_pair_arrays(owners: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -693,13 +701,15 @@ def _degrees(edges: pd.DataFrame) -> pd.DataFrame:
 FAMILY_COLUMNS = ["family", "n_documents", "doc_id", "start", "end", "text", "date", "county", "province", "title"]
 
 
-def families(reuse: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def families(reuse: pd.DataFrame, documents: pd.DataFrame, with_texts: bool = True) -> pd.DataFrame:
     """Occurrences of each travelling passage: reuse rows joined where their spans overlap in a document.
 
     One row per occurrence, families numbered by size (most documents first, then by their first document
     and span), occurrences by date. The spans are the nodes of one graph, joined by the reuse rows and by
     overlaps between neighbouring spans of a document, and a family is one of its connected components
-    (a union-find in Python had taken most of the figures' time at 200 MB).
+    (a union-find in Python had taken most of the figures' time at 200 MB). Without `with_texts` the text
+    column is left empty (family_texts fills it for the rows shown): an occurrence can be most of its
+    document, and the occurrences of all families were a second copy of the corpus at 200 MB.
     """
     from scipy import sparse
     from scipy.sparse.csgraph import connected_components
@@ -715,10 +725,10 @@ def families(reuse: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     left, right = np.r_[overlap + 1, nodes[: len(reuse)]], np.r_[overlap, nodes[len(reuse) :]]
     graph = sparse.coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(len(spans), len(spans)))
     _, component = connected_components(graph, directed=False)
-    return _family_rows(spans.assign(family=component), documents)
+    return _family_rows(spans.assign(family=component), documents, with_texts)
 
 
-def passage_families(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def passage_families(tables: dict[str, pd.DataFrame], with_texts: bool = True) -> pd.DataFrame:
     """The families of the tables' reuse passages (see families): the tables' own "families" when they
     have them (figures and the report share one), else found from "reuse" and "documents"."""
     if tables.get("families") is not None:
@@ -726,18 +736,32 @@ def passage_families(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     reuse, documents = tables.get("reuse"), tables.get("documents")
     if reuse is None or reuse.empty or documents is None:
         return pd.DataFrame(columns=FAMILY_COLUMNS)
-    return families(reuse, documents)
+    return families(reuse, documents, with_texts)
 
 
-def _family_rows(spans: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """One occurrence per (family, document): the union of its overlapping spans."""
-    table = spans.groupby(["family", "doc_id"], sort=False).agg(start=("start", "min"), end=("end", "max")).reset_index()
+def family_texts(rows: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Family occurrences (rows of families) with their text, cut from the documents where it is missing."""
+    texts = rows["text"] if "text" in rows.columns else pd.Series(None, index=rows.index, dtype=object)
+    missing = texts.isna().to_numpy()
+    if not missing.any():
+        return rows
+    todo = rows[missing]
     # each document's text made once, when its occurrences are cut: a dictionary of every text had held a
     # second copy of the corpus (2 GB at 1 GB)
-    table["text"] = passage_texts(table["doc_id"], table["start"], table["end"], document_index(documents["doc_id"].tolist()),
-                                  Texts(documents["text"]))
+    values = texts.to_numpy(dtype=object, copy=True)
+    values[missing] = passage_texts(todo["doc_id"], todo["start"], todo["end"], document_index(documents["doc_id"].tolist()),
+                                    Texts(documents["text"]))
+    return rows.assign(text=values)
+
+
+def _family_rows(spans: pd.DataFrame, documents: pd.DataFrame, with_texts: bool = True) -> pd.DataFrame:
+    """One occurrence per (family, document): the union of its overlapping spans."""
+    table = spans.groupby(["family", "doc_id"], sort=False).agg(start=("start", "min"), end=("end", "max")).reset_index()
+    table["text"] = None
+    if with_texts:
+        table = family_texts(table, documents)
     about = [c for c in ("date", "county", "province", "title") if c in documents.columns]
-    table = table.join(documents.drop_duplicates("doc_id").set_index("doc_id")[about], on="doc_id")
+    table = table.join(documents[["doc_id", *about]].drop_duplicates("doc_id").set_index("doc_id"), on="doc_id")
     table = table.reindex(columns=[*table.columns, *(c for c in ("date", "county", "province", "title") if c not in about)])
     per_family = table.groupby("family").agg(size=("doc_id", "nunique"), first=("doc_id", "min"))
     first_span = spans.groupby("family")["start"].first()  # spans come sorted: the first document's first span

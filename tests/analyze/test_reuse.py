@@ -277,6 +277,36 @@ def test_groups_of_holders_give_all_their_pairs_or_a_chain_of_neighbours(monkeyp
     assert sorted(zip(first.tolist(), second.tolist())) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 30), max_size=12), max_size=5))
+def test_pair_counts_added_range_by_range_are_the_counts_of_all_ranges_together(ranges):
+    from collections import Counter
+
+    from pipeline.analyze.reuse import add_counts
+
+    codes, counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    for found in ranges:
+        codes, counts = add_counts(codes, counts, *np.unique(np.array(found, dtype=np.int64), return_counts=True))
+    expected = Counter(code for found in ranges for code in found)
+    assert codes.tolist() == sorted(expected)  # sorted, each code once
+    assert counts.tolist() == [expected[c] for c in sorted(expected)]
+
+
+def test_families_found_without_texts_get_the_same_texts_where_they_are_shown(planted):
+    from pipeline.analyze.reuse import families, family_texts
+
+    documents, _ = planted
+    reuse, _ = find_reuse(documents)
+    whole, bare = families(reuse, documents), families(reuse, documents, with_texts=False)
+    assert bare["text"].isna().all()
+    pd.testing.assert_frame_equal(bare.drop(columns="text"), whole.drop(columns="text"))
+    shown = bare[bare["family"] == 0].head(2)
+    assert family_texts(shown, documents)["text"].tolist() == whole[whole["family"] == 0].head(2)["text"].tolist()
+    texts = dict(zip(documents["doc_id"], documents["text"]))
+    assert all(t == texts[d][s:e] for d, s, e, t in family_texts(bare, documents)[["doc_id", "start", "end", "text"]].itertuples(index=False))
+    assert family_texts(whole, documents) is whole  # nothing missing: nothing cut
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.tuples(st.integers(0, 40), st.integers(-5, 5), st.integers(0, 60)), min_size=1, max_size=25),
                 min_size=1, max_size=3))
