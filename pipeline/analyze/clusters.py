@@ -185,6 +185,7 @@ class PracticeClusterer:
                                   "chosen": name == chosen} for name, f in fitted.items()]
             labels, refits = fitted[chosen]["labels"].copy(), fitted[chosen]["refits"]
             labels[fitted[chosen]["fit"] < OTHER_FIT] = OTHER
+            del Z, fitted  # the latent coordinates are not used again (n × 100 floats)
         self.labels_ = relabel_by_size(labels)
         self.k_ = int(self.labels_.max()) + 1 if len(self.labels_) else 0
         self.terms_ = class_tfidf_terms(token_lists, self.labels_, self.k_, self.n_terms)
@@ -292,10 +293,11 @@ class PracticeClusterer:
         if n_components < 2:
             return X
         self.svd_ = TruncatedSVD(n_components=n_components, random_state=self.random_state)
+        # normalised in place: a copy of every measure's coordinates was 500 MB at 1 GB
         if len(sample) == X.shape[0]:
-            return normalize(self.svd_.fit_transform(X))
+            return normalize(self.svd_.fit_transform(X), copy=False)
         self.svd_.fit(X[sample])
-        return normalize(self.svd_.transform(X))
+        return normalize(self.svd_.transform(X), copy=False)
 
     def _model(self, k: int, n_rows: int, n_init: int | None = None):
         """KMeans, or MiniBatchKMeans for large inputs, seeded by random_state."""
@@ -428,9 +430,12 @@ def class_tfidf(token_lists: Sequence[list[str]], labels: np.ndarray, k: int) ->
     counts = vectorizer.fit_transform(token_lists)
     member = membership(labels, k)
     per_class = np.asarray((member @ counts).todense(), dtype=float)
-    tf = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1.0)
+    del counts
     idf = np.log(1.0 + per_class.sum() / k / np.maximum(per_class.sum(axis=0), 1.0))
-    return tf * idf, vectorizer.get_feature_names_out()
+    # tf and tf · idf in place: k × vocabulary floats each (a few hundred MB at 1 GB)
+    per_class /= np.maximum(per_class.sum(axis=1, keepdims=True), 1.0)
+    per_class *= idf
+    return per_class, vectorizer.get_feature_names_out()
 
 
 def class_tfidf_terms(token_lists: Sequence[list[str]], labels: np.ndarray, k: int, n_terms: int) -> list[list[str]]:
