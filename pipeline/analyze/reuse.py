@@ -103,15 +103,19 @@ def common_prints(prints: list[np.ndarray], n_docs: int) -> np.ndarray:
     return np.concatenate(found) if found else np.zeros(0, dtype=np.uint64)
 
 
-def candidate_pairs(prints: list[np.ndarray], common: np.ndarray) -> list[tuple[int, int]]:
-    """Document index pairs (i < j) sharing at least MIN_SHARED fingerprints that are not formulas.
+def candidate_pairs(prints: list[np.ndarray], common: np.ndarray) -> np.ndarray:
+    """Document index pairs (i < j, one row each, in order) sharing at least MIN_SHARED fingerprints that
+    are not formulas: an array, not a list of tuples (a few hundred MB at 1 GB).
 
     Pairs are counted as numbers (i · documents + j), each range of fingerprints at once, into one running
     count of the pairs seen so far: a dictionary of pairs had taken 20 s at 200 MB, and the ranges' pairs
     concatenated before counting 470 MB (7.4 million codes for 1.5 million pairs)."""
     n_docs = np.int64(max(len(prints), 1))
     codes, counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    for values, owners in parts([p[~np.isin(p, common)] for p in prints]):
+    for values, owners in parts(prints):
+        # formulas are left out of each range (not of each document first: a second copy of every print)
+        informative = ~np.isin(values, common)
+        values, owners = values[informative], owners[informative]
         if not len(values):
             continue
         starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
@@ -120,7 +124,7 @@ def candidate_pairs(prints: list[np.ndarray], common: np.ndarray) -> list[tuple[
         first, second = holder_pair_arrays(owners.astype(np.int64), starts, sizes)
         codes, counts = add_counts(codes, counts, *np.unique(first * n_docs + second, return_counts=True))
     kept = codes[counts >= MIN_SHARED]
-    return list(zip((kept // n_docs).tolist(), (kept % n_docs).tolist()))
+    return np.stack([kept // n_docs, kept % n_docs], axis=1)
 
 
 def add_counts(codes: np.ndarray, counts: np.ndarray, new: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -468,9 +472,10 @@ PREPARED_CACHE = 4096  # prepared documents kept while aligning (a few tens of k
 POOL_MIN_PAIRS = 500  # below this, starting worker processes costs more than it saves
 
 
-def aligned(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], common: np.ndarray,
+def aligned(pairs: np.ndarray | list[tuple[int, int]], ids: list[str], texts: list[str], common: np.ndarray,
             curated: tuple[str, ...], workers: int) -> pd.DataFrame:
-    """The passages of every candidate pair, in a process pool when there are many; the same rows either way."""
+    """The passages of every candidate pair (rows of document indices), in a process pool when there are
+    many; the same rows either way."""
     if workers <= 1 or len(pairs) < POOL_MIN_PAIRS:
         return align_pairs(pairs, ids, texts, common, curated)
     size = -(-len(pairs) // (workers * 4))
@@ -480,19 +485,22 @@ def aligned(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], comm
     return pd.concat(found, ignore_index=True) if found else align_pairs([], ids, texts, common, curated)
 
 
-def _own_documents(chunk: list[tuple[int, int]], shared: tuple) -> tuple:
+def _own_documents(chunk: np.ndarray | list[tuple[int, int]], shared: tuple) -> tuple:
     """A chunk of pairs with the ids and texts of its own documents only, for a worker that starts empty."""
     ids, texts, common, curated = shared
+    chunk = chunk.tolist() if isinstance(chunk, np.ndarray) else chunk
     needed = sorted({i for pair in chunk for i in pair})
     local = {g: n for n, g in enumerate(needed)}
     return [(local[i], local[j]) for i, j in chunk], ([ids[g] for g in needed], [texts[g] for g in needed], common, curated)
 
 
-def align_pairs(pairs: list[tuple[int, int]], ids: list[str], texts: list[str], common: np.ndarray,
+def align_pairs(pairs: np.ndarray | list[tuple[int, int]], ids: list[str], texts: list[str], common: np.ndarray,
                 curated: tuple[str, ...]) -> pd.DataFrame:
     """The passages of candidate pairs (indices into ids/texts), sorted by left document, as a table (its
     columns travel back from a worker far more compactly than a dict per passage)."""
     from collections import OrderedDict
+
+    pairs = pairs.tolist() if isinstance(pairs, np.ndarray) else pairs  # a chunk's, as numbers
 
     cache: OrderedDict[int, dict] = OrderedDict()  # a document takes part in many pairs: prepare it once
 
