@@ -49,8 +49,10 @@ def family(marker: Marker) -> str:
     return marker.kind if marker.block or marker.kind not in RANK_PRIOR else f"{marker.kind}_inline"
 
 
-def nesting_evidence(markers: list[Marker]) -> Counter:
-    """(outer, inner) kind pairs: inner seen between two consecutive items of outer."""
+def nesting_evidence(markers: list[Marker], ranks: dict[str, int] | None = None) -> Counter:
+    """(outer, inner) kind pairs: inner seen between two consecutive items of outer. Given `ranks`, two
+    items with a marker ranked above them in between are not consecutive items of one list (1. closing
+    section 二、 and 2. in section 三、 after a lost 1.), and say nothing."""
     evidence: Counter = Counter()
     ranked = sorted((m for m in markers if is_ranked(m)), key=lambda m: m.start)
     starts = [m.start for m in ranked]
@@ -59,21 +61,28 @@ def nesting_evidence(markers: list[Marker]) -> Counter:
         for a, b in zip(own, own[1:]):
             if a.ordinal is None or b.ordinal != a.ordinal + 1:
                 continue
-            between = ranked[bisect.bisect_right(starts, a.start) : bisect.bisect_left(starts, b.start)]
-            evidence.update((kind, other) for other in {m.kind for m in between if m.kind != kind})
+            inner = {m.kind for m in ranked[bisect.bisect_right(starts, a.start) : bisect.bisect_left(starts, b.start)]} - {kind}
+            if ranks is not None and any(ranks[other] < ranks[kind] for other in inner):
+                continue
+            evidence.update((kind, other) for other in inner)
     return evidence
 
 
 def document_ranks(markers: list[Marker]) -> dict[str, int]:
-    """Rank of each numbered kind in this document (0 = top): the prior, refined by evidence."""
+    """Rank of each numbered kind in this document (0 = top): the prior, refined by evidence, twice: the
+    second time without the pairs of items that the first ranking puts in two different sections."""
     kinds = sorted({m.kind for m in markers if is_ranked(m)}, key=RANK_PRIOR.__getitem__)
-    evidence = nesting_evidence(markers)
+    ranks = None
+    for _ in range(2):
+        evidence = nesting_evidence(markers, ranks)
+        ranks = {k: sum(_above(o, k, evidence) for o in kinds if o != k) for k in kinds}
+    return ranks
 
-    def above(a: str, b: str) -> bool:
-        margin = evidence[(a, b)] - evidence[(b, a)]
-        return margin > 0 if margin else RANK_PRIOR[a] < RANK_PRIOR[b]
 
-    return {k: sum(above(o, k) for o in kinds if o != k) for k in kinds}
+def _above(a: str, b: str, evidence: Counter) -> bool:
+    """Whether kind a ranks above kind b: by the evidence when it leans one way, else by the prior."""
+    margin = evidence[(a, b)] - evidence[(b, a)]
+    return margin > 0 if margin else RANK_PRIOR[a] < RANK_PRIOR[b]
 
 
 class TreeBuilder:

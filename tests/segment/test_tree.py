@@ -116,3 +116,14 @@ def test_deleting_any_marker_keeps_every_item_outside_its_section(lines, data):
     section = words[: words.index("部分") + 2]  # 第N部分
     untouched = [row for row in outline("\n".join(lines)) if not row[1].startswith(section)]
     assert set(untouched) <= set(outline("\n".join(damaged)))
+
+
+def test_a_lost_first_item_does_not_join_the_list_of_the_section_before():
+    """Section 三's `1.` is lost: its `2.` follows the `1.` that closes section 二, but with 三、 between
+    them they are not one list, so `1.` still ranks below （一） everywhere."""
+    text = "\n".join(["一、第1部分工作", "二、第2部分工作", "（一）第2部分第1项任务。推进落实。", "（二）第2部分第2项任务。推进落实。",
+                      "1.第2部分第2项第1条措施。加强组织领导。", "三、第3部分工作", "（一）第3部分第1项任务。推进落实。",
+                      "（二）第3部分第2项任务。推进落实。", "第3部分第2项第1条措施。加强组织领导。", "2.第3部分第2项第2条措施。加强组织领导。"])
+    got = outline(text)
+    assert (3, "第2部分第2项第1条措施", "第2部分第2项任务") in got
+    assert (3, "第3部分第2项第2条措施", "第3部分第2项任务") in got
