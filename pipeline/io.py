@@ -191,7 +191,10 @@ def release_memory() -> int:
 
     Arrow's pool keeps what it frees for its own next tables (see use_system_allocator): a step that drops
     a gigabyte of texts, or the decoding buffers of a read, would otherwise keep it in the resident size
-    (at 200 MB, reading the documents table held 505 MB for a 215 MB table until this was called).
+    (at 200 MB, reading the documents table held 505 MB for a 215 MB table until this was called). With
+    the C library's allocator this trims its heap as well (malloc_trim), so the small objects a step
+    freed (Python strings and lists over 512 bytes, small arrays) go back too: 300,000 freed blocks of
+    2 kB went from 660 to 107 MiB resident in a trial.
     """
     import pyarrow as pa
 
