@@ -153,6 +153,13 @@ def write_outputs(outputs: dict, out: Path) -> None:
             write_table(df, out, name)
 
 
+def report_inputs(out: Path) -> dict:
+    """The input tables as the report reads them: the documents whole (their texts as Python strings),
+    the other tables with REPORT_COLUMNS only."""
+    return {name: read_table(out, name, REPORT_COLUMNS.get(name), TEXTS if name == "documents" else ())
+            for name in ANALYZE_INPUTS}
+
+
 def run_analyze(args, resources, progress: bool, executor: Executor | None = None) -> str:
     """segment tables → analysis tables, figures and the report."""
     from pipeline.analyze import analysis_tables, figures_and_report, load_analyze_resources
@@ -169,8 +176,7 @@ def run_analyze(args, resources, progress: bool, executor: Executor | None = Non
                               passage_texts=False)
     del inputs
     release_memory()
-    tables = {name: read_table(args.out, name, REPORT_COLUMNS.get(name), TEXTS if name == "documents" else ())
-              for name in ANALYZE_INPUTS}
+    tables = report_inputs(args.out)
     figures_and_report({**tables, **outputs}, args.out, workers)
     tables.clear()  # the inputs are not written again: the outputs are written without them in memory
     release_memory()

@@ -299,11 +299,13 @@ def reuse_section(tables: dict[str, pd.DataFrame], figures: dict[str, Path], lin
     body = (f'<p>{len(reuse)} 段共享文字，涉及 {len(pairs)} 对文档，归为 {found["family"].nunique()} 组；'
             f'{int(reuse["directed"].sum())} 段两端都有日期，可判断先后。</p>')
     body += figure_html(figures, "reuse_network", "县际文本复用网络") + figure_html(figures, "reuse_timeline", "传播最广段落的时间线")
-    for family, group in found[found["family"] < TOP_FAMILIES].groupby("family", sort=True):
+    top = found[found["family"] < TOP_FAMILIES]
+    quoted = family_texts(top.groupby("family", sort=True).head(FAMILY_QUOTES), docs)  # cut once, for every quote
+    for family, group in top.groupby("family", sort=True):
         body += f"<h3>第 {family + 1} 组：出现在 {group['doc_id'].nunique()} 篇文档</h3>"
         if len(group) > FAMILY_QUOTES:  # the summary stays readable and small; reuse.csv holds every occurrence
             body += f'<p class="note">列出最早的 {FAMILY_QUOTES} 处，其余 {len(group) - FAMILY_QUOTES} 处见 reuse.csv。</p>'
-        for row in family_texts(group.head(FAMILY_QUOTES), docs).to_dict("records"):
+        for row in quoted[quoted["family"] == family].to_dict("records"):
             place = next((v for v in (row["county"], row["province"]) if isinstance(v, str)), "")
             date = row["date"] if isinstance(row["date"], str) else "日期不详"
             detail = f"{place} {date} · {sources.get(row['doc_id'], row['doc_id'])} · 字符 {row['start']}–{row['end']}"

@@ -137,12 +137,11 @@ def test_the_report_from_the_columns_the_run_reads_is_the_report_from_whole_tabl
     from pipeline.analyze.report_pages import write_folder
     from pipeline.io import read_table
     from pipeline.provenance import read_record
-    from pipeline.runner import ANALYZE_INPUTS, REPORT_COLUMNS
+    from pipeline.runner import ANALYZE_INPUTS, report_inputs
 
     outputs = {name: read_table(pipeline_out, name) for name in TABLE_NAMES}
     whole = {**{name: read_table(pipeline_out, name) for name in ANALYZE_INPUTS}, **outputs}
-    read = {**{name: read_table(pipeline_out, name, None if name == "documents" else REPORT_COLUMNS.get(name))
-               for name in ANALYZE_INPUTS}, **outputs}
+    read = {**report_inputs(pipeline_out), **outputs}
     assert list(read["statistics"].columns) == ["doc_id", "start", "end"] and "text" in whole["statistics"]
     pages = []
     for n, tables in enumerate((whole, read)):
