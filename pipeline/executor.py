@@ -261,18 +261,20 @@ def map_each(executor: Executor | None, fn: Callable, items: Sequence, resources
     return Results(executor or SERIAL, fn, items, resources, args)
 
 
-def pool_map(fn: Callable, jobs: list, shared: tuple, workers: int, standalone: Callable) -> list:
+def pool_map(fn: Callable, jobs: list, shared: tuple, workers: int, standalone: Callable,
+             start_method: str | None = None) -> list:
     """fn(job, *shared) of each job, in order, in a pool of `workers` processes. Forked workers use the
     `shared` they inherit and receive only their job; a spawned worker receives standalone(job, shared),
     the job with what it needs of `shared` (every job pickling all the texts had cost most of the time).
 
     For steps outside a stage's per-document map (text reuse, the report's pages), where what the jobs
-    share is the run's own tables rather than resources."""
+    share is the run's own tables rather than resources. `start_method` overrides the platform's
+    (spawn: for work that uses OpenMP, which a forked process cannot use again once its parent has)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     global _FORKED
-    context = multiprocessing.get_context()
+    context = multiprocessing.get_context(start_method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         if context.get_start_method() != "fork":
             return list(pool.map(_run_alone, [(fn, *standalone(job, shared)) for job in jobs]))
@@ -294,3 +296,41 @@ def _run_forked(job):
 def _run_alone(item: tuple):
     fn, job, shared = item
     return fn(job, *shared)
+
+
+def in_child(fn: Callable, *args):
+    """fn(*args) in one new process (spawned: a fresh interpreter), its arguments and result sent pickled.
+
+    For a step whose many short-lived objects leave a process's heap scattered: what the step held, and
+    what it freed but the allocator could not give back, goes back to the system when the child ends (the
+    later steps then start from what this process held before). Spawned, not forked: a forked copy of a
+    process that has run OpenMP threads (k-means does) hangs when it runs them again. The child logs as
+    this process does. From a daemonic process, which may not start children, fn runs here."""
+    import logging
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:
+        return fn(*args)
+    root = logging.getLogger()
+    # a plain formatter, as the CLI sets up, pickles; others (a test runner's) may hold a stream
+    formatters = [h.formatter for h in root.handlers if type(h.formatter) is logging.Formatter]
+    setup = (root.level, formatters[0] if formatters else None)
+    return pool_map(_call, [None], (setup, fn, args), 1, _as_sent, start_method="spawn")[0]
+
+
+def _call(_job, setup: tuple, fn: Callable, args: tuple):
+    import logging
+
+    level, formatter = setup
+    root = logging.getLogger()
+    if formatter is not None and not root.handlers:  # to standard error, as the parent's own set-up does
+        handler = logging.StreamHandler()
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+        root.setLevel(level)
+    return fn(*args)
+
+
+def _as_sent(job, shared: tuple) -> tuple:
+    """in_child's job with everything it needs: the child starts empty."""
+    return job, shared

@@ -224,16 +224,24 @@ def objects_frame(path: Path, columns: list[str] | None, as_objects: tuple[str, 
     """
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path, columns=columns)
-    order, converted = table.column_names, {}
-    for name in as_objects:
-        if name in table.column_names:
-            converted[name] = table.column(name).to_numpy(zero_copy_only=False)
-            table = table.drop_columns([name])  # its Arrow buffer is freed before the next column is made
-    frame = table.to_pandas()
-    for name, values in converted.items():
+    source = pq.ParquetFile(path)
+    names = columns if columns is not None else source.schema_arrow.names
+    objects = [name for name in as_objects if name in names]
+    others = [name for name in names if name not in objects]
+    rows = source.metadata.num_rows
+    frame = pq.read_table(path, columns=others).to_pandas() if others else pd.DataFrame(index=pd.RangeIndex(rows))
+    for name in objects:
+        # a batch at a time: the whole column in Arrow's buffers and as strings was the corpus twice (at 1 GB,
+        # the report's read of the documents was the largest the run held)
+        values, at = np.empty(rows, dtype=object), 0
+        for batch in source.iter_batches(batch_size=OBJECT_BATCH, columns=[name]):
+            values[at : at + batch.num_rows] = batch.column(0).to_numpy(zero_copy_only=False)
+            at += batch.num_rows
         frame[name] = pd.Series(values, index=frame.index, dtype=object)
-    return frame[[c for c in order if c in frame.columns]]
+    return frame[[c for c in names if c in frame.columns]]
+
+
+OBJECT_BATCH = 5000  # rows of a text column turned into Python strings at a time
 
 
 class StoredTables(Mapping):
@@ -265,17 +273,55 @@ class StoredTables(Mapping):
         return len(self.names) + len(self.held)
 
 
-def read_batches(out_dir: Path, name: str, rows: int):
+def read_batches(out_dir: Path, name: str, rows: int, columns: list[str] | None = None):
     """OUT/name.parquet as DataFrames of at most `rows` rows, in order (the same types and errors as
-    read_table), without reading the whole table."""
+    read_table; given `columns`, only those), without reading the whole table."""
     import pyarrow as pa
 
     source = parquet_file(out_dir, name)
+    schema = source.schema_arrow if columns is None else pa.schema([source.schema_arrow.field(c) for c in columns])
     if source.metadata.num_rows == 0:
-        yield source.schema_arrow.empty_table().to_pandas()  # one empty batch: what follows still sees the columns
+        yield schema.empty_table().to_pandas()  # one empty batch: what follows still sees the columns
         return
-    for batch in source.iter_batches(batch_size=rows):
-        yield pa.Table.from_batches([batch], schema=source.schema_arrow).to_pandas()
+    for batch in source.iter_batches(batch_size=rows, columns=columns):
+        yield pa.Table.from_batches([batch], schema=schema).to_pandas()
+
+
+class StoredTexts:
+    """The documents' texts of an output folder, read when they are needed and not kept: a batch at a time,
+    for a few documents, or as the text column of documents held without it. (The 1 GB benchmark corpus
+    has 355 million characters, some 700 MB as Python strings; the analysis needs them all at once only to
+    find text reuse.)"""
+
+    BATCH = 5000  # documents read at a time
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        parquet_file(out_dir, "documents")  # a missing or damaged table is reported now, not midway
+
+    def batches(self, doc_ids: set[str]):
+        """DataFrames (doc_id, text: Python strings) of the documents in `doc_ids`, in stored order."""
+        for batch in read_batches(self.out_dir, "documents", self.BATCH, ["doc_id", "text"]):
+            batch = batch[batch["doc_id"].isin(doc_ids)]
+            yield pd.DataFrame({name: pd.Series(batch[name].to_numpy(dtype=object), dtype=object) for name in ("doc_id", "text")})
+
+    def __call__(self, doc_ids: set[str]) -> dict[str, str]:
+        """doc_id → text of these documents (read a batch at a time: they are few)."""
+        found = {}
+        for batch in self.batches(doc_ids):
+            found.update(zip(batch["doc_id"], batch["text"]))
+        return found
+
+    def joined(self, documents: pd.DataFrame) -> pd.DataFrame:
+        """`documents` (doc_ids unique) with their text column (Python strings; missing texts as None), read a
+        batch at a time: the whole column read at once was the corpus again in Arrow's buffers."""
+        found = np.full(len(documents), None, dtype=object)
+        place = pd.Index(documents["doc_id"])
+        for batch in self.batches(set(documents["doc_id"])):
+            at = place.get_indexer(batch["doc_id"])
+            found[at] = [t if isinstance(t, str) else None for t in batch["text"]]
+        release_memory()  # the batches' Arrow buffers go back before the texts are used
+        return documents.assign(text=pd.Series(found, index=documents.index, dtype=object))
 
 
 def table_rows(out_dir: Path, name: str) -> int:

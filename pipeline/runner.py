@@ -6,8 +6,8 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.executor import Executor, Shared
-from pipeline.io import StoredTables, TableWriter, read_table, release_memory, write_table
+from pipeline.executor import Executor, Pool, Serial, Shared
+from pipeline.io import StoredTables, StoredTexts, TableWriter, read_table, release_memory, write_table
 
 log = logging.getLogger(__name__)
 
@@ -165,15 +165,19 @@ def run_analyze(args, resources, progress: bool, executor: Executor | None = Non
     from pipeline.analyze import analysis_tables, figures_and_report, load_analyze_resources
     from pipeline.analyze.sentences import unique_documents
 
-    # The analysis holds the documents that are not duplicates, in doc_id order (only the columns it uses),
-    # and reads each other table when a step uses it; the report reads every table again afterwards, the
-    # documents whole, since it lists every document.
+    # The analysis holds the documents that are not duplicates, in doc_id order (only the columns it uses,
+    # their texts only for text reuse: they are read a batch at a time to be tokenised), and reads each
+    # other table when a step uses it; the report reads every table again afterwards, the documents whole,
+    # since it lists every document. The word tables are made in a child process (not beside a Dask
+    # cluster, whose client is this process's), so that text reuse starts from a heap without what
+    # tokenising left in it.
+    held = [c for c in ANALYSED_DOCUMENT_COLUMNS if c not in TEXTS]
     inputs = StoredTables(args.out, ANALYZE_INPUTS, ANALYZE_COLUMNS,
-                          held={"documents": unique_documents(read_table(args.out, "documents", ANALYSED_DOCUMENT_COLUMNS, TEXTS))})
+                          held={"documents": unique_documents(read_table(args.out, "documents", held))})
     release_memory()
     workers = getattr(args, "workers", None) or 1
     outputs = analysis_tables(inputs, load_analyze_resources(args.data), workers=workers, executor=executor,
-                              passage_texts=False)
+                              passage_texts=False, texts=StoredTexts(args.out), isolate=isinstance(executor, (Serial, Pool)))
     del inputs
     release_memory()
     tables = report_inputs(args.out)

@@ -9,6 +9,7 @@ import pickle
 import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -67,6 +68,17 @@ def test_shared_resources_travel_as_their_recipe_and_are_built_once_per_process(
     assert value_of(first) == "WORD" and value_of(second) is value_of(first)
     assert BUILDS == ["word"]
     assert len(pickle.dumps(shared)) < 200 and len(pickle.dumps(first)) < 200  # a built copy travels on as its recipe
+
+
+def test_a_step_in_a_child_process_gives_its_result_and_its_errors(monkeypatch):
+    from pipeline.executor import in_child
+
+    assert in_child(os.getpid) != os.getpid()
+    assert in_child(sorted, [3, 1, 2]) == [1, 2, 3]
+    with pytest.raises(ValueError, match="invalid literal"):
+        in_child(int, "not a number")
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
+    assert in_child(os.getpid) == os.getpid()  # a daemonic process may not start children: the step runs here
 
 
 def test_a_worker_error_reaches_the_caller():

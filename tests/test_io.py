@@ -132,6 +132,26 @@ def test_text_columns_asked_for_as_objects_hold_python_strings_and_the_same_valu
     assert kept["text"].iloc[1] is whole["text"].iloc[2]
 
 
+def test_stored_texts_are_read_a_batch_at_a_time_for_the_documents_asked_for(tmp_path, monkeypatch):
+    from pipeline.io import MissingTableError, StoredTexts
+
+    table = pd.DataFrame({"doc_id": ["d3", "d1", "d4", "d2", "d5"], "text": ["第三篇", "第一篇", None, "第二篇", "第五篇"],
+                          "chars": [3, 3, 0, 3, 3]})
+    write_table(table, tmp_path, "documents")
+    monkeypatch.setattr(StoredTexts, "BATCH", 2)
+    texts = StoredTexts(tmp_path)
+    batches = list(texts.batches({"d1", "d2", "d5"}))
+    assert [b["doc_id"].tolist() for b in batches] == [["d1"], ["d2"], ["d5"]]  # in stored order, batch by batch
+    assert all(b["text"].dtype == object and list(b.columns) == ["doc_id", "text"] for b in batches)
+    assert texts({"d2", "d3", "d9"}) == {"d3": "第三篇", "d2": "第二篇"}
+    held = pd.DataFrame({"doc_id": ["d1", "d4", "d9"], "county": ["夏县", "巧家县", None]}, index=[5, 6, 7])
+    joined = texts.joined(held)
+    assert joined["text"].tolist() == ["第一篇", None, None] and joined["county"].tolist() == held["county"].tolist()
+    assert list(joined.index) == [5, 6, 7] and joined["text"].dtype == object
+    with pytest.raises(MissingTableError, match="not found"):
+        StoredTexts(tmp_path / "elsewhere")
+
+
 def test_arrow_allocates_with_the_c_library_once_the_cli_starts(tmp_path, monkeypatch):
     import pyarrow as pa
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ from pipeline.analyze.tokens import (AnalyzeResources, DocTokens, doc_tokens, lo
                                      tokenize)
 
 if TYPE_CHECKING:
+    from pipeline.io import StoredTexts
     from pipeline.tokenizer import Tokenizer
 
     from pipeline.executor import Executor
@@ -87,10 +88,12 @@ def tokens_of(text: str, shared: tuple["Tokenizer", frozenset[str]]) -> DocToken
 ANALYSIS_CHUNK = 5000  # documents tokenised at a time: the work sent to the workers is one chunk's
 
 
-def analysis_features(documents: pd.DataFrame, practice: pd.DataFrame, tokenizer: "Tokenizer", stopwords: frozenset[str],
+def analysis_features(documents: "pd.DataFrame | Iterable[pd.DataFrame]", practice: pd.DataFrame, tokenizer: "Tokenizer", stopwords: frozenset[str],
                       executor: "Executor | None" = None, userdict: Path | None = None) -> tuple[list[list[str]], tuple]:
     """What the analysis needs of the documents' words, each document tokenised once: the token list of each
     practice measure (in `practice` order, see measure_features) and each document's word counts.
+
+    `documents`: a table with their texts, or its batches (doc_id, text) in any order.
 
     The tokens themselves are dropped document by document (in the workers when an executor of several
     is given): a corpus of 200 MB holds some 20 million of them. Documents go in chunks, and the counts are
@@ -99,25 +102,37 @@ def analysis_features(documents: pd.DataFrame, practice: pd.DataFrame, tokenizer
     from pipeline.analyze.regions import WordCounts
     from pipeline.executor import Shared, map_each
 
-    rows = practice[[c for c in ("doc_id", "heading", "text", "start", "end") if c in practice.columns]].to_dict("records")
+    needed = practice[[c for c in ("doc_id", "heading", "text", "start", "end") if c in practice.columns]]
     by_doc: dict[str, list[int]] = {}
-    for n, row in enumerate(rows):
-        by_doc.setdefault(row["doc_id"], []).append(n)
+    for n, doc_id in enumerate(needed["doc_id"].tolist()):
+        by_doc.setdefault(doc_id, []).append(n)
     pooled = executor is not None and executor.workers > 1 and userdict is not None
     shared = Shared((tokenizer, stopwords), tokenizer_with_stopwords, (Path(userdict).absolute(), stopwords)) if pooled else None
-    features: list[list[str]] = [[] for _ in rows]
+    features: list[list[str]] = [[] for _ in range(len(needed))]
     counts, vocabulary = WordCounts(), {}
-    ids = documents["doc_id"].tolist()
-    for k in range(0, len(ids), ANALYSIS_CHUNK):
-        chunk = ids[k : k + ANALYSIS_CHUNK]
-        work = [(t if isinstance(t, str) else "", [rows[n] for n in by_doc.get(d, [])])
-                for d, t in zip(chunk, documents["text"].iloc[k : k + ANALYSIS_CHUNK])]
+    for batch in _batches(documents):
+        chunk = batch["doc_id"].tolist()
+        # the measures' rows are made for one batch at a time: as a dictionary each, the practice measures
+        # of the whole corpus took 417 bytes apiece (measured at 50 MB; 650,000 of them at 1 GB)
+        numbers = [n for d in chunk for n in by_doc.get(d, [])]
+        rows = dict(zip(numbers, needed.iloc[numbers].to_dict("records")))
+        work = [(t if isinstance(t, str) else "", [rows[n] for n in by_doc.get(d, [])]) for d, t in zip(chunk, batch["text"])]
+        del rows
         found = map_each(executor, words_of, work, shared) if pooled else (words_of(item, (tokenizer, stopwords)) for item in work)
         for doc_id, (measures, words) in zip(chunk, found):
             for n, tokens in zip(by_doc.get(doc_id, []), measures):
                 features[n] = [vocabulary.setdefault(w, w) for w in tokens]
             counts.add(doc_id, words)
-    return features, counts.matrix()  # the matrix alone is kept: at 1 GB the per-document arrays were a gigabyte
+    return features, counts.matrix(release=True)  # the matrix alone is kept, built as the counts are dropped
+
+
+def _batches(documents: "pd.DataFrame | Iterable[pd.DataFrame]") -> "Iterator[pd.DataFrame]":
+    """The documents (doc_id, text) ANALYSIS_CHUNK at a time: slices of a table, or the batches given."""
+    if not isinstance(documents, pd.DataFrame):
+        yield from documents
+        return
+    for k in range(0, len(documents), ANALYSIS_CHUNK):
+        yield documents.iloc[k : k + ANALYSIS_CHUNK]
 
 
 def words_of(item: tuple[str, list[dict]], shared: tuple["Tokenizer", frozenset[str]]) -> tuple[list[list[str]], Counter]:
@@ -132,45 +147,72 @@ def words_of(item: tuple[str, list[dict]], shared: tuple["Tokenizer", frozenset[
 
 def analysis_tables(tables: Mapping[str, pd.DataFrame], resources: AnalyzeResources,
                     params: AnalyzeParams | None = None, tokenizer: "Tokenizer | None" = None,
-                    workers: int = 1, executor: "Executor | None" = None, passage_texts: bool = True) -> dict[str, pd.DataFrame]:
+                    workers: int = 1, executor: "Executor | None" = None, passage_texts: bool = True,
+                    texts: "StoredTexts | None" = None, isolate: bool = False) -> dict[str, pd.DataFrame]:
     """All analysis tables (no figures, no report) from the segment-stage tables; `workers` processes align
     the candidate pairs of text reuse, `executor` tokenises the documents when no tokenizer is given (the
     tables are the same for any number). Without `passage_texts`, reuse comes without its text columns
-    (see find_reuse)."""
-    from pipeline.analyze.clusters import PracticeClusterer, cluster_practices, practice_measures
+    (see find_reuse).
+
+    `texts`: where the documents' texts are read when tables["documents"] come without them (a run's
+    output folder): a batch at a time to tokenise, all at once only for text reuse. With `isolate`, the
+    word tables (tokenise, regions, clusters) are made in a child process (see in_child; not when a
+    tokenizer is given): what they held goes back to the system when it ends, instead of staying scattered
+    in this process's heap."""
     from pipeline.analyze.county_stats import county_statistics
     from pipeline.analyze.recurrence import model_recurrence
-    from pipeline.analyze.regions import compare_regions
-    from pipeline.analyze.reuse import diffusion, find_reuse, measures_locator
+    from pipeline.analyze.reuse import diffusion, find_reuse, measures_locator, with_measures
     from pipeline.analyze.sentences import unique_documents
+    from pipeline.executor import in_child
 
     params = params or AnalyzeParams()
+    docs = unique_documents(tables["documents"])
+    arguments = (docs, tables, resources, params, tokenizer, workers, executor, texts)
+    # a tokenizer does not pickle: in a child, the resources' own is built there
+    out = in_child(word_tables, *arguments) if isolate and tokenizer is None else word_tables(*arguments)
+    if texts is not None and "text" not in docs.columns:
+        docs = texts.joined(docs)
+    with step("text reuse", logger):
+        # the measures are located once the passages are found: the locator of every measure (79 MB at
+        # 200 MB) is not held through the alignment
+        reuse, formulas = find_reuse(docs, None, resources.formulas, workers, with_texts=passage_texts)
+        reuse = with_measures(reuse, measures_locator(_table(tables, "measures")))
+        edges, degrees = diffusion(reuse, docs)
+    out = {**out, "model_recurrence": model_recurrence(docs, _table(tables, "models")),
+           "county_statistics": county_statistics(docs, _table(tables, "statistics"), params.min_stat_documents),
+           "reuse": reuse, "common_formulas": formulas, "diffusion": edges, "reuse_counties": degrees}
+    return {name: out[name] for name in TABLE_NAMES}
+
+
+def word_tables(docs: pd.DataFrame, tables: Mapping[str, pd.DataFrame], resources: AnalyzeResources,
+                params: AnalyzeParams, tokenizer: "Tokenizer | None" = None, workers: int = 1,
+                executor: "Executor | None" = None, texts: "StoredTexts | None" = None) -> dict[str, pd.DataFrame]:
+    """The tables made from the documents' words: practice clusters (with their cluster and diagnostic
+    tables) and the regions' comparison. Each document is tokenised once (see analysis_features)."""
+    from pipeline.analyze.clusters import PracticeClusterer, cluster_practices, practice_measures
+    from pipeline.analyze.regions import region_clusters, region_words
+
     userdict = resources.userdict if tokenizer is None else None  # workers can build only the resources' own
     tokenizer = tokenizer or resources.make_tokenizer()
-    docs = unique_documents(tables["documents"])
     practice = practice_measures(docs, _table(tables, "measures"), resources.non_practice)
+    stored = texts is not None and "text" not in docs.columns
     with step(f"tokenise {len(docs)} documents", logger):
-        features, counts = analysis_features(docs, practice, tokenizer, resources.stopwords, executor, userdict)
+        source = texts.batches(set(docs["doc_id"])) if stored else docs
+        features, counts = analysis_features(source, practice, tokenizer, resources.stopwords, executor, userdict)
+    # the regions' words first: the word counts are dropped before the clusters are fitted
+    with step("regions", logger):
+        regions, region_terms = region_words(docs, counts, params.min_prefecture_docs, params.min_region_tokens,
+                                             params.alpha0, params.n_region_terms)
+    del counts
     clusterer = PracticeClusterer(k_range=params.k_range, max_k=params.max_k, random_state=params.random_state,
                                   n_jobs=max(workers, executor.workers if executor is not None else 1))
     with step("practice clusters", logger):
         practice, clusters, diagnostics = cluster_practices(docs, _table(tables, "measures"), None, tokenizer,
                                                             resources.stopwords, clusterer, resources.non_practice,
-                                                            features=(practice, features))
+                                                            features=(practice, features), texts=texts if stored else None)
     del features
-    with step("regions", logger):
-        regions, region_clusters, region_terms = compare_regions(docs, practice, counts, params.min_prefecture_docs,
-                                                                 params.min_region_tokens, params.alpha0, params.n_region_terms)
-    del counts
-    with step("text reuse", logger):
-        reuse, formulas = find_reuse(docs, measures_locator(_table(tables, "measures")), resources.formulas, workers,
-                                     with_texts=passage_texts)
-        edges, degrees = diffusion(reuse, docs)
-    return {"practice_clusters": practice, "clusters": clusters, "cluster_diagnostics": diagnostics,
-            "model_recurrence": model_recurrence(docs, _table(tables, "models")),
-            "regions": regions, "region_clusters": region_clusters, "region_terms": region_terms,
-            "county_statistics": county_statistics(docs, _table(tables, "statistics"), params.min_stat_documents),
-            "reuse": reuse, "common_formulas": formulas, "diffusion": edges, "reuse_counties": degrees}
+    return {"practice_clusters": practice, "clusters": clusters, "cluster_diagnostics": diagnostics, "regions": regions,
+            "region_clusters": region_clusters(docs, practice, params.min_prefecture_docs), "region_terms": region_terms}
 
 
 def figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path, workers: int = 1) -> None:

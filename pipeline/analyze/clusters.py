@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
@@ -249,9 +249,12 @@ class PracticeClusterer:
         """The labels of each refit (arguments of _fit_once), in `n_jobs` processes when there are several."""
         if self.n_jobs <= 1 or len(jobs) <= 1:
             return [self._fit_once(*job)[0] for job in jobs]
-        from joblib import Parallel, delayed
+        from pipeline.executor import pool_map
 
-        return Parallel(n_jobs=min(self.n_jobs, len(jobs)))(delayed(_refit_labels)(self, job) for job in jobs)
+        # the project's pool, not joblib's: loky keeps its workers for five idle minutes, and a process
+        # that used them (the analysis's child, see in_child) waited for them before it could end. Spawned:
+        # k-means runs OpenMP threads, which a forked copy of this process could not start again.
+        return pool_map(_refit_labels, jobs, (self,), min(self.n_jobs, len(jobs)), _own_model, start_method="spawn")
 
     @staticmethod
     def _assign(name: str, model, X, Z) -> np.ndarray:
@@ -326,9 +329,14 @@ class PracticeClusterer:
         return scores or {candidates[0]: -1.0}
 
 
-def _refit_labels(model: PracticeClusterer, job: tuple) -> np.ndarray:
-    """The labels of one refit (in a joblib worker)."""
+def _refit_labels(job: tuple, model: PracticeClusterer) -> np.ndarray:
+    """The labels of one refit (in a worker)."""
     return model._fit_once(*job)[0]
+
+
+def _own_model(job: tuple, shared: tuple) -> tuple:
+    """A refit with the model, for a worker that starts empty (spawn)."""
+    return job, shared
 
 
 def relabel_by_size(labels: np.ndarray) -> np.ndarray:
@@ -493,20 +501,29 @@ def practice_cluster_table(practice: pd.DataFrame, documents: pd.DataFrame, labe
 
 
 def cluster_table(model: PracticeClusterer, practice: pd.DataFrame, documents: pd.DataFrame,
-                  n_examples: int = 3) -> pd.DataFrame:
-    """clusters: label, top terms, size, coverage and central examples of each cluster."""
+                  n_examples: int = 3, texts: Callable[[set[str]], Mapping[str, str]] | None = None) -> pd.DataFrame:
+    """clusters: label, top terms, size, coverage and central examples of each cluster. `texts` gives the
+    texts of the examples' documents when `documents` come without theirs (doc ids → texts)."""
     docs = documents.set_index("doc_id")
     headings = practice["heading"].fillna("").tolist()
     placed = practice.join(docs[["province", "county"]], on="doc_id")
+    central = {c: central_rows(model, c, n_examples, headings) for c in range(model.k_)}
+    cited = {practice.iloc[i]["doc_id"] for rows in central.values() for i in rows}
+    fetched = texts(cited) if texts is not None and "text" not in docs.columns else None
+
+    def document(doc_id: str) -> pd.Series | None:
+        if doc_id not in docs.index:
+            return None
+        doc = docs.loc[doc_id]
+        return doc if fetched is None else pd.concat([doc, pd.Series({"text": fetched.get(doc_id)})])
+
     rows = []
     for c in [*range(model.k_), OTHER]:
         members = placed[model.labels_ == c]
         if c == OTHER and members.empty:
             continue
         counties = members.dropna(subset=["county"])[["province", "county"]].drop_duplicates()
-        examples = [example_record(practice.iloc[i], docs.loc[practice.iloc[i]["doc_id"]]
-                                   if practice.iloc[i]["doc_id"] in docs.index else None)
-                    for i in central_rows(model, c, n_examples, headings)] if c != OTHER else []
+        examples = [example_record(practice.iloc[i], document(practice.iloc[i]["doc_id"])) for i in central.get(c, [])]
         terms = model.terms_[c] if 0 <= c < len(model.terms_) else []
         stability = model.stability_[c] if 0 <= c < len(model.stability_) else None
         rows.append({"cluster": c, "label": "·".join(terms[:LABEL_TERMS]) if c != OTHER else OTHER_LABEL, "terms": terms,
@@ -531,16 +548,18 @@ def cluster_practices(
     clusterer: PracticeClusterer | None = None,
     non_practice: tuple = (),
     features: tuple[pd.DataFrame, list[list[str]]] | None = None,
+    texts: Callable[[set[str]], Mapping[str, str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(practice_clusters, clusters, cluster_diagnostics) for non-duplicate `documents` and their `measures`.
 
     `features`: the practice measures and their token lists when already made (analysis_features), else
-    they are cut from `doc_spans`."""
+    they are cut from `doc_spans`. `texts`: the texts of the documents cited as examples, when `documents`
+    come without theirs (see cluster_table)."""
     if features is None:
         practice = practice_measures(documents, measures, non_practice)
         texts = dict(zip(documents["doc_id"], documents["text"]))
         features = practice, measure_features(practice, texts, doc_spans, tokenizer, stopwords)
     practice, features = features
     model = (clusterer or PracticeClusterer()).fit(features)
-    return (practice_cluster_table(practice, documents, model.labels_), cluster_table(model, practice, documents),
+    return (practice_cluster_table(practice, documents, model.labels_), cluster_table(model, practice, documents, texts=texts),
             diagnostics_table(model))

@@ -47,46 +47,75 @@ def count_matrix(token_lists: Sequence[list[str] | Mapping[str, int]]) -> tuple[
 
 class WordCounts:
     """Each document's word counts as one sparse matrix (documents × words), added document by document:
-    a dictionary per document took tens of kilobytes, a row here a few."""
+    a dictionary per document took tens of kilobytes, a row here a few.
+
+    Documents' counts are joined into one pair of arrays every CHUNK documents: two small arrays per
+    document, held for the whole corpus, are scattered among the blocks that tokenising frees."""
+
+    CHUNK = 1000
 
     def __init__(self) -> None:
         self.column: dict[str, int] = {}
         self.doc_ids: list[str] = []
-        self._indices: list[np.ndarray] = []
-        self._data: list[np.ndarray] = []
+        self._chunks: list[tuple[np.ndarray, np.ndarray, int]] = []  # (columns, counts, documents): CHUNK documents each
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
         self._sizes: list[int] = []
 
     def add(self, doc_id: str | int, counts: Mapping[str, int]) -> None:
         """One document's counts."""
         self.doc_ids.append(doc_id)
         # int32: a column number and a count within one document; half the memory of int64 at 1 GB
-        self._indices.append(np.fromiter((self.column.setdefault(w, len(self.column)) for w in counts), dtype=np.int32,
-                                         count=len(counts)))
-        self._data.append(np.fromiter(counts.values(), dtype=np.int32, count=len(counts)))
+        self._pending.append((np.fromiter((self.column.setdefault(w, len(self.column)) for w in counts), dtype=np.int32,
+                                          count=len(counts)),
+                              np.fromiter(counts.values(), dtype=np.int32, count=len(counts))))
         self._sizes.append(len(counts))
+        if len(self._pending) >= self.CHUNK:
+            self._seal()
 
-    def matrix(self) -> tuple[list[str], sparse.csr_matrix, np.ndarray]:
-        """(doc ids in sorted order, their counts with the words in alphabetical order, the words)."""
+    def _seal(self) -> None:
+        """The pending documents' arrays joined into one chunk."""
+        if self._pending:
+            columns, counts = (np.concatenate(parts) for parts in zip(*self._pending))
+            self._chunks.append((columns, counts, len(self._pending)))
+            self._pending = []
+
+    def matrix(self, release: bool = False) -> tuple[list[str], sparse.csr_matrix, np.ndarray]:
+        """(doc ids in sorted order, their counts with the words in alphabetical order, the words).
+
+        Each chunk's rows are copied straight to their places in doc_id order (reordering a matrix built in
+        the order the documents came copies it whole). With `release`, the counts are handed over: each
+        chunk is dropped once copied, so that the counts and the matrix are not held whole together (the
+        counts are empty afterwards)."""
+        self._seal()
         vocab = sorted(self.column)
         rank = np.empty(len(vocab), dtype=np.int32)
         rank[[self.column[w] for w in vocab]] = np.arange(len(vocab))
-        self._consolidate()
-        indptr = np.cumsum([0, *self._sizes])
-        order = sorted(range(len(self.doc_ids)), key=self.doc_ids.__getitem__)
-        in_order = order == list(range(len(order)))
-        # sorting the indices moves the data, which stays ours: the matrix gets a copy (reordering makes one)
-        data = self._data[0].copy() if in_order else self._data[0]
-        counts = sparse.csr_matrix((data, rank[self._indices[0]], indptr), shape=(len(self.doc_ids), len(vocab)), copy=False)
-        if not in_order:
-            counts = counts[order]
-        counts.sort_indices()
-        return [self.doc_ids[i] for i in order], counts, np.array(vocab, dtype=object)
+        doc_ids, sizes = self.doc_ids, np.array(self._sizes, dtype=np.int64)
+        order = np.array(sorted(range(len(doc_ids)), key=doc_ids.__getitem__), dtype=np.int64)
+        indptr = np.concatenate(([0], np.cumsum(sizes[order])))
+        start = np.empty(len(doc_ids), dtype=np.int64)  # where each document's row starts, by the order added
+        start[order] = indptr[:-1]
+        indices, data = np.empty(indptr[-1], dtype=np.int32), np.empty(indptr[-1], dtype=np.int32)
+        first = 0  # the chunk's first document, by the order added
+        for columns, counts, n_docs in self._drain(release):
+            lengths = sizes[first : first + n_docs]
+            # each count goes to its document's row start plus its place within the document
+            places = np.repeat(start[first : first + n_docs] - (np.cumsum(lengths) - lengths), lengths) + np.arange(len(columns))
+            indices[places], data[places] = rank[columns], counts
+            first += n_docs
+        if release:
+            self.column, self.doc_ids, self._sizes = {}, [], []
+        matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(doc_ids), len(vocab)), copy=False)
+        matrix.sort_indices()
+        return [doc_ids[i] for i in order.tolist()], matrix, np.array(vocab, dtype=object)
 
-    def _consolidate(self) -> None:
-        """The documents' arrays joined into one, and the per-document ones freed (at 1 GB, they and their
-        join had been held together with two more copies)."""
-        for parts in (self._indices, self._data):
-            parts[:] = [np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)]
+    def _drain(self, release: bool):
+        """The chunks in order; with `release`, each dropped as the next is asked for."""
+        if not release:
+            yield from self._chunks
+            return
+        while self._chunks:
+            yield self._chunks.pop(0)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, WordCounts):
@@ -184,6 +213,15 @@ def compare_regions(documents: pd.DataFrame, practice_clusters: pd.DataFrame,
                     n_terms: int = 30) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(regions, region_clusters, region_terms) for non-duplicate `documents`; `doc_tokens`: each document's
     tokens or word counts, or WordCounts, or what its matrix() gave."""
+    regions, terms = region_words(documents, doc_tokens, min_prefecture_docs, min_tokens, alpha0, n_terms)
+    return regions, region_clusters(documents, practice_clusters, min_prefecture_docs), terms
+
+
+def region_words(documents: pd.DataFrame, doc_tokens: "Mapping[str, list[str] | Mapping[str, int]] | WordCounts | tuple",
+                 min_prefecture_docs: int = 3, min_tokens: int = 2000, alpha0: float = 1000.0,
+                 n_terms: int = 30) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(regions, region_terms): what compare_regions finds from the words alone, without the clusters (the
+    analysis drops the word counts before it clusters)."""
     assign = region_assignments(documents, min_prefecture_docs)
     if isinstance(doc_tokens, tuple):
         doc_ids, counts, vocab = doc_tokens
@@ -194,5 +232,9 @@ def compare_regions(documents: pd.DataFrame, practice_clusters: pd.DataFrame,
         counts, vocab = count_matrix([doc_tokens[d] for d in doc_ids])
     n_tokens = pd.Series(row_sums(counts), index=doc_ids)
     regions = region_table(assign, documents, n_tokens, min_tokens)
-    terms = region_term_table(assign, regions, doc_ids, counts, vocab, alpha0, n_terms)
-    return regions, region_cluster_table(assign, practice_clusters), terms
+    return regions, region_term_table(assign, regions, doc_ids, counts, vocab, alpha0, n_terms)
+
+
+def region_clusters(documents: pd.DataFrame, practice_clusters: pd.DataFrame, min_prefecture_docs: int = 3) -> pd.DataFrame:
+    """region_clusters: the cluster mix of each region (see region_cluster_table)."""
+    return region_cluster_table(region_assignments(documents, min_prefecture_docs), practice_clusters)

@@ -400,15 +400,22 @@ def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | 
     common = common_prints(prints, len(texts))
     pairs = candidate_pairs(prints, common)
     del prints
-    reuse = _directed(aligned(pairs, ids, texts, common, curated, workers), docs)
-    locate = locate or (lambda doc_id, start, end: None)
-    reuse["measure_a"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_a"], reuse["start_a"], reuse["end_a"])]
-    reuse["measure_b"] = [locate(d, s, e) for d, s, e in zip(reuse["doc_b"], reuse["start_b"], reuse["end_b"])]
+    reuse = with_measures(_directed(aligned(pairs, ids, texts, common, curated, workers), docs), locate)
     reuse = reuse.sort_values(["doc_a", "doc_b", "start_a"], kind="stable").reset_index(drop=True)
     formulas = common_formulas(ids, texts, common, curated, workers)
     if with_texts:
         return add_passage_texts(reuse, document_index(ids), texts), formulas
     return reuse[[c for c in REUSE_COLUMNS if c not in ("text_a", "text_b")]], formulas
+
+
+def with_measures(reuse: pd.DataFrame, locate: Callable[[str, int, int], str | None] | None) -> pd.DataFrame:
+    """The reuse rows with the measure holding each side's span (measure_a, measure_b; None without
+    `locate`), set in place: a copy of the table would be the largest thing the step holds."""
+    found = {f"measure_{side}": [locate(d, s, e) for d, s, e in zip(reuse[f"doc_{side}"], reuse[f"start_{side}"], reuse[f"end_{side}"])]
+             if locate is not None else [None] * len(reuse) for side in ("a", "b")}
+    for name, values in found.items():
+        reuse[name] = values
+    return reuse
 
 
 def document_index(ids: list[str]) -> dict[str, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -58,6 +60,22 @@ def test_two_runs_give_identical_tables(pipeline_out, columns):
     for name in TABLE_NAMES:
         written = pd.read_parquet(pipeline_out / f"{name}.parquet")
         pd.testing.assert_frame_equal(written, again[name].reset_index(drop=True), check_dtype=False, obj=name)
+
+
+def test_texts_read_from_the_folder_and_words_in_a_child_give_the_same_tables(pipeline_out, monkeypatch):
+    """As a run of several workers makes them: the documents held without their texts, which are read a
+    batch at a time to be tokenised, for the clusters' examples, and whole for text reuse; the word tables
+    made in a child process."""
+    from pipeline.io import StoredTexts
+
+    inputs = {name: read_table(pipeline_out, name, ANALYZE_COLUMNS.get(name)) for name in ANALYZE_INPUTS}
+    inputs["documents"] = read_table(pipeline_out, "documents", [c for c in ANALYSED_DOCUMENT_COLUMNS if c != "text"])
+    monkeypatch.setattr(StoredTexts, "BATCH", 2)
+    again = analysis_tables(inputs, load_analyze_resources(), texts=StoredTexts(pipeline_out), isolate=True)
+    for name in TABLE_NAMES:
+        written = pd.read_parquet(pipeline_out / f"{name}.parquet")
+        pd.testing.assert_frame_equal(written, again[name].reset_index(drop=True), check_dtype=False, obj=name)
+    assert any(example["sentence"] for examples in again["clusters"]["examples_json"] for example in json.loads(examples))
 
 
 def test_every_figure_exists_as_png_and_svg(pipeline_out):

@@ -112,6 +112,29 @@ def test_word_counts_added_document_by_document_make_the_count_matrix() -> None:
         pd.testing.assert_frame_equal(a, b)
 
 
+def test_word_counts_joined_in_chunks_and_handed_over_give_the_same_matrix(monkeypatch) -> None:
+    from collections import Counter
+
+    from pipeline.analyze.regions import WordCounts
+
+    words = ["党员", "产业", "合作社", "村集体", "电商"]
+    tokens = {f"d{n:02d}": [words[(n * k) % 5] for k in range(n % 7)] for n in range(23)}
+    whole = WordCounts()
+    for doc_id in reversed(list(tokens)):  # out of doc_id order
+        whole.add(doc_id, Counter(tokens[doc_id]))
+    expected = whole.matrix()
+    monkeypatch.setattr(WordCounts, "CHUNK", 4)  # 23 documents: five full chunks and one of three
+    chunked = WordCounts()
+    for doc_id in reversed(list(tokens)):
+        chunked.add(doc_id, Counter(tokens[doc_id]))
+    assert len(chunked._chunks) == 5 and len(chunked._pending) == 3
+    doc_ids, matrix, vocab = chunked.matrix(release=True)
+    assert doc_ids == expected[0] == sorted(tokens) and list(vocab) == list(expected[2])
+    assert (matrix != expected[1]).nnz == 0
+    assert matrix[doc_ids.index("d13"), list(vocab).index("电商")] == tokens["d13"].count("电商") > 0
+    assert chunked._chunks == [] and chunked.doc_ids == []  # handed over: nothing of the counts is left
+
+
 def _word_counts(tokens):
     from collections import Counter
 
