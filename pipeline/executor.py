@@ -315,7 +315,7 @@ def in_child(fn: Callable, *args):
     # a plain formatter, as the CLI sets up, pickles; others (a test runner's) may hold a stream
     formatters = [h.formatter for h in root.handlers if type(h.formatter) is logging.Formatter]
     setup = (root.level, formatters[0] if formatters else None)
-    return pool_map(_call, [None], (setup, fn, args), 1, _as_sent, start_method="spawn")[0]
+    return pool_map(_call, [None], (setup, fn, args), 1, as_sent, start_method="spawn")[0]
 
 
 def _call(_job, setup: tuple, fn: Callable, args: tuple):
@@ -331,6 +331,7 @@ def _call(_job, setup: tuple, fn: Callable, args: tuple):
     return fn(*args)
 
 
-def _as_sent(job, shared: tuple) -> tuple:
-    """in_child's job with everything it needs: the child starts empty."""
+def as_sent(job, shared: tuple) -> tuple:
+    """pool_map's `standalone` when a job needs all of `shared`: the job with everything, for a worker that
+    starts empty (spawn)."""
     return job, shared

@@ -249,12 +249,12 @@ class PracticeClusterer:
         """The labels of each refit (arguments of _fit_once), in `n_jobs` processes when there are several."""
         if self.n_jobs <= 1 or len(jobs) <= 1:
             return [self._fit_once(*job)[0] for job in jobs]
-        from pipeline.executor import pool_map
+        from pipeline.executor import as_sent, pool_map
 
         # the project's pool, not joblib's: loky keeps its workers for five idle minutes, and a process
         # that used them (the analysis's child, see in_child) waited for them before it could end. Spawned:
         # k-means runs OpenMP threads, which a forked copy of this process could not start again.
-        return pool_map(_refit_labels, jobs, (self,), min(self.n_jobs, len(jobs)), _own_model, start_method="spawn")
+        return pool_map(_refit_labels, jobs, (self,), min(self.n_jobs, len(jobs)), as_sent, start_method="spawn")
 
     @staticmethod
     def _assign(name: str, model, X, Z) -> np.ndarray:
@@ -332,11 +332,6 @@ class PracticeClusterer:
 def _refit_labels(job: tuple, model: PracticeClusterer) -> np.ndarray:
     """The labels of one refit (in a worker)."""
     return model._fit_once(*job)[0]
-
-
-def _own_model(job: tuple, shared: tuple) -> tuple:
-    """A refit with the model, for a worker that starts empty (spawn)."""
-    return job, shared
 
 
 def relabel_by_size(labels: np.ndarray) -> np.ndarray:
