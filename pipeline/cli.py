@@ -209,6 +209,7 @@ def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
                 continue
             executor = executor or _executor(args)
             _run_stage(stage, args, resources, executor, inputs, environment)
+            executor.rest()  # a pool's workers end with their stage: the next stage's steps fork their own
     finally:
         if executor is not None:
             executor.close()

@@ -11,6 +11,8 @@ pickled (an OpenCC converter, a jieba tokenizer) travels as the recipe that buil
 
 from __future__ import annotations
 
+import collections
+import itertools
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,6 +20,7 @@ from typing import Any, Protocol
 
 BATCHES_PER_WORKER = 4  # a few batches per worker even out long and short documents
 MAX_BATCH = 64  # documents per batch at most: progress keeps moving and a batch's results stay small
+WINDOW_PER_WORKER = 4  # batches a pool has been sent per worker ahead of the one the caller reads
 
 
 class ClusterError(RuntimeError):
@@ -68,7 +71,9 @@ class Executor(Protocol):
 
     workers: int
 
-    def map_batches(self, fn: Callable, batches: list[list], resources: Any, args: tuple = ()) -> Iterator[list]: ...
+    def map_batches(self, fn: Callable, batches: Iterable[list], resources: Any, args: tuple = ()) -> Iterator[list]: ...
+
+    def rest(self) -> None: ...
 
     def close(self) -> None: ...
 
@@ -78,9 +83,12 @@ class Serial:
 
     workers = 1
 
-    def map_batches(self, fn: Callable, batches: list[list], resources: Any, args: tuple = ()) -> Iterator[list]:
+    def map_batches(self, fn: Callable, batches: Iterable[list], resources: Any, args: tuple = ()) -> Iterator[list]:
         local = value_of(resources)
         return (fn(batch, local, args) for batch in batches)
+
+    def rest(self) -> None:
+        """Nothing to release."""
 
     def close(self) -> None:
         """Nothing to release."""
@@ -90,51 +98,99 @@ SERIAL = Serial()
 
 
 class Pool:
-    """A local pool of `workers` processes, started for each map and closed when it is done."""
+    """A local pool of `workers` processes, kept from one map to the next while they share their resources.
+
+    A map sends its batches a window at a time (WINDOW_PER_WORKER per worker ahead of the one being read), so
+    the items may come from a generator and the workers go on while the caller writes what came back; the
+    next map with the same resources finds the workers running, with what they loaded warm. `rest()` (after
+    each stage) and `close()` end them; a map with other resources starts a new pool.
+    """
 
     def __init__(self, workers: int):
         self.workers = workers
+        self._live: tuple[Any, Any] | None = None  # (ProcessPoolExecutor, the resources it was started with)
+        self._maps = 0
 
-    def map_batches(self, fn: Callable, batches: list[list], resources: Any, args: tuple = ()) -> Iterator[list]:
-        if len(batches) <= 1:  # starting processes would cost more than the one batch
-            yield from SERIAL.map_batches(fn, batches, resources, args)
+    def __getstate__(self) -> dict:
+        return {"workers": self.workers}  # a running pool stays with the process that started it
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["workers"])
+
+    def map_batches(self, fn: Callable, batches: Iterable[list], resources: Any, args: tuple = ()) -> Iterator[list]:
+        import pickle
+
+        batches = iter(batches)
+        ahead = [b for b in (next(batches, None), next(batches, None)) if b is not None]
+        if len(ahead) <= 1 and self._live is None:  # starting processes would cost more than the one batch
+            yield from SERIAL.map_batches(fn, ahead, resources, args)
             return
+        pool, head = self._pool(fn, ahead, resources, args)
+        self._maps += 1
+        sent = (os.getpid(), self._maps, pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL))
+        pending = itertools.chain(ahead, batches)
+        window: collections.deque = collections.deque()
+        try:
+            for batch in itertools.islice(pending, self.workers * WINDOW_PER_WORKER):
+                window.append(pool.submit(_run_installed, fn, batch, sent))
+            while window:
+                result = window.popleft().result()
+                for batch in itertools.islice(pending, 1):
+                    window.append(pool.submit(_run_installed, fn, batch, sent))
+                yield head + result if head is not None else result
+                head = None
+        except BaseException:  # an error, an interruption or a reader that stopped early: drop what has not started
+            for future in window:
+                future.cancel()
+            self.rest(wait=False)
+            raise
+
+    def _pool(self, fn: Callable, ahead: list[list], resources: Any, args: tuple) -> tuple[Any, list | None]:
+        """The running pool for these resources (started when there is none), and the results of the items
+        done here before it started."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        if self._live is not None and self._live[1] is resources:
+            return self._live[0], None
+        self.rest()
         context = multiprocessing.get_context()
-        head = []
+        head = None
         if context.get_start_method() == "fork":
             # A forked worker starts as a copy of this process: doing the first item here loads once, for all
             # workers, what the function loads on first use (jieba's dictionaries take about a second each).
-            head, batches = fn(batches[0][:1], value_of(resources), args), [batches[0][1:], *batches[1:]]
-        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(batches)), mp_context=context,
-                                   initializer=_install, initargs=(resources, args))
-        try:
-            futures = [pool.submit(_run_installed, fn, batch) for batch in batches]
-            for n in range(len(futures)):
-                # a future keeps its result: drop each once read, or a long map holds every result at once
-                result, futures[n] = futures[n].result(), None
-                yield head + result if n == 0 else result
-        except BaseException:  # an error, an interruption or a reader that stopped early: drop what has not started
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown()
+            head, ahead[0] = fn(ahead[0][:1], value_of(resources), args), ahead[0][1:]
+        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_install,
+                                   initargs=(resources,))
+        self._live = (pool, resources)
+        return pool, head
+
+    def rest(self, wait: bool = True) -> None:
+        """End the workers (a later map starts new ones): between stages, and when a map fails."""
+        if self._live is not None:
+            pool, self._live = self._live[0], None
+            pool.shutdown(wait=wait, cancel_futures=True)
 
     def close(self) -> None:
-        """Nothing to release: each map closes its own pool."""
+        """End the workers."""
+        self.rest()
+
+    def __del__(self) -> None:
+        if getattr(self, "_live", None) is not None:  # a pool nobody closed ends with its executor
+            self.rest(wait=False)
 
 
-_INSTALLED: tuple[Any, tuple] = (None, ())  # a pool worker's resources and arguments, set once when it starts
+_INSTALLED: Any = None  # a pool worker's resources, set once when it starts
+_ARGS: tuple = (None, ())  # the key and value of the arguments of the map this worker last ran a batch of
 
 
-def _install(resources: Any, args: tuple) -> None:
+def _install(resources: Any) -> None:
     """Pool initializer: keep this worker's resources; leave Ctrl-C to the parent; end with the parent."""
     import signal
     import threading
 
     global _INSTALLED
-    _INSTALLED = (value_of(resources), args)
+    _INSTALLED = value_of(resources)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool and says so in one line
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
@@ -148,10 +204,16 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _run_installed(fn: Callable, batch: list) -> list:
-    """One batch in a pool worker, with the resources installed at its start."""
-    resources, args = _INSTALLED
-    return fn(batch, resources, args)
+def _run_installed(fn: Callable, batch: list, sent: tuple) -> list:
+    """One batch in a pool worker, with the resources installed at its start. The map's arguments come
+    pickled with every batch and are unpickled once per map in each worker (`sent`: parent, map, bytes)."""
+    import pickle
+
+    global _ARGS
+    key, blob = sent[:2], sent[2]
+    if _ARGS[0] != key:
+        _ARGS = (key, pickle.loads(blob))
+    return fn(batch, _INSTALLED, _ARGS[1])
 
 
 class Dask:
@@ -161,20 +223,29 @@ class Dask:
         self.client, self.cluster = client, cluster
         self.workers = max(1, sum(client.nthreads().values()))
 
-    def map_batches(self, fn: Callable, batches: list[list], resources: Any, args: tuple = ()) -> Iterator[list]:
-        if not batches:
+    def map_batches(self, fn: Callable, batches: Iterable[list], resources: Any, args: tuple = ()) -> Iterator[list]:
+        batches = iter(batches)
+        first = next(batches, None)
+        if first is None:
             return
-        n = len(batches)
         shared, extra = self.client.scatter([resources, args], broadcast=True, hash=False)
-        data = self.client.scatter(batches, hash=False)
-        futures = self.client.map(_run_on_worker, [fn] * n, data, [shared] * n, [extra] * n, pure=False)
+        submit = lambda batch: self.client.submit(_run_on_worker, fn, self.client.scatter(batch, hash=False),  # noqa: E731
+                                                  shared, extra, pure=False)
+        pending = itertools.chain([first], batches)
+        window = collections.deque(submit(b) for b in itertools.islice(pending, self.workers * WINDOW_PER_WORKER))
         try:
-            for future in futures:
-                yield future.result()
+            while window:
+                future = window.popleft()
+                result = future.result()
                 future.release()
+                window.extend(submit(b) for b in itertools.islice(pending, 1))
+                yield result
         except BaseException:  # an error, an interruption or a reader that stopped early: drop the rest
-            self.client.cancel(futures)
+            self.client.cancel(list(window))
             raise
+
+    def rest(self) -> None:
+        """The cluster stays for the next stage."""
 
     def close(self) -> None:
         """Disconnect, and stop the cluster when this run started it."""
@@ -222,10 +293,15 @@ def _local_workers(address: str) -> int:
 
 def batched(items: Sequence, workers: int) -> list[list]:
     """Consecutive batches: a few per worker, none over MAX_BATCH items."""
-    if not items:
-        return []
-    size = max(1, min(MAX_BATCH, math.ceil(len(items) / (workers * BATCHES_PER_WORKER))))
-    return [list(items[k:k + size]) for k in range(0, len(items), size)]
+    return list(batched_lazily(items, len(items), workers))
+
+
+def batched_lazily(items: Iterable, length: int, workers: int) -> Iterator[list]:
+    """batched, taking the items only as each batch is asked for (`length`: how many there are, or about)."""
+    size = max(1, min(MAX_BATCH, math.ceil(length / (workers * BATCHES_PER_WORKER))))
+    items = iter(items)
+    while batch := list(itertools.islice(items, size)):
+        yield batch
 
 
 class Results:
@@ -234,9 +310,10 @@ class Results:
     It has a length, so a progress bar wrapped around it knows the total and moves as each batch finishes.
     """
 
-    def __init__(self, executor: Executor, fn: Callable, items: Sequence, resources: Any = None, args: tuple = ()):
-        self._run = (executor, fn, batched(items, executor.workers), resources, args)
-        self._length = len(items)
+    def __init__(self, executor: Executor, fn: Callable, items: Iterable, resources: Any = None, args: tuple = (),
+                 length: int | None = None):
+        self._length = len(items) if length is None else length
+        self._run = (executor, fn, batched_lazily(items, self._length, executor.workers), resources, args)
 
     def __len__(self) -> int:
         return self._length
@@ -256,9 +333,17 @@ def _each(batch: list, resources: Any, fn_args: tuple) -> list:
 def map_each(executor: Executor | None, fn: Callable, items: Sequence, resources: Any = None, *args: Any) -> Iterable:
     """fn(item, resources, *args) over the items on the executor (in this process when None), in input order.
 
-    fn must be a module-level function (worker processes find it by name); `args` travel once per worker.
+    fn must be a module-level function (worker processes find it by name); `args` are unpickled once per
+    map in each worker. For items from a generator, see map_lazily.
     """
     return Results(executor or SERIAL, fn, items, resources, args)
+
+
+def map_lazily(executor: Executor | None, fn: Callable, items: Iterable, length: int, resources: Any = None,
+               *args: Any) -> Iterable:
+    """map_each over items that are taken from `items` only as the workers need them (`length`: how many
+    there are, or about, which sets the batch size): a stage streams its whole input through one map."""
+    return Results(executor or SERIAL, fn, items, resources, args, length)
 
 
 def pool_map(fn: Callable, jobs: list, shared: tuple, workers: int, standalone: Callable,

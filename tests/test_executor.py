@@ -81,6 +81,37 @@ def test_a_step_in_a_child_process_gives_its_result_and_its_errors(monkeypatch):
     assert in_child(os.getpid) == os.getpid()  # a daemonic process may not start children: the step runs here
 
 
+def test_a_lazy_map_takes_items_only_as_the_workers_need_them():
+    from pipeline.executor import WINDOW_PER_WORKER, map_lazily
+
+    taken = []
+
+    def items():
+        for i in range(2000):
+            taken.append(i)
+            yield i
+
+    results = iter(map_lazily(Pool(2), square_plus, items(), 2000, 1, 10))
+    assert next(results)[0] == 11
+    assert len(taken) <= (2 * WINDOW_PER_WORKER + 2) * MAX_BATCH < 2000  # the window and the two read first
+    assert [value for value, _ in results] == [i * i + 11 for i in range(1, 2000)]
+    assert len(taken) == 2000
+
+
+def test_a_pool_keeps_its_workers_while_the_resources_are_the_same_and_ends_them_at_rest():
+    from pathlib import Path
+
+    pool = Pool(2)
+    first = {pid for _, pid in map_each(pool, square_plus, list(range(64)), 0, 0)} - {os.getpid()}
+    again = map_each(pool, square_plus, list(range(64)), 0, 5)  # other arguments reach the same workers
+    assert [value for value, _ in again] == [i * i + 5 for i in range(64)]
+    assert {pid for _, pid in again} - {os.getpid()} <= first
+    other = {pid for _, pid in map_each(pool, square_plus, list(range(64)), 1, 0)} - {os.getpid()}
+    assert not other & first  # other resources: other workers
+    pool.rest()
+    assert not any(Path(f"/proc/{pid}").exists() for pid in first | other)
+
+
 def test_a_worker_error_reaches_the_caller():
     with pytest.raises(TypeError):  # int + str in a worker
         list(map_each(Pool(2), square_plus, list(range(20)), 0, "not a number"))

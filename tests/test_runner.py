@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 
 import pandas as pd
+import pytest
 
 from pipeline import ingest as ingest_stage
 from pipeline import runner
@@ -14,14 +15,17 @@ from tests.conftest import RAW
 TABLES = ("manifest", "documents", "places", "measures", "statistics", "slogans", "models")
 
 
-def test_ingest_and_segment_in_small_batches_write_the_same_tables(tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers", ["1", "2"], ids=["one process", "a pool of two"])
+def test_ingest_and_segment_in_small_batches_write_the_same_tables(tmp_path, monkeypatch, workers):
+    # on a pool, each pass sends every batch through one map: what comes back is regrouped per batch, and
+    # the writers are closed side by side
     corpus = tmp_path / "corpus"
     shutil.copytree(RAW.parent, corpus)  # seed pages (one a compilation) and the official reports (JSONL rows)
     whole, batched = tmp_path / "whole", tmp_path / "batched"
     assert main(["run", "--corpus", str(corpus), "--out", str(whole), "--stages", "ingest,segment", "--workers", "1"]) == 0
     monkeypatch.setattr(ingest_stage, "BATCH_FILES", 2)
     monkeypatch.setattr(runner, "SEGMENT_BATCH", 3)
-    assert main(["run", "--corpus", str(corpus), "--out", str(batched), "--stages", "ingest,segment", "--workers", "1"]) == 0
+    assert main(["run", "--corpus", str(corpus), "--out", str(batched), "--stages", "ingest,segment", "--workers", workers]) == 0
     for name in TABLES:
         pd.testing.assert_frame_equal(read_table(batched, name), read_table(whole, name), obj=name)
         assert (batched / f"{name}.csv").read_bytes() == (whole / f"{name}.csv").read_bytes(), name

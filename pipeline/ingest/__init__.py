@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import pickle
 import tempfile
 from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
-from pipeline.executor import Executor, map_each, value_of
+from pipeline.executor import Executor, map_each, map_lazily, value_of
 from pipeline.progress import bar
 from pipeline.schema import check_table, empty_table
 
@@ -99,52 +102,51 @@ class IngestStream:
             spilled, recurring = self._prepare_all(Path(folder))
             duplicates, ids, seen = DuplicateIndex(), [], set()
             chrome = recurring.found(_recurring_threshold(recurring.pages))
+            # One map over the pages of every batch: the workers clean the next batch while this process
+            # marks duplicates and writes the last one.
+            finished = iter(map_lazily(self.executor, finish_one, _unspilled(spilled), recurring.pages, self.resources, chrome))
             with bar(self.progress, "documents", recurring.pages, "page") as done:
-                for pages in spilled:
-                    if isinstance(pages, Path):
-                        with pages.open("rb") as f:
-                            path, pages = pages, pickle.load(f)
-                        path.unlink()
-                    docs = self._clean(pages, chrome)
-                    signatures = list(map_each(self.executor, signature_one, docs, self.resources))
-                    docs = mark_duplicates(docs, signatures, duplicates, ids, seen)
-                    documents, places = attach_places(docs, self.resources, self.executor)
+                for _, size in spilled:
+                    batch = self._finish(itertools.islice(finished, size))
+                    docs = mark_duplicates([f.doc for f in batch], [f.signature for f in batch], duplicates, ids, seen)
+                    documents, places = placed_tables(docs, batch)
                     self.placed.append(documents[["source", "doc_id", "duplicate_of"]] if len(documents) else documents)
-                    done.update(len(pages))
+                    done.update(size)
                     yield documents, places
 
     def _prepare_all(self, folder: Path) -> tuple[list, RecurringLines]:
-        """Pass 1: every batch read and prepared, its pages pickled into `folder` (kept as they are when there
-        is one batch), their lines counted."""
+        """Pass 1: every batch read and prepared (in one map over all the files), its pages pickled into
+        `folder` (kept as they are when there is one batch), their lines counted; (pages or their file, how
+        many) of each batch."""
         spilled, recurring, sidecars = [], RecurringLines(), [s for s, _ in self.sidecars]
+        prepared = iter(map_each(self.executor, read_prepare_one, self.entries, self.resources, self.corpus, sidecars))
         with bar(self.progress, "read", len(self.entries), "file") as done:
             for k in range(0, len(self.entries), self.batch_files):
-                batch = self.entries[k : k + self.batch_files]
-                records = [r for found in map_each(self.executor, read_one, batch, self.resources, self.corpus) for r in found]
-                records, matched = join(records, sidecars)
-                for source, n in matched.items():
-                    self.matched[source] += n
-                self.records.extend(replace(r, text=None) for r in records)
-                pages = list(map_each(self.executor, prepare_one, [r for r in records if r.reason is None], self.resources))
+                batch, pages = self.entries[k : k + self.batch_files], []
+                for records, found, matched in itertools.islice(prepared, len(batch)):
+                    self.records.extend(records)
+                    for source, n in matched.items():
+                        self.matched[source] += n
+                    pages.extend(found)
                 for page in pages:
                     recurring.add(page.lines)
                 if len(self.entries) <= self.batch_files:  # one batch: nothing to wait for, keep it
-                    spilled.append(pages)
+                    spilled.append((pages, len(pages)))
                 else:
-                    spilled.append(folder / f"{len(spilled):06d}.pickle")
-                    with spilled[-1].open("wb") as f:
+                    spilled.append((folder / f"{len(spilled):06d}.pickle", len(pages)))
+                    with spilled[-1][0].open("wb") as f:
                         pickle.dump(pages, f, protocol=pickle.HIGHEST_PROTOCOL)
                 done.update(len(batch))
         return spilled, recurring
 
-    def _clean(self, pages: list[Page], recurring: frozenset[str]) -> list[dict]:
-        """The documents of a batch of pages (failures noted for the manifest)."""
-        docs = []
-        for page, (kept, failure) in zip(pages, map_each(self.executor, clean_one, pages, self.resources, recurring)):
-            docs.extend(kept)
+    def _finish(self, finished: Iterable[tuple[list[Finished], str, str | None]]) -> list[Finished]:
+        """The documents of a batch of pages, signed and placed (failures noted for the manifest)."""
+        out = []
+        for docs, source, failure in finished:
+            out.extend(docs)
             if failure:
-                self.failures[page.source] = failure
-        return docs
+                self.failures[source] = failure
+        return out
 
     def manifest(self) -> pd.DataFrame:
         """One row per input once every batch is done, the sidecar tables' own rows last."""
@@ -155,14 +157,40 @@ class IngestStream:
         return check_table(manifest, "manifest")
 
 
-def read_one(entry: Entry, resources, corpus: Path) -> list[RawRecord]:
-    """The records of one corpus entry, with the column names of the resources."""
-    return read_entry(entry, corpus, resources.columns or DEFAULT_COLUMNS)
+def _unspilled(spilled: list) -> Iterator[Page]:
+    """The pages of each batch in turn, read back from the temporary folder when they were put there."""
+    for pages, _ in spilled:
+        if isinstance(pages, Path):
+            with pages.open("rb") as f:
+                path, pages = pages, pickle.load(f)
+            path.unlink()
+        yield from pages
 
 
-def prepare_one(record: RawRecord, resources) -> Page:
-    """Decode-level cleaning of one readable record."""
-    return prepare_page(record, resources.converter, resources.protected)
+def read_prepare_one(entry: Entry, resources, corpus: Path, sidecars: list) -> tuple[list[RawRecord], list[Page], dict[str, int]]:
+    """Pass 1 for one corpus entry, in one trip to a worker: its records (without their texts, for the
+    manifest), the pages of those that could be read, and how many records each sidecar table matched."""
+    records, matched = join(read_entry(entry, corpus, resources.columns or DEFAULT_COLUMNS), sidecars)
+    pages = [prepare_page(r, resources.converter, resources.protected) for r in records if r.reason is None]
+    return [replace(r, text=None) for r in records], pages, matched
+
+
+class Finished(NamedTuple):
+    """One clean document of pass 2 with its duplicate-detection signature, the place it is about
+    (PLACE_COLUMNS) and its place mentions (without doc_id, which marking duplicates may still change)."""
+
+    doc: dict
+    signature: Signature
+    place: dict
+    mentions: list[dict]
+
+
+def finish_one(page: Page, resources, recurring: frozenset[str]) -> tuple[list[Finished], str, str | None]:
+    """Pass 2 for one page, in one trip to a worker: its documents, each signed and placed, its source, and
+    why the page yields none when that is a failure. (Cleaning, signing and placing in three trips sent
+    every text to the workers three times, and each trip waited for the slowest page of the batch.)"""
+    docs, failure = clean_one(page, resources, recurring)
+    return [Finished(doc, signature(doc["text"]), *place_of(doc, resources)) for doc in docs], page.source, failure
 
 
 def clean_one(page: Page, resources, recurring: frozenset[str]) -> tuple[list[dict], str | None]:
@@ -218,11 +246,6 @@ def _recurring_threshold(n_pages: int) -> int:
 
 
 
-def signature_one(doc: dict, resources) -> Signature:
-    """The duplicate-detection signature of one document (MinHash of its shingles), made in a worker."""
-    return signature(doc["text"])
-
-
 def mark_duplicates(docs: list[dict], signatures: list[Signature] | None = None, index: DuplicateIndex | None = None,
                     ids: list[str] | None = None, seen: set[str] | None = None) -> list[dict]:
     """Set duplicate_of on exact and near duplicates and make doc_ids unique.
@@ -249,26 +272,23 @@ def mark_duplicates(docs: list[dict], signatures: list[Signature] | None = None,
 PLACE_COLUMNS = ("province", "prefecture", "county", "adcode", "place_level", "place_confidence", "place_conflict")
 
 
-def attach_places(docs: list[dict], resources, executor: Executor | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Documents with the place they are about, and every place mention with its span."""
-    rows, mentions = [], []
-    for row, found in map_each(executor, place_one, docs, resources):
-        rows.append(row)
-        mentions.extend(found)
+def placed_tables(docs: list[dict], finished: list[Finished]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Documents (marked for duplicates) with the place they are about, and every place mention with its span."""
+    rows = [{**doc, **f.place, "metadata": json.dumps(doc["metadata"], ensure_ascii=False)} for doc, f in zip(docs, finished)]
+    mentions = [{"doc_id": doc["doc_id"], **m} for doc, f in zip(docs, finished) for m in f.mentions]
     documents = pd.DataFrame(rows) if rows else empty_table("documents")
     places = pd.DataFrame(mentions) if mentions else empty_table("places")
     return documents, places
 
 
-def place_one(doc: dict, resources) -> tuple[dict, list[dict]]:
-    """A document's row with the place it is about, and its place mentions."""
+def place_of(doc: dict, resources) -> tuple[dict, list[dict]]:
+    """The place a document is about (PLACE_COLUMNS) and its place mentions."""
     from pipeline.places import document_place, find_mentions, known_units
 
     gazetteer = resources.gazetteer
     found = find_mentions(doc["text"], gazetteer, known_units(doc["title"] or "", doc["metadata"], gazetteer))
     place = document_place(doc["title"] or "", doc["text"], doc["source_unit"], found, gazetteer, doc["metadata"])
-    row = {**doc, **{c: place.get(c) for c in PLACE_COLUMNS}, "metadata": json.dumps(doc["metadata"], ensure_ascii=False)}
-    return row, [{"doc_id": doc["doc_id"], **m} for m in found]
+    return {c: place.get(c) for c in PLACE_COLUMNS}, found
 
 
 def build_manifest(records: list[RawRecord], documents: pd.DataFrame, failures: dict[str, str]) -> pd.DataFrame:

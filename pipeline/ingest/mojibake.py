@@ -17,12 +17,17 @@ ANCHOR = re.compile(
     rf"|(?<![(（a-z{TONED}])[a-z]*[{TONED}][a-z{TONED}]*\)\??"  # the pinyin remnant itself: jiǎn)
     rf"|(?<=[{CJK}])[{{}}|~^](?=[{CJK}])"  # ASCII debris between two characters
 )
+# A character every branch of ANCHOR needs: most texts hold none, and one search for it is far cheaper
+# than trying ANCHOR's lookbehinds at every character.
+NEEDED = re.compile(rf"[\ufffd?{{}}|~^{TONED}]")
 MERGE_GAP = 3
 
 
 def mojibake_spans(text: str) -> list[list[int]]:
     """Character spans [start, end) of suspected mojibake, nearby fragments merged."""
     spans: list[list[int]] = []
+    if NEEDED.search(text) is None:
+        return spans
     for match in ANCHOR.finditer(text):
         start, end = match.span()
         if spans and start - spans[-1][1] <= MERGE_GAP and "\n" not in text[spans[-1][1]:start]:

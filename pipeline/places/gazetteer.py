@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
-from pipeline.places.words import WordBoundaries
-
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+
+import numpy as np
+
+from pipeline.places.words import WordBoundaries
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +52,9 @@ class Gazetteer:
     max_alias_len: int
     # first character → the lengths of the aliases starting with it, longest first (the scan tries no others)
     lengths_by_first: Mapping[str, tuple[int, ...]] = field(repr=False)
-    # any character that starts an alias: the scan jumps from one to the next in C, not letter by letter
-    starts: re.Pattern = field(repr=False)
-    # the first two characters of every alias (all have at least two): most start characters go no further
-    prefixes: frozenset[str] = field(repr=False, default=frozenset())
+    # the first two characters of every alias (all have at least two) as sorted pair keys (see pair_keys):
+    # the scan finds the places where an alias may start for a whole text at once, then tries only those
+    prefix_keys: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.zeros(0, np.uint64))
     words: WordBoundaries = field(default_factory=WordBoundaries, repr=False, compare=False)
 
     def unit(self, adcode: str) -> Unit:
@@ -144,9 +143,14 @@ def load_gazetteer(path: Path | None = None, aliases_path: Path | None = None) -
         weak=frozenset(weak & index.keys()),
         max_alias_len=max(map(len, index)),
         lengths_by_first=MappingProxyType(lengths_by_first(index)),
-        prefixes=frozenset(alias[:2] for alias in index),
-        starts=re.compile("[" + "".join(sorted(re.escape(c) for c in {alias[0] for alias in index})) + "]"),
+        prefix_keys=np.unique(np.array([ord(a[0]) << 21 | ord(a[1]) for a in index if len(a) > 1], dtype=np.uint64)),
     )
+
+
+def pair_keys(text: str) -> np.ndarray:
+    """One key per character but the last: its code point and the next one's, in one integer."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    return (points[:-1] << np.uint64(21)) | points[1:]
 
 
 def lengths_by_first(aliases) -> dict[str, tuple[int, ...]]:

@@ -29,7 +29,9 @@ import logging
 import re
 from collections import Counter
 
-from pipeline.places.gazetteer import Gazetteer, has_level_suffix
+import numpy as np
+
+from pipeline.places.gazetteer import Gazetteer, has_level_suffix, pair_keys
 
 logger = logging.getLogger(__name__)
 
@@ -75,16 +77,27 @@ def scan(text: str, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """Leftmost-longest alias matches (start, end, alias) outside masked spans."""
     flags = mask_flags(text)
     out: list[tuple[int, int, str]] = []
-    found = gaz.starts.search(text)
-    while found is not None:
-        i = found.start()
-        alias = longest_alias(text, i, gaz) if text[i : i + 2] in gaz.prefixes and not flags[i] else None
+    resume = 0
+    for i in alias_starts(text, gaz):
+        if i < resume or flags[i]:
+            continue
+        alias = longest_alias(text, i, gaz)
         if alias is None or any(flags[i : i + len(alias)]):
-            found = gaz.starts.search(text, i + 1)
             continue
         out.append((i, i + len(alias), alias))
-        found = gaz.starts.search(text, i + len(alias))
+        resume = i + len(alias)
     return out
+
+
+def alias_starts(text: str, gaz: Gazetteer) -> list[int]:
+    """Offsets whose two characters begin some alias, found for the whole text at once: testing every
+    character that begins an alias one by one took a fifth of ingest."""
+    if len(text) < 2 or not len(gaz.prefix_keys):
+        return []
+    keys = pair_keys(text)
+    found = np.searchsorted(gaz.prefix_keys, keys)
+    hit = gaz.prefix_keys[np.minimum(found, len(gaz.prefix_keys) - 1)] == keys
+    return np.flatnonzero(hit).tolist()
 
 
 def names_something_else(text: str, end: int, alias: str) -> bool:

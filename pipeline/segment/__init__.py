@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import bisect
+import collections
 import contextlib
+import itertools
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline.executor import Executor, map_each
+from pipeline.executor import Executor, map_lazily
 from pipeline.io import text_cell
 from pipeline.progress import progress as progress_bar
 from pipeline.schema import check_table, empty_table
@@ -47,17 +49,62 @@ def segment(documents: pd.DataFrame, resources, progress: bool = False, places: 
     `places`: the place mentions of ingest, which tell whose figure a statistic is (巴中市已回引419名).
     `executor`: where the documents are segmented (this process when None); the tables are the same.
     """
-    check_table(documents, "documents")
-    rows: dict[str, list[dict]] = {name: [] for name in SPAN_TABLES}
-    flags = []
-    mentions = mentions_by_document(places)
-    work = [(doc, mentions.get(doc["doc_id"], ())) for doc in documents[documents["duplicate_of"].isna()].to_dict("records")]
-    for found, flag in progress_bar(map_each(executor, segment_one, work, resources), progress, "segment"):
-        flags.append(flag)
-        for name in SPAN_TABLES:
-            rows[name].extend(found.get(name, []))
-    tables = {name: _frame(rows[name], name) for name in SPAN_TABLES}
-    return SegmentTables(documents=_with_flags(documents, flags), **tables)
+    return next(segment_batches([documents], resources, places, executor, len(documents), progress))
+
+
+def segment_batches(batches: Iterable[pd.DataFrame], resources, places: pd.DataFrame | None = None,
+                    executor: Executor | None = None, length: int = 0, progress: bool = False) -> Iterator[SegmentTables]:
+    """segment() of each batch of documents in turn, all in one map (`length`: about how many documents
+    there are): the workers segment the next batch while the caller writes the tables of the last."""
+    feed = _Feed(iter(batches), places)
+    found = iter(progress_bar(map_lazily(executor, segment_one, feed.items(), length, resources), progress, "segment"))
+    while (batch := feed.next_batch()) is not None:
+        documents, n = batch
+        rows: dict[str, list[dict]] = {name: [] for name in SPAN_TABLES}
+        flags = []
+        for spans, flag in itertools.islice(found, n):
+            flags.append(flag)
+            for name in SPAN_TABLES:
+                rows[name].extend(spans.get(name, []))
+        tables = {name: _frame(rows[name], name) for name in SPAN_TABLES}
+        yield SegmentTables(documents=_with_flags(documents, flags), **tables)
+
+
+class _Feed:
+    """Batches of documents read one at a time, for a map that takes their documents as it needs them and
+    for the reader of its results, who takes each batch (with how many of its documents were sent) in turn."""
+
+    def __init__(self, batches: Iterator[pd.DataFrame], places: pd.DataFrame | None):
+        self.batches, self.places = batches, places
+        self.waiting: collections.deque = collections.deque()  # work items not yet taken by the map
+        self.read: collections.deque = collections.deque()  # (documents, items sent) not yet taken by the reader
+
+    def _load(self) -> bool:
+        """Read the next batch, if there is one."""
+        documents = next(self.batches, None)
+        if documents is None:
+            return False
+        check_table(documents, "documents")
+        places = self.places
+        if places is not None and len(places):
+            places = places[places["doc_id"].isin(documents["doc_id"])]
+        mentions = mentions_by_document(places)
+        work = [(doc, mentions.get(doc["doc_id"], ())) for doc in documents[documents["duplicate_of"].isna()].to_dict("records")]
+        self.waiting.extend(work)
+        self.read.append((documents, len(work)))
+        return True
+
+    def items(self) -> Iterator[tuple[dict, tuple]]:
+        """The work items of every batch, read as they are asked for."""
+        while self.waiting or self._load():
+            while self.waiting:
+                yield self.waiting.popleft()
+
+    def next_batch(self) -> tuple[pd.DataFrame, int] | None:
+        """The next batch for the reader (read now if the map has not asked for it yet), None after the last."""
+        if self.read or self._load():
+            return self.read.popleft()
+        return None
 
 
 def segment_one(work: tuple[dict, tuple], resources) -> tuple[dict, dict]:

@@ -50,6 +50,8 @@ PRE_QUALIFIERS = (
     "多达", "高达", "近", "约", "逾", "超",
 )
 POST_QUALIFIERS = ("以上", "以下", "左右", "以内", "之多")
+PRE_LAST = frozenset(w[-1] for w in PRE_QUALIFIERS)
+POST_FIRST = frozenset(w[0] for w in POST_QUALIFIERS)
 RANGE_LINKS = frozenset("至到-—–~～－")
 DIGIT_LINKS = frozenset("-/:.：．－")
 DOTS = frozenset(".．")
@@ -163,9 +165,12 @@ def _with_range(text: str, q: Quantity, units: frozenset[str], longest: int, sto
 
 def _with_qualifiers(text: str, q: Quantity) -> Quantity:
     """Absorb a qualifier written before (超过, 近) or after (以上, 左右) the quantity."""
-    post = next((w for w in POST_QUALIFIERS if text.startswith(w, q.end)), None)
+    # the character next to the quantity rules out most qualifiers at once (most quantities have none)
+    post = next((w for w in POST_QUALIFIERS if text.startswith(w, q.end)), None) \
+        if text[q.end : q.end + 1] in POST_FIRST else None
     end = q.end + len(post) if post else q.end
-    pre = next((w for w in PRE_QUALIFIERS if text.endswith(w, 0, q.start)), None)
+    pre = next((w for w in PRE_QUALIFIERS if text.endswith(w, 0, q.start)), None) \
+        if q.start and text[q.start - 1] in PRE_LAST else None
     if pre == "近" and text.endswith("最近", 0, q.start):
         pre = None  # 最近3年 is "the last three years", not "nearly three"
     start = q.start - len(pre) if pre else q.start

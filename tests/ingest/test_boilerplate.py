@@ -54,6 +54,23 @@ def test_content_lines_are_not_chrome(patterns, line):
     assert not patterns.is_chrome(line)
 
 
+def test_a_row_of_five_links_is_chrome_and_four_are_not(patterns):
+    # the first item is too long for the pattern anchored at the line start: only the row of items counts
+    assert patterns.is_chrome("返回上级栏目的快捷导航菜单链接 首页|新闻| 通知| 公告|专题|")
+    assert not patterns.is_chrome("返回上级栏目的快捷导航菜单链接 首页|新闻| 通知| 公告|")
+
+
+ROW_OF_ITEMS = re.compile(r"(\S{1,12}\|\s{0,4}){5,}")  # the plain form of the data file's pattern
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab中 \t|", max_size=40))
+def test_the_row_pattern_written_from_its_first_bar_finds_the_lines_of_its_plain_form(line):
+    written = re.compile(next(p for p in (DATA_DIR / "boilerplate.txt").read_text(encoding="utf-8").splitlines()
+                              if p.startswith("\\|")))
+    assert bool(written.search(line)) == bool(ROW_OF_ITEMS.search(line))
+
+
 def test_watermark_is_cut_and_paragraph_kept(patterns):
     line = "党支部坚持“三会一课”制度(本文来自大秘书网www.damishu.cn),认真落实组织生活。"
     assert drop_chrome([line], patterns, frozenset()) == ["党支部坚持“三会一课”制度,认真落实组织生活。"]

@@ -56,3 +56,18 @@ def test_many_reposts_point_at_the_one_original_and_only_originals_are_indexed(m
     reposts = [ARTICLE.replace("9个组", f"9个组(转载{'甲乙丙丁戊己庚辛'[i % 8]})") for i in range(1000)]
     assert find_duplicates([UNRELATED, ARTICLE, *reposts]) == [None, None] + [1] * 1000
     assert inserted == ["0", "1"]
+
+
+def test_a_signature_is_the_minhash_of_the_distinct_shingles():
+    import numpy as np
+    from datasketch import MinHash
+
+    from pipeline.ingest.dedup import NOISE, NUM_PERM, shingle_hashes, signature
+
+    text = "各村党支部领办合作社，带动农户增收。" * 6 + "全县建成扶贫车间86个，吸纳就业2300余人。"  # shingles repeat
+    core = NOISE.sub("", text)
+    distinct = np.unique(shingle_hashes(core))
+    assert len(distinct) < len(shingle_hashes(core))
+    expected = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)  # drawing its own permutations
+    expected.update_batch(distinct.tolist())
+    assert np.array_equal(signature(text).minhash.hashvalues, expected.hashvalues)

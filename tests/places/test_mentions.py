@@ -108,3 +108,30 @@ def test_any_text_valid_spans(gaz, text):
     for m in find_mentions(text, gaz):
         assert text[m["start"] : m["end"]] == m["surface"]
         assert m["resolved"] == (m["adcode"] is not None)
+
+
+def scan_letter_by_letter(text: str, gaz) -> list[tuple[int, int, str]]:
+    """The leftmost-longest rule read literally: at each character not yet inside a match, the longest alias
+    starting there that touches no masked character."""
+    from pipeline.places.mentions import mask_flags
+
+    flags, out, i = mask_flags(text), [], 0
+    while i < len(text):
+        found = next((text[i : i + n] for n in range(gaz.max_alias_len, 0, -1)
+                      if text[i : i + n] in gaz.aliases and len(text[i : i + n]) == n), None)
+        if found is None or any(flags[i : i + len(found)]):
+            i += 1
+            continue
+        out.append((i, i + len(found), found))
+        i += len(found)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["北京市", "朝阳区", "朝阳", "辽宁省", "吉林", "和平县", "大理州", "大理", "XX县", "某某市",
+                                  "乡", "村", "镇", "。", " ", "\n", "𠀋", "京", "市", "阳区"]), max_size=25))
+def test_the_scan_finds_what_a_letter_by_letter_scan_finds(gaz, pieces):
+    from pipeline.places.mentions import scan
+
+    text = "".join(pieces)  # aliases cut, overlapping and masked; a character outside the BMP shifts nothing
+    assert scan(text, gaz) == scan_letter_by_letter(text, gaz)
