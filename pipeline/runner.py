@@ -154,7 +154,7 @@ def run_segment(args, resources, progress: bool, executor: Executor | None = Non
     return summary + (f"; {failed} documents could not be segmented (documents.segment_error says why)" if failed else "")
 
 
-def write_outputs(outputs: dict, out: Path) -> None:
+def write_outputs(outputs: dict, out: Path, workers: int = 1) -> None:
     """The analysis tables, reuse with its passages' texts: they are cut from the documents as each chunk
     of passages is written, and never held for all passages at once."""
     from functools import partial
@@ -165,7 +165,7 @@ def write_outputs(outputs: dict, out: Path) -> None:
         if name == "reuse" and "text_a" not in df.columns:
             documents = read_table(out, "documents", ["doc_id", "text"], TEXTS)
             write_table(df, out, name, extend=partial(add_passage_texts, index=document_index(documents["doc_id"].tolist()),
-                                                      texts=Texts(documents["text"])))
+                                                      texts=Texts(documents["text"])), workers=workers)
         else:
             write_table(df, out, name)
 
@@ -211,5 +211,5 @@ def run_analyze(args, resources, progress: bool, executor: Executor | None = Non
     figures_and_report({**tables, **outputs, "families": families}, args.out, workers)
     tables.clear()  # the inputs are not written again: the outputs are written without them in memory
     release_memory()
-    write_outputs(outputs, args.out)
+    write_outputs(outputs, args.out, workers)
     return ", ".join(f"{len(df)} {name}" for name, df in outputs.items())

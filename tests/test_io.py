@@ -14,13 +14,14 @@ BATCHES = [
 ]
 
 
-def test_a_table_written_in_batches_reads_back_as_the_whole_table(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2], ids=["one process", "CSV parts side by side"])
+def test_a_table_written_in_batches_reads_back_as_the_whole_table(tmp_path, workers):
     whole = pd.concat(BATCHES, ignore_index=True)
     write_table(whole, tmp_path / "whole", "documents")
     writer = TableWriter(tmp_path / "batched", "documents")
     for batch in BATCHES:
         writer.write(batch)
-    writer.close()
+    writer.close(workers=workers)
     assert writer.rows == 4
     pd.testing.assert_frame_equal(read_table(tmp_path / "batched", "documents"), read_table(tmp_path / "whole", "documents"))
     assert (tmp_path / "batched" / "documents.csv").read_bytes() == (tmp_path / "whole" / "documents.csv").read_bytes()

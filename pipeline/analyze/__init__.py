@@ -71,7 +71,9 @@ def tokenize_documents(documents: pd.DataFrame, tokenizer: "Tokenizer", stopword
     if executor is None or executor.workers <= 1 or userdict is None:
         return {d: doc_tokens(t, tokenizer, stopwords, vocabulary) for d, t in zip(documents["doc_id"], texts)}
     shared = Shared((tokenizer, stopwords), tokenizer_with_stopwords, (Path(userdict).absolute(), stopwords))
-    return {d: tokens.shared(vocabulary) for d, tokens in zip(documents["doc_id"], map_each(executor, tokens_of, texts, shared))}
+    found = {d: tokens.shared(vocabulary) for d, tokens in zip(documents["doc_id"], map_each(executor, tokens_of, texts, shared))}
+    executor.rest()
+    return found
 
 
 def tokenizer_with_stopwords(userdict: Path, stopwords: frozenset[str]) -> tuple["Tokenizer", frozenset[str]]:
@@ -123,6 +125,8 @@ def analysis_features(documents: "pd.DataFrame | Iterable[pd.DataFrame]", practi
             for n, tokens in zip(by_doc.get(doc_id, []), measures):
                 features[n] = [vocabulary.setdefault(w, w) for w in tokens]
             counts.add(doc_id, words)
+    if pooled:
+        executor.rest()  # the workers' tokenizers are not needed again: their memory goes back before clustering
     return features, counts.matrix(release=True)  # the matrix alone is kept, built as the counts are dropped
 
 

@@ -84,12 +84,25 @@ def fingerprints(hashes: np.ndarray) -> np.ndarray:
 PARTS = 16  # fingerprints are grouped in this many ranges of their top bits: memory per range, not per corpus
 
 
+# the first fingerprint of each range but the first
+PART_EDGES = np.array([part << 60 for part in range(1, PARTS)], dtype=np.uint64)
+
+
 def parts(prints: list[np.ndarray]):
-    """(values, owners) of each fingerprint range: the fingerprints whose top four bits are the range number."""
+    """(values, owners) of each fingerprint range: the fingerprints whose top four bits are the range number.
+
+    A document's fingerprints are sorted (see fingerprints), so each range is a slice of them, found for
+    every range at once: masking every document's fingerprints once per range took 6 s at 200 MB."""
+    bounds = np.zeros((len(prints), PARTS + 1), dtype=np.int64)
+    for n, p in enumerate(prints):
+        bounds[n, 1:PARTS] = np.searchsorted(p, PART_EDGES)
+        bounds[n, PARTS] = len(p)
+    documents = np.arange(len(prints), dtype=np.int32)
     for part in range(PARTS):
-        chunks = [(p[(p >> np.uint64(60)) == part], i) for i, p in enumerate(prints)]
-        values = np.concatenate([c for c, _ in chunks]) if chunks else np.zeros(0, dtype=np.uint64)
-        owners = np.repeat(np.arange(len(chunks), dtype=np.int32), [len(c) for c, _ in chunks])
+        lo, hi = bounds[:, part].tolist(), bounds[:, part + 1].tolist()
+        chunks = [p[a:b] for p, a, b in zip(prints, lo, hi)]
+        values = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.uint64)
+        owners = np.repeat(documents, bounds[:, part + 1] - bounds[:, part])
         order = np.argsort(values, kind="stable")  # stable: owners stay in document order within a value
         yield values[order], owners[order]
 

@@ -95,6 +95,16 @@ def test_pages_written_by_a_pool_of_workers_are_the_same_pages(tmp_path, monkeyp
     assert 'data-start="0" data-end="4"' in (pooled / "docs" / "b.html").read_text(encoding="utf-8")
 
 
+def test_a_report_written_again_replaces_the_last_one_and_leaves_nothing_of_it(tmp_path):
+    folder = tmp_path / "report"
+    report_pages.write_folder(tables(), folder, "<p>first</p>", {})
+    (folder / "docs" / "gone.html").write_text("a document of the last run", encoding="utf-8")
+    report_pages.write_folder(tables(), folder, "<p>second</p>", {})
+    assert not (folder / "docs" / "gone.html").exists() and (folder / "docs" / "a.html").exists()
+    assert (folder / "index.html").read_text(encoding="utf-8") == "<p>second</p>"
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]  # the last report, set aside, is removed too
+
+
 def test_a_documents_spans_come_by_table_then_row_and_unusable_offsets_are_left_out():
     marks = tables()
     marks["places"] = pd.DataFrame([{"doc_id": "b", "start": 0, "end": 3}, {"doc_id": "a", "start": 5, "end": None},

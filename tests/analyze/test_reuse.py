@@ -448,3 +448,16 @@ def test_aligning_partners_together_takes_both_the_simple_runs_and_the_greedy_ch
     first = repeated.index(clauses[6])
     second = repeated.index(clauses[6], first + 1)
     assert together["start_b"].tolist()[1:] == [first, second]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 2**64 - 1), max_size=12), max_size=8))
+def test_each_range_holds_the_fingerprints_whose_top_four_bits_name_it_with_their_documents(documents):
+    from pipeline.analyze.reuse import PARTS, parts
+
+    prints = [np.unique(np.array(values, dtype=np.uint64)) for values in documents]
+    found = list(parts(prints))
+    assert len(found) == PARTS
+    for part, (values, owners) in enumerate(found):
+        expected = sorted((int(v), n) for n, p in enumerate(prints) for v in p.tolist() if int(v) >> 60 == part)
+        assert list(zip(values.tolist(), owners.tolist())) == expected
