@@ -103,7 +103,8 @@ class Pool:
     A map sends its batches a window at a time (WINDOW_PER_WORKER per worker ahead of the one being read), so
     the items may come from a generator and the workers go on while the caller writes what came back; the
     next map with the same resources finds the workers running, with what they loaded warm. `rest()` (after
-    each stage) and `close()` end them; a map with other resources starts a new pool.
+    each stage) and `close()` end them; a map with other resources starts a new pool, which ends the old
+    one: such maps must not be read interleaved (maps with the same resources may be).
     """
 
     def __init__(self, workers: int):
