@@ -13,6 +13,9 @@ import numpy as np
 SHINGLE = 5
 NUM_PERM = 128
 THRESHOLD = 0.7
+# shingles permuted at a time: datasketch makes a shingles × NUM_PERM matrix of 8-byte values (1 GB for
+# the million distinct shingles of a 1 MB text)
+MINHASH_CHUNK = 20_000
 MIN_NEAR_CHARS = 100
 NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _POLY = np.uint64(1_000_003)
@@ -26,8 +29,7 @@ def doc_hash(text: str) -> str:
 
 
 def shingle_hashes(core: str, k: int = SHINGLE) -> np.ndarray:
-    """32-bit hashes of the character k-grams of a text already stripped of NOISE, repeats kept (they change
-    no MinHash minimum; dropping them cost a sort per document).
+    """32-bit hashes of the character k-grams of a text already stripped of NOISE, repeats kept.
 
     Computed on the code points as arrays (a polynomial over each k-gram, then the splitmix64 finaliser):
     hashing every k-gram with SHA-1 one by one took half of ingest.
@@ -87,7 +89,9 @@ def signature(text: str, seed: int = 1) -> Signature:
     if len(core) < MIN_NEAR_CHARS:
         return Signature(doc_hash(text), None, Counter())
     minhash = MinHash(num_perm=NUM_PERM, seed=seed, hashfunc=int, **_permutations(seed))
-    minhash.update_batch(shingle_hashes(core).tolist())  # already hashed: datasketch only permutes them
+    hashes = np.unique(shingle_hashes(core))  # a repetitive text has few distinct shingles
+    for start in range(0, len(hashes), MINHASH_CHUNK):  # already hashed: datasketch only permutes them
+        minhash.update_batch(hashes[start : start + MINHASH_CHUNK].tolist())
     minhash = LeanMinHash(minhash)  # picklable for the trip back from a worker
     return Signature(doc_hash(text), minhash, figures(text))
 

@@ -1,5 +1,7 @@
 """Exact and near duplicates point at the first occurrence; unrelated texts do not."""
 
+import pytest
+
 from pipeline.ingest.dedup import doc_hash, find_duplicates
 
 ARTICLE = (
@@ -58,11 +60,15 @@ def test_many_reposts_point_at_the_one_original_and_only_originals_are_indexed(m
     assert inserted == ["0", "1"]
 
 
-def test_a_signature_is_the_minhash_of_the_distinct_shingles():
+@pytest.mark.parametrize("chunk", [20_000, 7], ids=["in one go", "a few shingles at a time"])
+def test_a_signature_is_the_minhash_of_the_distinct_shingles(monkeypatch, chunk):
     import numpy as np
     from datasketch import MinHash
 
+    from pipeline.ingest import dedup
     from pipeline.ingest.dedup import NOISE, NUM_PERM, shingle_hashes, signature
+
+    monkeypatch.setattr(dedup, "MINHASH_CHUNK", chunk)  # a long text's shingles are permuted a chunk at a time
 
     text = "各村党支部领办合作社，带动农户增收。" * 6 + "全县建成扶贫车间86个，吸纳就业2300余人。"  # shingles repeat
     core = NOISE.sub("", text)
