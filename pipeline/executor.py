@@ -292,13 +292,9 @@ def _local_workers(address: str) -> int:
     return int(count)
 
 
-def batched(items: Sequence, workers: int) -> list[list]:
-    """Consecutive batches: a few per worker, none over MAX_BATCH items."""
-    return list(batched_lazily(items, len(items), workers))
-
-
 def batched_lazily(items: Iterable, length: int, workers: int) -> Iterator[list]:
-    """batched, taking the items only as each batch is asked for (`length`: how many there are, or about)."""
+    """Consecutive batches, a few per worker, none over MAX_BATCH items, the items taken only as each batch
+    is asked for (`length`: how many there are, or about)."""
     size = max(1, min(MAX_BATCH, math.ceil(length / (workers * BATCHES_PER_WORKER))))
     items = iter(items)
     while batch := list(itertools.islice(items, size)):
@@ -395,13 +391,20 @@ def in_child(fn: Callable, *args):
     import logging
     import multiprocessing
 
-    if multiprocessing.current_process().daemon:
+    if in_daemon():
         return fn(*args)
     root = logging.getLogger()
     # a plain formatter, as the CLI sets up, pickles; others (a test runner's) may hold a stream
     formatters = [h.formatter for h in root.handlers if type(h.formatter) is logging.Formatter]
     setup = (root.level, formatters[0] if formatters else None)
     return pool_map(_call, [None], (setup, fn, args), 1, as_sent, start_method="spawn")[0]
+
+
+def in_daemon() -> bool:
+    """Whether this process is a pool's worker (daemonic: it may not start processes of its own)."""
+    import multiprocessing
+
+    return multiprocessing.current_process().daemon
 
 
 def _call(_job, setup: tuple, fn: Callable, args: tuple):

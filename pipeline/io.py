@@ -134,10 +134,10 @@ class TableWriter:
                 with pq.ParquetWriter(tmp, schema) as writer:
                     for part in parts:
                         writer.write_table(_conform(pq.read_table(part), schema))
-                jobs = [(part, n == 0) for n, part in enumerate(parts)]
-                if workers > 1 and len(parts) > 1 and not _daemonic():
-                    from pipeline.executor import as_sent, pool_map
+                from pipeline.executor import as_sent, in_daemon, pool_map
 
+                jobs = [(part, n == 0) for n, part in enumerate(parts)]
+                if workers > 1 and len(parts) > 1 and not in_daemon():
                     rendered = pool_map(_csv_part, jobs, (schema,), min(workers, len(parts)), as_sent, start_method="fork")
                 else:
                     rendered = [_csv_part(job, schema) for job in jobs]
@@ -167,13 +167,6 @@ def _csv_part(job: tuple[Path, bool], schema) -> Path:
     rows = _conform(pq.read_table(part), schema)
     spreadsheet_rows(rows.to_pandas()).to_csv(path, index=False, header=first, encoding="utf-8-sig" if first else "utf-8")
     return path
-
-
-def _daemonic() -> bool:
-    """Whether this process is a pool's worker (which may not start processes of its own)."""
-    import multiprocessing
-
-    return multiprocessing.current_process().daemon
 
 
 def _conform(table, schema):

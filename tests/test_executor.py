@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from pipeline import runner
-from pipeline.executor import MAX_BATCH, SERIAL, Pool, Shared, batched, local_executor, map_each, value_of
+from pipeline.executor import MAX_BATCH, SERIAL, Pool, Shared, batched_lazily, local_executor, map_each, value_of
 from pipeline.io import read_table
 
 from tests.conftest import CORPUS
@@ -41,11 +41,11 @@ def counted(value: str) -> str:
 
 def test_batches_cover_the_items_in_order_a_few_per_worker():
     items = list(range(1000))
-    found = batched(items, 2)
+    found = list(batched_lazily(items, len(items), 2))
     assert [i for batch in found for i in batch] == items
     assert max(len(b) for b in found) <= MAX_BATCH
-    assert len(batched(items[:16], 2)) == 8  # 4 batches per worker, 2 items each
-    assert batched([], 4) == []
+    assert len(list(batched_lazily(items[:16], 16, 2))) == 8  # 4 batches per worker, 2 items each
+    assert list(batched_lazily([], 0, 4)) == []
 
 
 @pytest.mark.parametrize("executor", [SERIAL, Pool(2)], ids=["serial", "pool"])
