@@ -12,6 +12,7 @@ pickled (an OpenCC converter, a jieba tokenizer) travels as the recipe that buil
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
 import math
 import os
@@ -368,6 +369,22 @@ def pool_map(fn: Callable, jobs: list, shared: tuple, workers: int, standalone: 
 
 
 _FORKED: tuple | None = None  # (fn, shared) of the pool_map under way, for forked workers
+
+
+@contextlib.contextmanager
+def spawned_jobs(workers: int) -> Iterator[Callable[[Callable, list, tuple], list]]:
+    """run(fn, jobs, shared) → [fn(job, *shared) for job in jobs], in one pool of `workers` spawned processes
+    kept for every run inside the block (pool_map starts a pool per call, and a spawned worker takes seconds
+    to import what it needs), each job sent with `shared`; in this process when workers <= 1. Spawned: for
+    work that uses OpenMP (see pool_map)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if workers <= 1:
+        yield lambda fn, jobs, shared: [fn(job, *shared) for job in jobs]
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield lambda fn, jobs, shared: list(pool.map(_run_alone, [(fn, job, shared) for job in jobs]))
 
 
 def _run_forked(job):

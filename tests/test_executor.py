@@ -81,6 +81,20 @@ def test_a_step_in_a_child_process_gives_its_result_and_its_errors(monkeypatch):
     assert in_child(os.getpid) == os.getpid()  # a daemonic process may not start children: the step runs here
 
 
+def test_spawned_jobs_keep_one_pool_for_every_run_in_the_block():
+    from pipeline.executor import spawned_jobs
+
+    with spawned_jobs(2) as run:
+        first = run(square_plus, list(range(20)), (1, 2))
+        again = run(square_plus, list(range(20, 40)), (0, 0))
+    assert [value for value, _ in first] == [n * n + 3 for n in range(20)]
+    assert [value for value, _ in again] == [n * n for n in range(20, 40)]
+    pids = {pid for _, pid in first + again}
+    assert os.getpid() not in pids and len(pids) <= 2  # the second run found the same two workers
+    with spawned_jobs(1) as run:
+        assert run(square_plus, [3], (0, 1)) == [(10, os.getpid())]
+
+
 def test_a_lazy_map_takes_items_only_as_the_workers_need_them():
     from pipeline.executor import WINDOW_PER_WORKER, map_lazily
 

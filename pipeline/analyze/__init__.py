@@ -123,7 +123,7 @@ def analysis_features(documents: "pd.DataFrame | Iterable[pd.DataFrame]", practi
         found = map_each(executor, words_of, work, shared) if pooled else (words_of(item, (tokenizer, stopwords)) for item in work)
         for doc_id, (measures, words) in zip(chunk, found):
             for n, tokens in zip(by_doc.get(doc_id, []), measures):
-                features[n] = [vocabulary.setdefault(w, w) for w in tokens]
+                features[n] = list(map(vocabulary.setdefault, tokens, tokens))
             counts.add(doc_id, words)
     if pooled:
         executor.rest()  # the workers' tokenizers are not needed again: their memory goes back before clustering

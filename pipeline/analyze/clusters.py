@@ -16,7 +16,7 @@ import json
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
@@ -155,7 +155,7 @@ class PracticeClusterer:
     n_init: int = 3
     n_terms: int = 10
     n_components: int = 100
-    n_jobs: int = 1  # processes for the refits of the stability check
+    n_jobs: int = 1  # processes for the fits: the silhouettes', the models' and their refits
 
     def fit(self, token_lists: Sequence[list[str]]) -> Self:
         """Vectorise, choose k, fit and compare both representations, keep the better; sets labels_ (with
@@ -176,9 +176,13 @@ class PracticeClusterer:
         else:
             sample = self._sample(X.shape[0])
             Z = self._reduce(X, sample)
-            self.scores_ = self._silhouettes(Z[sample], candidates)
-            best = max(self.scores_, key=lambda k: (self.scores_[k], -k))
-            fitted = {name: self._representation(name, X, Z, sample, best, token_lists) for name in ("lsa", "nmf")}
+            from pipeline.executor import spawned_jobs
+
+            # one pool for every fit: the silhouettes' and both representations' with their refits
+            with spawned_jobs(self.n_jobs) as run:
+                self.scores_ = self._silhouettes(Z[sample], candidates, run)
+                best = max(self.scores_, key=lambda k: (self.scores_[k], -k))
+                fitted = self._representations(X, Z, sample, best, token_lists, run)
             chosen = max(fitted, key=lambda name: (fitted[name]["score"], name == "lsa"))
             self.diagnostics_ = [{"representation": name, "k": best, "silhouette": round(self.scores_[best], 4),
                                   **{key: f[key] for key in ("npmi", "ari_seeds", "ari_subsamples", "score")},
@@ -204,11 +208,27 @@ class PracticeClusterer:
             return np.arange(n)
         return np.sort(np.random.default_rng(self.random_state).choice(n, self.fit_sample, replace=False))
 
-    def _representation(self, name: str, X, Z, sample: np.ndarray, k: int, token_lists: list[list[str]]) -> dict:
-        """One representation at k, fitted on the sample rows: labels of every row, fit of each row to its
-        centroid, refits (their rows as indices of X) and scores on the sample."""
+    def _representations(self, X, Z, sample: np.ndarray, k: int, token_lists: list[list[str]], run: Callable) -> dict[str, dict]:
+        """Both representations at k (see _scored), their fits and refits all sent to `run` at once (see
+        spawned_jobs): the refits are independent, and on several cores they run side by side (same seeds,
+        same labels)."""
         Xs, Zs = X[sample], Z[sample]
-        labels, model = self._fit_once(name, Xs, Zs, k, self.random_state, full=True)
+        rng = np.random.default_rng(self.random_state)
+        subsets = [np.sort(rng.choice(len(sample), max(k + 1, int(0.8 * len(sample))), replace=False)) for _ in range(REFITS)]
+        names = ("nmf", "lsa")  # NMF's fits take the longest: sent first, they do not wait for the others
+        jobs = [job for name in names for job in [(name, Xs, Zs, k, self.random_state, True, True)]
+                + [(name, Xs, Zs, k, self.random_state + r + 1, False, False) for r in range(REFITS)]
+                + [(name, Xs[idx], Zs[idx], k, self.random_state + r + 1, True, False) for r, idx in enumerate(subsets)]]
+        found = run(_fit_job, jobs, (self.settings(),))
+        per_name = 1 + 2 * REFITS
+        return {name: self._scored(name, X, Z, sample, token_lists, found[n * per_name : (n + 1) * per_name], subsets)
+                for name, n in (("lsa", names.index("lsa")), ("nmf", names.index("nmf")))}
+
+    def _scored(self, name: str, X, Z, sample: np.ndarray, token_lists: list[list[str]], found: list, subsets: list) -> dict:
+        """One representation from its fits (the main fit's (labels, model), then REFITS seed refits' and
+        REFITS subsample refits' labels): labels of every row, fit of each row to its centroid, refits
+        (their rows as indices of X) and scores on the sample."""
+        (labels, model), found = found[0], [labels for labels, _ in found[1:]]
         if len(sample) < X.shape[0]:
             labels = self._assign(name, model, X, Z)
         labels = relabel_by_size(labels)
@@ -217,12 +237,6 @@ class PracticeClusterer:
         terms = class_tfidf_terms(tokens, sampled, int(sampled.max()) + 1, self.n_terms)
         presence = term_presence(tokens)
         npmi = float(np.mean([cluster_npmi(tokens, t, presence) for t in terms])) if terms else 0.0
-        rng = np.random.default_rng(self.random_state)
-        subsets = [np.sort(rng.choice(len(sample), max(k + 1, int(0.8 * len(sample))), replace=False)) for _ in range(REFITS)]
-        # the refits are independent: on several cores they run side by side (same seeds, same labels)
-        jobs = [(name, Xs, Zs, k, self.random_state + r + 1, False) for r in range(REFITS)]
-        jobs += [(name, Xs[idx], Zs[idx], k, self.random_state + r + 1, True) for r, idx in enumerate(subsets)]
-        found = self._refit_all(jobs)
         seeds = [adjusted_rand_score(sampled, labels) for labels in found[:REFITS]]
         refits = list(zip(subsets, found[REFITS:]))
         subsample = [adjusted_rand_score(sampled[idx], labels) for idx, labels in refits]
@@ -231,6 +245,10 @@ class PracticeClusterer:
         return {"labels": labels, "fit": centroid_fit(X, labels), "refits": [(sample[idx], found) for idx, found in refits],
                 "npmi": round(npmi, 4), "ari_seeds": round(float(np.mean(seeds)), 4),
                 "ari_subsamples": round(float(np.mean(subsample)), 4), "score": round(npmi + float(np.mean(subsample)), 4)}
+
+    def settings(self) -> "PracticeClusterer":
+        """This clusterer's settings without what a fit found (a vocabulary, an SVD): what a job needs."""
+        return replace(self)
 
     def _fit_once(self, name: str, X, Z, k: int, seed: int, full: bool) -> tuple[np.ndarray, Any]:
         """(labels, fitted model) of one fit: k-means in the latent space, or NMF topics (the main NMF fit
@@ -244,17 +262,6 @@ class PracticeClusterer:
         init = "nndsvda" if full else "random"
         model = NMF(n_components=k, init=init, random_state=seed, max_iter=400)
         return model.fit_transform(X).argmax(axis=1), model
-
-    def _refit_all(self, jobs: list[tuple]) -> list[np.ndarray]:
-        """The labels of each refit (arguments of _fit_once), in `n_jobs` processes when there are several."""
-        if self.n_jobs <= 1 or len(jobs) <= 1:
-            return [self._fit_once(*job)[0] for job in jobs]
-        from pipeline.executor import as_sent, pool_map
-
-        # the project's pool, not joblib's: loky keeps its workers for five idle minutes, and a process
-        # that used them (the analysis's child, see in_child) waited for them before it could end. Spawned:
-        # k-means runs OpenMP threads, which a forked copy of this process could not start again.
-        return pool_map(_refit_labels, jobs, (self,), min(self.n_jobs, len(jobs)), as_sent, start_method="spawn")
 
     @staticmethod
     def _assign(name: str, model, X, Z) -> np.ndarray:
@@ -311,27 +318,39 @@ class PracticeClusterer:
             return MiniBatchKMeans(n_clusters=k, random_state=self.random_state, n_init=n_init, batch_size=2048)
         return KMeans(n_clusters=k, random_state=self.random_state, n_init=n_init)
 
-    def _silhouettes(self, X: np.ndarray | sparse.csr_matrix, candidates: list[int]) -> dict[int, float]:
-        """Cosine silhouette per candidate k, fitted on a seeded subsample when the input is large."""
-        from sklearn.metrics import silhouette_score
-
+    def _silhouettes(self, X: np.ndarray | sparse.csr_matrix, candidates: list[int], run: Callable) -> dict[int, float]:
+        """Cosine silhouette per candidate k (each computed by `run`, see spawned_jobs), fitted on a seeded
+        subsample when the input is large."""
         rng = np.random.default_rng(self.random_state)
         if X.shape[0] > self.selection_sample:
             X = X[np.sort(rng.choice(X.shape[0], self.selection_sample, replace=False))]
-        sample = min(self.silhouette_sample, X.shape[0])
-        scores = {}
-        for k in candidates:
-            # One initialisation is enough to rank k; the final model uses n_init restarts.
-            labels = self._model(k, X.shape[0], n_init=1).fit_predict(X)
-            if 2 <= len(set(labels)) < X.shape[0]:
-                scores[k] = float(silhouette_score(X, labels, metric="cosine", sample_size=sample,
-                                                   random_state=self.random_state))
+        found = run(_silhouette_job, [(X, k) for k in candidates], (self.settings(),))
+        scores = {k: score for k, score in zip(candidates, found) if score is not None}
         return scores or {candidates[0]: -1.0}
 
+    def silhouette_at(self, X: np.ndarray | sparse.csr_matrix, k: int) -> float | None:
+        """Cosine silhouette of a k-means fit of X with one initialisation (enough to rank k; the final
+        model uses n_init restarts), on a seeded sample of silhouette_sample rows; None when the fit does
+        not give at least two clusters."""
+        from sklearn.metrics import silhouette_score
 
-def _refit_labels(job: tuple, model: PracticeClusterer) -> np.ndarray:
-    """The labels of one refit (in a worker)."""
-    return model._fit_once(*job)[0]
+        labels = self._model(k, X.shape[0], n_init=1).fit_predict(X)
+        if 2 <= len(set(labels)) < X.shape[0]:
+            return float(silhouette_score(X, labels, metric="cosine", sample_size=min(self.silhouette_sample, X.shape[0]),
+                                          random_state=self.random_state))
+        return None
+
+
+def _silhouette_job(job: tuple, model: PracticeClusterer) -> float | None:
+    X, k = job
+    return model.silhouette_at(X, k)
+
+
+def _fit_job(job: tuple, model: PracticeClusterer) -> tuple[np.ndarray, Any]:
+    """(labels, the fitted model when asked for, else None) of one fit (the arguments of _fit_once)."""
+    *arguments, keep_model = job
+    labels, fitted = model._fit_once(*arguments)
+    return labels, fitted if keep_model else None
 
 
 def relabel_by_size(labels: np.ndarray) -> np.ndarray:

@@ -64,10 +64,12 @@ class WordCounts:
     def add(self, doc_id: str | int, counts: Mapping[str, int]) -> None:
         """One document's counts."""
         self.doc_ids.append(doc_id)
+        words = list(counts)
+        columns = list(map(self.column.get, words))  # most words have their column already: looked up at C speed
+        if None in columns:  # the new words take the next columns, in the order they come
+            columns = [self.column.setdefault(w, len(self.column)) if c is None else c for w, c in zip(words, columns)]
         # int32: a column number and a count within one document; half the memory of int64 at 1 GB
-        self._pending.append((np.fromiter((self.column.setdefault(w, len(self.column)) for w in counts), dtype=np.int32,
-                                          count=len(counts)),
-                              np.fromiter(counts.values(), dtype=np.int32, count=len(counts))))
+        self._pending.append((np.array(columns, dtype=np.int32), np.fromiter(counts.values(), dtype=np.int32, count=len(counts))))
         self._sizes.append(len(counts))
         if len(self._pending) >= self.CHUNK:
             self._seal()

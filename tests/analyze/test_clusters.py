@@ -235,9 +235,10 @@ def adjusted_rand(a, b) -> float:
     return float(adjusted_rand_score(a, b))
 
 
-def test_refits_in_several_processes_give_the_same_model() -> None:
+def test_fits_in_several_processes_give_the_same_model() -> None:
     lists, _ = _three_practices(60)
-    alone = PracticeClusterer(k_range=(3, 3), fit_sample=100).fit(lists)
-    pooled = PracticeClusterer(k_range=(3, 3), fit_sample=100, n_jobs=2).fit(lists)
+    alone = PracticeClusterer(k_range=(2, 5), fit_sample=100).fit(lists)
+    pooled = PracticeClusterer(k_range=(2, 5), fit_sample=100, n_jobs=2).fit(lists)
+    assert len(alone.scores_) == 4 and alone.scores_ == pooled.scores_
     assert (alone.labels_ == pooled.labels_).all()
     assert alone.diagnostics_ == pooled.diagnostics_ and alone.stability_ == pooled.stability_

@@ -5,7 +5,10 @@ import pickle
 from pathlib import Path
 
 import jieba
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.analyze.tokens import DATA_DIR, doc_tokens, load_analyze_resources, load_stopwords, token_spans, tokenize
 
@@ -100,3 +103,24 @@ def test_the_kept_words_follow_the_stopwords_in_use(tokenizer, resources, monkey
     monkeypatch.setattr(tokens, "CONTENT_CACHE", 0)
     monkeypatch.setattr(tokens, "_CONTENT", {})
     assert [t for t, _, _ in token_spans(text, tokenizer, resources.stopwords)] == first
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("党建引领合作社集体经济第一书记驻村工作队两学一做发展壮大我们的了，。、；：“”（）\n\t 　ABCxyz2019年１２％")),
+               max_size=80))
+def test_doc_tokens_are_the_token_spans(tokenizer, resources, text) -> None:
+    """Offsets summed from the words' lengths are the tokenizer's own offsets, whatever the text holds."""
+    from pipeline.analyze.tokens import DocTokens
+
+    expected = DocTokens.of(token_spans(text, tokenizer, resources.stopwords))
+    found = doc_tokens(text, tokenizer, resources.stopwords)
+    assert found == expected and found.starts.dtype == found.ends.dtype == np.int32
+
+
+def test_doc_tokens_fall_back_on_words_that_miss_part_of_the_text(tokenizer, resources, monkeypatch) -> None:
+    text = "发展合作社，壮大集体经济。"
+    cut = tokenizer.cut
+    monkeypatch.setattr(tokenizer, "cut", lambda t, HMM=True: [w for w in cut(t, HMM) if w != "，"])  # noqa: N803
+    tokens = doc_tokens(text, tokenizer, resources.stopwords)
+    assert tokens.words == ["发展", "合作社", "壮大", "集体经济"]
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends)] == tokens.words
