@@ -212,10 +212,26 @@ def strip_end(phrase: str, frames: StatisticFrames) -> str:
         phrase = phrase[: match.start()]
 
 
+_OPENERS: dict[int, tuple[StatisticFrames, tuple[str, ...], dict[str, tuple[str, ...]] | None]] = {}
+
+
+def opening_words(frames: StatisticFrames, phrase: str) -> tuple[str, ...]:
+    """The scope words and leads (in their order) that can open `phrase`: those starting with its first
+    character, grouped once per frames (kept by identity), as ending_words groups by the last."""
+    held = _OPENERS.get(id(frames))
+    if held is None or held[0] is not frames:
+        words = (*frames.scopes, *frames.leads)
+        groups: dict[str, list[str]] = {}
+        for word in words:
+            groups.setdefault(word[:1], []).append(word)
+        held = _OPENERS[id(frames)] = (frames, words, None if "" in groups else {c: tuple(ws) for c, ws in groups.items()})
+    return held[1] if held[2] is None else held[2].get(phrase[:1], ())
+
+
 def strip_start(phrase: str, frames: StatisticFrames) -> str:
     """Cut opening scope words and verbs, as long as something is left."""
     while True:
-        cut = next((w for w in (*frames.scopes, *frames.leads) if phrase.startswith(w) and len(phrase) > len(w)), None)
+        cut = next((w for w in opening_words(frames, phrase) if phrase.startswith(w) and len(phrase) > len(w)), None)
         if cut is None:
             return phrase
         phrase = phrase[len(cut):]

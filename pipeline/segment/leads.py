@@ -45,6 +45,7 @@ HEADING_LINE_PUNCTUATION = re.compile(r"[。！？!?；;：:，,、\s]")
 DIGIT = re.compile(r"[0-9０-９]")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 INLINE_BOUNDARY = SENTENCE_END + "；;"
+_INLINE_BOUNDARY_RE = re.compile("[" + "".join(re.escape(c) for c in INLINE_BOUNDARY) + "]")
 QUOTED = re.compile(r"“[^“”]{0,20}”")
 LEAD_END = "。"  # a lead states something; an exclamation (各位代表！) or a question does not head an item
 
@@ -173,12 +174,11 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     Semicolons count: a list of leads is often written 落实X。细则…；建立Y。细则…；
     """
     spans, pos = [], start
-    for index in range(start, end):
-        if text[index] in INLINE_BOUNDARY:
-            spans.append((pos, index + 1))
-            pos = index + 1
-            if len(spans) >= MAX_SENTENCES_PER_PARAGRAPH:
-                break
+    for boundary in _INLINE_BOUNDARY_RE.finditer(text, start, end):
+        spans.append((pos, boundary.end()))
+        pos = boundary.end()
+        if len(spans) >= MAX_SENTENCES_PER_PARAGRAPH:
+            break
     return spans
 
 

@@ -35,6 +35,7 @@ INLINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 SENTENCE_BOUNDARY = frozenset("。；;！!？?：:")
+_BOUNDARY_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(SENTENCE_BOUNDARY)) + "]")
 FIRST_FAMILY: dict[str, int | None] = {"首先": 1, "其次": 2, "再次": 3, "最后": None}
 
 
@@ -109,9 +110,8 @@ def block_marker(text: str, start: int, end: int) -> Marker | None:
 
 def inline_markers(text: str, start: int, end: int) -> Iterator[Marker]:
     """Markers after a sentence boundary inside the paragraph text[start:end] (not at its start)."""
-    for pos in range(start + 1, end):
-        if text[pos - 1] not in SENTENCE_BOUNDARY:
-            continue
+    for boundary in _BOUNDARY_RE.finditer(text, start, end - 1):  # found in C: most letters are not boundaries
+        pos = boundary.end()
         for kind, pattern in INLINE_PATTERNS:
             match = pattern.match(text, pos, end)
             if match and match.end() < end:

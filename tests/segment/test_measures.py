@@ -304,3 +304,25 @@ def test_any_text_gives_valid_tree(kinds, tokens):
             assert m["path"].startswith(parent["path"] + ".")
         else:
             assert m["level"] == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["一是", "二是", "三要", "（一）", "（二）", "1.", "第一，", "首先，", "。", "；", ";", "！", "？",
+                                  "：", ":", "\n", "，", "党建", "发展", "是"]), max_size=30).map("".join), st.data())
+def test_boundaries_found_by_pattern_are_the_boundary_letters(text, data) -> None:
+    """sentence_spans and inline_markers find their boundaries with a pattern: the same ones as reading
+    the paragraph letter by letter."""
+    from pipeline.segment.leads import INLINE_BOUNDARY, MAX_SENTENCES_PER_PARAGRAPH, sentence_spans
+    from pipeline.segment.markers import INLINE_PATTERNS, SENTENCE_BOUNDARY, inline_markers
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    spans, pos = [], start
+    for index in range(start, end):
+        if text[index] in INLINE_BOUNDARY and len(spans) < MAX_SENTENCES_PER_PARAGRAPH:
+            spans.append((pos, index + 1))
+            pos = index + 1
+    assert sentence_spans(text, start, end) == spans
+    after = [p for p in range(start + 1, end) if text[p - 1] in SENTENCE_BOUNDARY]
+    starts = [p for p in after if any((m := pattern.match(text, p, end)) and m.end() < end for _, pattern in INLINE_PATTERNS)]
+    assert [m.start for m in inline_markers(text, start, end)] == starts
