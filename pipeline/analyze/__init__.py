@@ -233,7 +233,7 @@ def figures_and_report(out: dict[str, pd.DataFrame], out_dir: Path, workers: int
     # for the timeline and the report: found once, the texts of the occurrences they quote cut when they quote them
     out = {**out, "families": passage_families(out, with_texts=False)}
     with step("figures", logger):
-        paths = figures.make_figures(out, out_dir)
+        paths = figures.make_figures(out, out_dir, workers)
     with step("report", logger):
         report_path = report.write_report(out, paths, out_dir, workers)
     logger.info("wrote %d figures and report %s", len(paths), report_path)

@@ -376,16 +376,25 @@ def save_figure(fig, directory: Path, name: str) -> Path:
     return png
 
 
-def make_figures(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, Path]:
-    """Draw every figure into out_dir/figures/ (PNG + SVG); map figure name to its PNG path."""
-    import matplotlib
+def make_figures(tables: dict[str, pd.DataFrame], out_dir: Path, workers: int = 1) -> dict[str, Path]:
+    """Draw every figure into out_dir/figures/ (PNG + SVG), in `workers` processes when there are several
+    (each figure is drawn on its own: the same files either way); map figure name to its PNG path."""
+    from pipeline.executor import as_sent, pool_map
 
     directory = Path(out_dir) / "figures"
     directory.mkdir(parents=True, exist_ok=True)
-    paths: dict[str, Path] = {}
+    names = list(FIGURES)
+    if workers <= 1:
+        return {name: draw_figure(name, tables, directory) for name in names}
+    return dict(zip(names, pool_map(draw_figure, names, (tables, directory), min(workers, len(names)), as_sent)))
+
+
+def draw_figure(name: str, tables: dict[str, pd.DataFrame], directory: Path) -> Path:
+    """Draw one figure of FIGURES into directory (PNG + SVG); its PNG path."""
+    import matplotlib
+
     # Fonts are resolved when drawing, so saving must happen inside the same rc context.
     with matplotlib.rc_context(cjk_rc(register_cjk_font())):
-        for name, draw in FIGURES.items():
-            paths[name] = save_figure(draw(tables), directory, name)
-            log.debug("wrote figure %s", paths[name])
-    return paths
+        path = save_figure(FIGURES[name](tables), directory, name)
+    log.debug("wrote figure %s", path)
+    return path

@@ -209,13 +209,14 @@ def chains(found: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     open_chains: list[list[tuple[int, int]]] = []
     done: list[list[tuple[int, int]]] = []
     for i, j in sorted(found):
-        best, best_last, oldest = None, -1, i
+        best, best_last, oldest, diagonal = None, -1, i, i - j
         for chain in open_chains:
             last_i, last_j = chain[-1]
-            if 0 < i - last_i <= reach and 0 < j - last_j <= reach and abs((i - j) - (last_i - last_j)) <= DRIFT \
-                    and last_i > best_last:
+            if last_i > best_last and 0 < i - last_i <= reach and 0 < j - last_j <= reach \
+                    and -DRIFT <= diagonal - (last_i - last_j) <= DRIFT:
                 best, best_last = chain, last_i
-            oldest = min(oldest, last_i)
+            if last_i < oldest:  # not min(): this loop runs millions of times in a corpus
+                oldest = last_i
         if best is not None:
             best.append((i, j))
         else:

@@ -35,6 +35,16 @@ def test_make_figures_writes_png_and_svg(tmp_path: Path) -> None:
         assert png.with_suffix(".svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
 
+def test_figures_drawn_in_several_processes_are_the_same_files(tmp_path: Path) -> None:
+    alone = figures.make_figures(_synthetic.tables(), tmp_path / "alone")
+    pooled = figures.make_figures(_synthetic.tables(), tmp_path / "pooled", workers=2)
+    assert list(pooled) == list(alone) == list(figures.FIGURES)
+    for name, png in alone.items():
+        assert pooled[name] == tmp_path / "pooled" / "figures" / f"{name}.png"
+        for suffix in (".png", ".svg"):
+            assert pooled[name].with_suffix(suffix).read_bytes() == png.with_suffix(suffix).read_bytes(), (name, suffix)
+
+
 def test_chinese_labels_have_glyphs(tmp_path: Path) -> None:
     assert _glyph_warnings(_synthetic.tables(), tmp_path) == []
 
