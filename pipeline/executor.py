@@ -376,15 +376,31 @@ def spawned_jobs(workers: int) -> Iterator[Callable[[Callable, list, tuple], lis
     """run(fn, jobs, shared) → [fn(job, *shared) for job in jobs], in one pool of `workers` spawned processes
     kept for every run inside the block (pool_map starts a pool per call, and a spawned worker takes seconds
     to import what it needs), each job sent with `shared`; in this process when workers <= 1. Spawned: for
-    work that uses OpenMP (see pool_map)."""
+    work that uses OpenMP (see pool_map).
+
+    Each worker's native thread pools (OpenMP, BLAS) get an equal share of the cores: with as many threads
+    as cores in every worker, k-means spun its threads against the other worker's, and 28 fits took 6.1 s
+    in a pool of two against 3.8 s in one process (1.7 s with a thread each)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     if workers <= 1:
         yield lambda fn, jobs, shared: [fn(job, *shared) for job in jobs]
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_limit_threads, initargs=(threads,)) as pool:
         yield lambda fn, jobs, shared: list(pool.map(_run_alone, [(fn, job, shared) for job in jobs]))
+
+
+def _limit_threads(threads: int) -> None:
+    """At most `threads` threads for this process's native thread pools (OpenMP, BLAS), from now on: the
+    libraries loaded already are told, and those loaded later read the variables when they load."""
+    from threadpoolctl import threadpool_limits
+
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = str(threads)
+    threadpool_limits(limits=threads)
 
 
 def _run_forked(job):

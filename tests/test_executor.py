@@ -95,6 +95,26 @@ def test_spawned_jobs_keep_one_pool_for_every_run_in_the_block():
         assert run(square_plus, [3], (0, 1)) == [(10, os.getpid())]
 
 
+def native_threads(_job) -> dict[str, int]:
+    """The most threads each native thread pool of this process uses, once k-means' OpenMP is loaded."""
+    import sklearn.cluster  # noqa: F401 (loads the OpenMP runtime)
+    from threadpoolctl import threadpool_info
+
+    found: dict[str, int] = {}
+    for pool in threadpool_info():
+        found[pool["user_api"]] = max(found.get(pool["user_api"], 0), pool["num_threads"])
+    return found
+
+
+def test_spawned_workers_share_the_cores_among_their_native_threads():
+    from pipeline.executor import spawned_jobs
+
+    with spawned_jobs(2) as run:
+        (found,) = run(native_threads, [None], ())
+    assert found.get("openmp") and found["openmp"] <= max(1, (os.cpu_count() or 1) // 2)
+    assert found.get("blas", 1) <= max(1, (os.cpu_count() or 1) // 2)
+
+
 def test_a_lazy_map_takes_items_only_as_the_workers_need_them():
     from pipeline.executor import WINDOW_PER_WORKER, map_lazily
 
