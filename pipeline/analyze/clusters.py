@@ -272,12 +272,11 @@ class PracticeClusterer:
 
     def candidate_ks(self, token_lists: Sequence[list[str]]) -> list[int]:
         """Values of k to try: 2..min(max_k, n/min_cluster_size), below the number of distinct rows."""
-        distinct = len({tuple(sorted(t)) for t in token_lists if t})
         # On short texts the silhouette keeps rising with k, so the search stops at the rule-of-thumb
         # sqrt(n/2): beyond it clusters become too small to read as shared practices.
         rule_of_thumb = int(math.sqrt(len(token_lists) / 2))
         lo, hi = self.k_range if self.k_range else (2, min(self.max_k, rule_of_thumb, len(token_lists) // self.min_cluster_size))
-        return list(range(max(lo, 2), min(hi, distinct - 1) + 1))
+        return list(range(max(lo, 2), min(hi, distinct_rows(token_lists, hi + 2) - 1) + 1))
 
     def _vectorize(self, token_lists: list[list[str]]) -> sparse.csr_matrix | None:
         """Sparse L2-normalised TF-IDF rows, or None when there is no vocabulary at all."""
@@ -339,6 +338,18 @@ class PracticeClusterer:
             return float(silhouette_score(X, labels, metric="cosine", sample_size=min(self.silhouette_sample, X.shape[0]),
                                           random_state=self.random_state))
         return None
+
+
+def distinct_rows(token_lists: Sequence[list[str]], enough: int) -> int:
+    """How many distinct non-empty rows (as bags of words) there are, counted up to `enough` only: k needs
+    to know no more, and a corpus has hundreds of thousands of measures."""
+    seen: set[tuple[str, ...]] = set()
+    for tokens in token_lists:
+        if tokens:
+            seen.add(tuple(sorted(tokens)))
+            if len(seen) >= enough:
+                break
+    return len(seen)
 
 
 def _silhouette_job(job: tuple, model: PracticeClusterer) -> float | None:

@@ -242,3 +242,18 @@ def test_fits_in_several_processes_give_the_same_model() -> None:
     assert len(alone.scores_) == 4 and alone.scores_ == pooled.scores_
     assert (alone.labels_ == pooled.labels_).all()
     assert alone.diagnostics_ == pooled.diagnostics_ and alone.stability_ == pooled.stability_
+
+
+def test_candidate_ks_count_distinct_rows_only_as_far_as_k_needs() -> None:
+    """k stops below the number of distinct rows (bags of words): counting them up to the largest k tried
+    gives the candidates that counting all of them gives."""
+    from pipeline.analyze.clusters import distinct_rows
+
+    rows = [["合作社", "分红"], ["分红", "合作社"], [], ["党建"], ["党建", "引领"], ["电商"], ["电商", "扶贫"]] * 40
+    assert distinct_rows(rows, 100) == 5 and distinct_rows(rows, 3) == 3
+    for k_range in [(2, 3), (2, 4), (2, 5), (2, 9), (3, 30)]:
+        model = PracticeClusterer(k_range=k_range)
+        everything = len({tuple(sorted(t)) for t in rows if t})
+        assert model.candidate_ks(rows) == list(range(k_range[0], min(k_range[1], everything - 1) + 1))
+    many = [[f"词{n}", "合作社"] for n in range(400)]
+    assert PracticeClusterer().candidate_ks(many) == list(range(2, 15))  # sqrt(400 / 2) = 14
