@@ -20,9 +20,27 @@ def pieces(text: str, begin: int, end: int, spans: Iterable[Span], cuts: Iterabl
     cuts = sorted({begin, end} | {c for s, e, *_ in inside for c in (s, e)} | {c for c in cuts if begin < c < end})
     out = []
     for a, b in zip(cuts, cuts[1:]):
-        covering = sorted(((s0, e0, label) for s, e, label, s0, e0 in inside if s <= a and b <= e), key=lambda x: (x[1] - x[0], x[0]))
+        covering = [(s0, e0, label) for s, e, label, s0, e0 in inside if s <= a and b <= e]
+        if len(covering) > 1:
+            covering.sort(key=_innermost_first)
         out.append((a, b, covering))
     return out
+
+
+def _innermost_first(span: Span) -> tuple[int, int]:
+    return span[1] - span[0], span[0]
+
+
+_LABELS: dict[str, str] = {}  # labels as escaped for HTML: a page repeats a handful of them thousands of times
+
+
+def _escaped(label: str) -> str:
+    found = _LABELS.get(label)
+    if found is None:
+        found = html.escape(label)
+        if len(_LABELS) < 10_000:
+            _LABELS[label] = found
+    return found
 
 
 def highlight(text: str, spans: Iterable[Span], colors: dict[str, str], begin: int = 0, end: int | None = None,
@@ -39,9 +57,10 @@ def highlight(text: str, spans: Iterable[Span], colors: dict[str, str], begin: i
         if not covering:
             parts.append(f'<span data-start="{a}" data-end="{b}">{piece}</span>' if every_piece else piece)
             continue
-        labels = " ".join(dict.fromkeys(label for _, _, label in covering))
-        title = "; ".join(f"{label} {s}–{e}" for s, e, label in covering)
+        # escaped label by label (escaping works letter by letter; the offsets and separators need none)
+        labels = " ".join(dict.fromkeys(_escaped(label) for _, _, label in covering))
+        title = "; ".join(f"{_escaped(label)} {s}–{e}" for s, e, label in covering)
         color = colors.get(covering[0][2], "#dddddd")
-        parts.append(f'<span class="mark" data-labels="{html.escape(labels)}" data-start="{a}" data-end="{b}" '
-                     f'title="{html.escape(title)}" style="background:{color}">{piece}</span>')
+        parts.append(f'<span class="mark" data-labels="{labels}" data-start="{a}" data-end="{b}" '
+                     f'title="{title}" style="background:{color}">{piece}</span>')
     return "".join(parts)

@@ -34,3 +34,10 @@ def test_a_span_crossing_the_window_is_clipped_but_keeps_its_offsets_in_the_titl
 def test_the_marked_text_is_the_text(text, edges):
     spans = [(min(a, b), max(a, b), "x") for a, b in edges]
     assert plain(highlight(text, spans, {})) == text
+
+
+def test_labels_are_escaped_in_the_attributes():
+    markup = highlight(TEXT, [(2, 12, 'A&B<"模式">'), (6, 9, "数据")], {})
+    assert 'data-labels="数据 A&amp;B&lt;&quot;模式&quot;&gt;"' in markup
+    assert 'title="数据 6–9; A&amp;B&lt;&quot;模式&quot;&gt; 2–12"' in markup
+    assert 'title="A&amp;B&lt;&quot;模式&quot;&gt; 2–12"' in markup and "<\"" not in markup
