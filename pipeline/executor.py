@@ -376,11 +376,12 @@ def spawned_jobs(workers: int) -> Iterator[Callable[[Callable, list, tuple], lis
     """run(fn, jobs, shared) → [fn(job, *shared) for job in jobs], in one pool of `workers` spawned processes
     kept for every run inside the block (pool_map starts a pool per call, and a spawned worker takes seconds
     to import what it needs), each job sent with `shared`; in this process when workers <= 1. Spawned: for
-    work that uses OpenMP (see pool_map).
+    work that uses OpenMP (see pool_map). The project's pool, not joblib's: loky keeps its workers for five
+    idle minutes, and a process that used them (the analysis's child, see in_child) waited for them to end.
 
     Each worker's native thread pools (OpenMP, BLAS) get an equal share of the cores: with as many threads
     as cores in every worker, k-means spun its threads against the other worker's, and 28 fits took 6.1 s
-    in a pool of two against 3.8 s in one process (1.7 s with a thread each)."""
+    in a pool of two against 3.8 s in one process (1.9 s with a thread each)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

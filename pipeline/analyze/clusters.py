@@ -220,9 +220,9 @@ class PracticeClusterer:
                 + [(name, Xs, Zs, k, self.random_state + r + 1, False, False) for r in range(REFITS)]
                 + [(name, Xs[idx], Zs[idx], k, self.random_state + r + 1, True, False) for r, idx in enumerate(subsets)]]
         found = run(_fit_job, jobs, (self.settings(),))
-        per_name = 1 + 2 * REFITS
-        return {name: self._scored(name, X, Z, sample, token_lists, found[n * per_name : (n + 1) * per_name], subsets)
-                for name, n in (("lsa", names.index("lsa")), ("nmf", names.index("nmf")))}
+        per_name = len(jobs) // len(names)
+        fits = {name: found[n * per_name : (n + 1) * per_name] for n, name in enumerate(names)}
+        return {name: self._scored(name, X, Z, sample, token_lists, fits[name], subsets) for name in ("lsa", "nmf")}
 
     def _scored(self, name: str, X, Z, sample: np.ndarray, token_lists: list[list[str]], found: list, subsets: list) -> dict:
         """One representation from its fits (the main fit's (labels, model), then REFITS seed refits' and
