@@ -8,6 +8,7 @@ text: the marked document reads like the source, and a span's offsets can be che
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Iterable
 
@@ -31,16 +32,8 @@ def _innermost_first(span: Span) -> tuple[int, int]:
     return span[1] - span[0], span[0]
 
 
-_LABELS: dict[str, str] = {}  # labels as escaped for HTML: a page repeats a handful of them thousands of times
-
-
-def _escaped(label: str) -> str:
-    found = _LABELS.get(label)
-    if found is None:
-        found = html.escape(label)
-        if len(_LABELS) < 10_000:
-            _LABELS[label] = found
-    return found
+# labels as escaped for HTML: a page repeats a handful of them thousands of times
+_escaped = functools.lru_cache(maxsize=4096)(html.escape)
 
 
 def highlight(text: str, spans: Iterable[Span], colors: dict[str, str], begin: int = 0, end: int | None = None,

@@ -21,6 +21,7 @@ Word lists: pipeline/data/statistic_frames.tsv; every rule here is a function of
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -105,6 +106,11 @@ class StatisticFrames:
     vocabulary: dict[str, str]  # synonym → canonical indicator
     modifiers: tuple[str, ...] = ()  # words before an indicator's head that keep what it counts (其中, 全县, 累计)
 
+    @functools.cached_property
+    def openers(self) -> tuple[str, ...]:
+        """The scope words, then the leads: what strip_start cuts from the start of a phrase, in this order."""
+        return (*self.scopes, *self.leads)
+
 
 @dataclass(frozen=True)
 class DocumentContext:
@@ -180,23 +186,28 @@ def sentence_before(text: str, start: int) -> str:
     return text[breaks[-1] if breaks else low : start]
 
 
-_BY_LAST: dict[int, tuple[object, dict[str, tuple[str, ...]] | None]] = {}
+_BY_LETTER: dict[tuple[int, int], tuple[object, dict[str, tuple[str, ...]] | None]] = {}
 
 
-def ending_words(words, phrase: str):
-    """The words (in their order) that can end `phrase`: those ending with its last character. Each word
-    list is grouped once (kept by identity): a phrase was compared with every word of the list, millions
-    of times in a corpus. A list holding an empty word, which ends every phrase, is given whole."""
-    held = _BY_LAST.get(id(words))
+def words_by_letter(words, letter: str, at: int) -> tuple[str, ...]:
+    """The words (in their order) whose letter `at` (0: the first, -1: the last) is `letter`. Each word list
+    is grouped once (kept by identity): a phrase was compared with every word of the list, millions of
+    times in a corpus. A list holding an empty word, which starts and ends every phrase, is given whole."""
+    held = _BY_LETTER.get((id(words), at))
     if held is None or held[0] is not words:
         groups: dict[str, list[str]] | None = {}
         for word in words:
             if not word:
                 groups = None
                 break
-            groups.setdefault(word[-1], []).append(word)
-        held = _BY_LAST[id(words)] = (words, None if groups is None else {c: tuple(ws) for c, ws in groups.items()})
-    return words if held[1] is None else held[1].get(phrase[-1:], ())
+            groups.setdefault(word[at], []).append(word)
+        held = _BY_LETTER[(id(words), at)] = (words, None if groups is None else {c: tuple(ws) for c, ws in groups.items()})
+    return words if held[1] is None else held[1].get(letter, ())
+
+
+def ending_words(words, phrase: str):
+    """The words (in their order) that can end `phrase`: those ending with its last character."""
+    return words_by_letter(words, phrase[-1:], -1)
 
 
 def strip_end(phrase: str, frames: StatisticFrames) -> str:
@@ -212,26 +223,10 @@ def strip_end(phrase: str, frames: StatisticFrames) -> str:
         phrase = phrase[: match.start()]
 
 
-_OPENERS: dict[int, tuple[StatisticFrames, tuple[str, ...], dict[str, tuple[str, ...]] | None]] = {}
-
-
-def opening_words(frames: StatisticFrames, phrase: str) -> tuple[str, ...]:
-    """The scope words and leads (in their order) that can open `phrase`: those starting with its first
-    character, grouped once per frames (kept by identity), as ending_words groups by the last."""
-    held = _OPENERS.get(id(frames))
-    if held is None or held[0] is not frames:
-        words = (*frames.scopes, *frames.leads)
-        groups: dict[str, list[str]] = {}
-        for word in words:
-            groups.setdefault(word[:1], []).append(word)
-        held = _OPENERS[id(frames)] = (frames, words, None if "" in groups else {c: tuple(ws) for c, ws in groups.items()})
-    return held[1] if held[2] is None else held[2].get(phrase[:1], ())
-
-
 def strip_start(phrase: str, frames: StatisticFrames) -> str:
     """Cut opening scope words and verbs, as long as something is left."""
     while True:
-        cut = next((w for w in opening_words(frames, phrase) if phrase.startswith(w) and len(phrase) > len(w)), None)
+        cut = next((w for w in words_by_letter(frames.openers, phrase[:1], 0) if phrase.startswith(w) and len(phrase) > len(w)), None)
         if cut is None:
             return phrase
         phrase = phrase[len(cut):]

@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from pipeline.segment.markers import Marker
+from pipeline.segment.markers import Marker, one_of
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ HEADING_LINE_PUNCTUATION = re.compile(r"[。！？!?；;：:，,、\s]")
 DIGIT = re.compile(r"[0-9０-９]")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 INLINE_BOUNDARY = SENTENCE_END + "；;"
-_INLINE_BOUNDARY_RE = re.compile("[" + "".join(re.escape(c) for c in INLINE_BOUNDARY) + "]")
+_INLINE_BOUNDARY_RE = one_of(INLINE_BOUNDARY)
 QUOTED = re.compile(r"“[^“”]{0,20}”")
 LEAD_END = "。"  # a lead states something; an exclamation (各位代表！) or a question does not head an item
 
