@@ -14,16 +14,23 @@ help:
 
 # Exact versions with hashes (requirements.lock: what the pipeline needs; requirements-dev.lock: that plus
 # the test tools, same versions). The ranges stay in pyproject.toml; `make lock` turns them into locks.
+# Bytecode compiled once, after the other projects' tests are pruned: where PYTHONDONTWRITEBYTECODE is set
+# (or site-packages is read-only) every run would compile pandas, scipy, scikit-learn … again in each
+# process and spawned worker (30 s of a 100 s run at 10 MB). Files already compiled are skipped.
+COMPILE = $(PY) -m compileall -q -j 0 $$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') pipeline >/dev/null
+
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --no-compile --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-compile --no-deps -e .
 	$(PY) scripts/prune_venv.py
+	$(COMPILE)
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.lock
 	$(PY) -m pip install --quiet --no-compile --require-hashes -r requirements-dev.lock
 	$(PY) scripts/prune_venv.py
+	$(COMPILE)
 	touch $@
 
 ## Create .venv and install the package with the locked versions of its dependencies
