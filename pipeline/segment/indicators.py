@@ -21,6 +21,7 @@ Word lists: pipeline/data/statistic_frames.tsv; every rule here is a function of
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import re
@@ -43,10 +44,12 @@ FUNCTION_CHARS = frozenset("的了和与及或等在到对于以为是")
 AFTER_FLAGS = frozenset({"n", "ng", "nr", "ns", "nt", "nz", "nrt", "vn", "l", "j", "an", "eng", "b", "x", "r"})
 NOUN_FLAGS = frozenset({"n", "ng", "nr", "ns", "nt", "nz", "nrt", "vn", "l", "j", "an", "eng", "x"})
 VERB_FLAGS = frozenset({"v", "vd", "vi", "d", "p", "c", "u", "ul", "uj", "ug", "uz", "uv", "r", "m", "q", "f"})
-YEAR = re.compile(r"(?<![0-9到])(19[5-9][0-9]|20[0-9]{2})年(?!代)")
-PLAN = re.compile(r"“?([六七八九十]{1,2})五”?(?:时期|规划|期间)")
+# A lookahead for the first letter lets the regex engine skip ahead to it (a leading lookbehind, optional
+# letter or lookbehind inside an alternative made it try every position: a fifth of a second per 2,000 texts).
+YEAR = re.compile(r"(?=[12])(?<![0-9到])(19[5-9][0-9]|20[0-9]{2})年(?!代)")
+PLAN = re.compile(r"(?=[“六七八九十])“?([六七八九十]{1,2})五”?(?:时期|规划|期间)")
 FIVE_YEARS = re.compile(r"这五年|五年来|五年间|过去五年|过去的五年")
-LAST_YEAR = re.compile(r"过去一年|过去的一年|一年来|(?<![比较同])去年(?!同期)")
+LAST_YEAR = re.compile(r"(?=[过一去])(?:过去一年|过去的一年|一年来|(?<![比较同])去年(?!同期))")
 THIS_YEAR = re.compile(r"今年")
 HORIZON = re.compile(r"到(20[0-9]{2})年")
 OPENING_CUE_CHARS = 12
@@ -110,6 +113,12 @@ class StatisticFrames:
     def openers(self) -> tuple[str, ...]:
         """The scope words, then the leads: what strip_start cuts from the start of a phrase, in this order."""
         return (*self.scopes, *self.leads)
+
+    @functools.cached_property
+    def predicate_search(self) -> re.Pattern[str] | None:
+        """Any predicate: its leftmost match is where the first predicate starts (one search instead of
+        a find per predicate, 20,000 phrases at 10 MB)."""
+        return re.compile("|".join(map(re.escape, self.predicates))) if self.predicates else None
 
 
 @dataclass(frozen=True)
@@ -182,8 +191,16 @@ def clause_before(text: str, start: int, floor: int = 0) -> str:
 def sentence_before(text: str, start: int) -> str:
     """The sentence up to the statistic."""
     low = max(0, start - 4 * CLAUSE_WINDOW)
-    breaks = [m.end() for m in SENTENCE_BREAK.finditer(text, low, start)]
-    return text[breaks[-1] if breaks else low : start]
+    ends = sentence_ends(text)
+    k = bisect.bisect_right(ends, start) - 1  # the last break that ends by `start`
+    return text[ends[k] if k >= 0 and ends[k] > low else low : start]
+
+
+@functools.lru_cache(maxsize=1)
+def sentence_ends(text: str) -> tuple[int, ...]:
+    """Where each sentence break of a text ends, found once per text (sentence_before is asked about
+    every statistic of it, and had scanned back from each)."""
+    return tuple(m.end() for m in SENTENCE_BREAK.finditer(text))
 
 
 _BY_LETTER: dict[tuple[int, int], tuple[object, dict[str, tuple[str, ...]] | None]] = {}
@@ -256,8 +273,8 @@ def counted_after(text: str, stat: dict, frames: StatisticFrames) -> str:
     after = text[stat["end"] : stat["end"] + AFTER_WINDOW]
     run = NOUN_RUN.match(after)
     phrase = run.group() if run else ""
-    cuts = [phrase.find(p) for p in frames.predicates if phrase.find(p) >= 0]
-    phrase = phrase[: min(cuts)] if cuts else phrase
+    cut = frames.predicate_search.search(phrase) if frames.predicate_search is not None else None
+    phrase = phrase[: cut.start()] if cut else phrase
     if not phrase or phrase.startswith(frames.leads) or phrase[0] in FUNCTION_CHARS:
         return ""
     words = pos_tags(phrase)
