@@ -78,8 +78,45 @@ def join_patterns(patterns: tuple[re.Pattern[str], ...]) -> tuple:
     branches = [b for p in joinable for b in top_level_branches(p.pattern)]
     anchored = [b[1:] for b in branches if b.startswith("^")]
     anywhere = [b for b in branches if not b.startswith("^")]
-    join = lambda parts: re.compile("|".join(f"(?:{b})" for b in parts)) if parts else None  # noqa: E731
-    return join(anchored), join(anywhere), alone
+    return joined(anchored), joined(anywhere), alone
+
+
+def joined(branches: list[str]) -> re.Pattern[str] | None:
+    """The branches as one pattern, led by a lookahead for the letters they can start with when every
+    branch's first letter is plain: the regex engine then skips to those letters instead of trying
+    some fifty branches at every position."""
+    if not branches:
+        return None
+    pattern = "|".join(f"(?:{b})" for b in branches)
+    firsts = [first_letters(b) for b in branches]
+    if all(firsts):
+        pattern = f"(?=[{''.join(sorted({re.escape(c) for f in firsts for c in f}))}])(?:{pattern})"
+    return re.compile(pattern)
+
+
+QUANTIFIER_START = "?*{"  # after a first letter, these may make it optional
+
+
+def first_letters(branch: str) -> str | None:
+    """The letters a branch's match must start with, when the branch starts with a literal letter, an
+    escaped punctuation mark or a plain class ([Cc]) that is not optional; else None."""
+    if not branch:
+        return None
+    if branch[0] == "[":
+        end = branch.find("]", 1)
+        letters = branch[1:end] if end > 1 else ""
+        if not letters or letters[0] == "^" or any(c in letters for c in "\\-[&~|"):
+            return None
+        rest = branch[end + 1 :]
+    elif branch[0] == "\\":
+        if len(branch) < 2 or branch[1].isalnum():
+            return None  # \d, \s, \b …
+        letters, rest = branch[1], branch[2:]
+    elif branch[0] in ".^$*+?{}()|":
+        return None
+    else:
+        letters, rest = branch[0], branch[1:]
+    return None if rest[:1] and rest[0] in QUANTIFIER_START else letters
 
 
 def load_boilerplate(path: Path) -> Boilerplate:

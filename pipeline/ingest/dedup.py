@@ -92,7 +92,7 @@ def signature(text: str, seed: int = 1) -> Signature:
     hashes = shingle_hashes(core)
     values = np.full(NUM_PERM, _MAX_HASH32)
     for start in range(0, len(hashes), MINHASH_CHUNK):  # a repeated shingle changes no minimum: no np.unique
-        values = np.minimum(values, _permuted(hashes[start : start + MINHASH_CHUNK], *permutations).min(axis=0))
+        values = np.minimum(values, _permuted(hashes[start : start + MINHASH_CHUNK], *permutations).min(axis=1))
     minhash = LeanMinHash(seed=seed, hashvalues=values, scheme=SCHEME)  # picklable for the trip back from a worker
     return Signature(doc_hash(text), minhash, figures(text))
 
@@ -103,13 +103,15 @@ _MAX_HASH32 = np.uint32((1 << 32) - 1)
 
 def _permuted(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """datasketch's "affine32" MinHash permutations of 32-bit hashes: MurmurHash3's 32-bit finaliser, then
-    a * h + b wrapping in 32 bits; shingles × permutations. Done here on the array: datasketch's
-    update_batch turns the hashes into a Python list and back, which took most of a signature's time."""
+    a * h + b wrapping in 32 bits; permutations × shingles (each row's minimum read from contiguous
+    memory). Done here on the array: datasketch's update_batch turns the hashes into a Python list and
+    back, which took most of a signature's time."""
     h = hashes.astype(np.uint32)
     h = (h ^ (h >> np.uint32(16))) * np.uint32(0x85EBCA6B)
     h = (h ^ (h >> np.uint32(13))) * np.uint32(0xC2B2AE35)
-    h = h ^ (h >> np.uint32(16))
-    return h[:, None] * a + b
+    permuted = np.multiply.outer(a, h ^ (h >> np.uint32(16)))
+    permuted += b[:, None]
+    return permuted
 
 
 @functools.lru_cache(maxsize=4)

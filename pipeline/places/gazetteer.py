@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -52,10 +53,19 @@ class Gazetteer:
     max_alias_len: int
     # first character → the lengths of the aliases starting with it, longest first (the scan tries no others)
     lengths_by_first: Mapping[str, tuple[int, ...]] = field(repr=False)
-    # the first two characters of every alias (all have at least two) as sorted pair keys (see pair_keys):
-    # the scan finds the places where an alias may start for a whole text at once, then tries only those
+    # the first two characters of every alias (all have at least two) as sorted pair keys (the first's code
+    # point << 21 | the second's): the scan finds the places where an alias may start for a whole text at
+    # once, then tries only those
     prefix_keys: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.zeros(0, np.uint64))
     words: WordBoundaries = field(default_factory=WordBoundaries, repr=False, compare=False)
+
+    @functools.cached_property
+    def first_letters(self) -> np.ndarray:
+        """One flag per code point: whether some alias starts with it (the scan looks up pair keys only
+        where one does)."""
+        flags = np.zeros(0x110000, dtype=bool)
+        flags[(self.prefix_keys >> np.uint64(21)).astype(np.int64)] = True
+        return flags
 
     def unit(self, adcode: str) -> Unit:
         """The unit with this adcode (KeyError if unknown)."""
@@ -147,10 +157,9 @@ def load_gazetteer(path: Path | None = None, aliases_path: Path | None = None) -
     )
 
 
-def pair_keys(text: str) -> np.ndarray:
-    """One key per character but the last: its code point and the next one's, in one integer."""
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-    return (points[:-1] << np.uint64(21)) | points[1:]
+def code_points(text: str) -> np.ndarray:
+    """The code points of a text (uint32)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def lengths_by_first(aliases) -> dict[str, tuple[int, ...]]:

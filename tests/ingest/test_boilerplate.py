@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 from pipeline.ingest.boilerplate import (
     Boilerplate,
     drop_chrome,
+    first_letters,
     join_patterns,
+    joined,
     load_boilerplate,
     recurring_lines,
     split_lines,
@@ -136,6 +138,23 @@ def test_top_level_branches_respect_groups_classes_and_escapes():
 def test_joined_chrome_patterns_answer_like_one_search_per_pattern(patterns, line):
     one_by_one = Boilerplate(patterns.line, patterns.inline)
     assert patterns.is_chrome(line) == one_by_one.is_chrome(line)
+
+
+@pytest.mark.parametrize(("branch", "letters"), [
+    ("版权所有", "版"), (r"\|\s*x", "|"), ("[Cc]opyright", "Cc"), ("主+办", "主"),
+    ("a?b", None), ("版*权", None), ("版{0,2}权", None), (r"\d+号", None), ("(ab)", None), ("[^x]y", None), ("[a-z]", None), (".x", None),
+])
+def test_first_letters_are_known_only_when_every_match_starts_with_them(branch, letters):
+    assert first_letters(branch) == letters
+
+
+def test_joined_branches_are_led_by_their_first_letters_only_when_every_branch_has_plain_ones():
+    branches = ["版权所有", "[Cc]opyright", r"\|\s*友情链接"]
+    led = joined(branches)
+    assert led.pattern.startswith("(?=[")
+    assert not joined([*branches, r"\d+人浏览"]).pattern.startswith("(?=")
+    for line in ("本站版权所有", "copyright 2020", "网站 | 友情链接", "版权", "全县1717.3平方公里"):
+        assert bool(led.search(line)) == any(re.search(b, line) for b in branches)
 
 
 def test_patterns_with_backreferences_or_flags_are_searched_alone():
