@@ -26,13 +26,13 @@ same sentence; the other resolved places of the document. Otherwise they stay un
 from __future__ import annotations
 
 import bisect
-import functools
 import logging
 import re
 from collections import Counter
 
 import numpy as np
 
+from pipeline.offsets import match_ends
 from pipeline.places.gazetteer import Gazetteer, code_points, has_level_suffix
 
 logger = logging.getLogger(__name__)
@@ -200,14 +200,8 @@ def raw_mentions(text: str, gaz: Gazetteer) -> list[dict]:
 
 def sentence_ids(text: str, mentions: list[dict]) -> list[int]:
     """Index of the sentence each mention falls in."""
-    ends = sentence_ends(text)
+    ends = match_ends(SENTENCE_END, text)
     return [bisect.bisect_right(ends, mention["start"]) for mention in mentions]
-
-
-@functools.lru_cache(maxsize=4)
-def sentence_ends(text: str) -> tuple[int, ...]:
-    """Where each sentence of a text ends, found once for the two passes over its mentions."""
-    return tuple(m.end() for m in SENTENCE_END.finditer(text))
 
 
 def resolve_by_context(text: str, mentions: list[dict], gaz: Gazetteer) -> None:

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.offsets import match_ends
 from pipeline.segment.statistics import pos_tags
 
 logger = logging.getLogger(__name__)
@@ -191,16 +192,9 @@ def clause_before(text: str, start: int, floor: int = 0) -> str:
 def sentence_before(text: str, start: int) -> str:
     """The sentence up to the statistic."""
     low = max(0, start - 4 * CLAUSE_WINDOW)
-    ends = sentence_ends(text)
+    ends = match_ends(SENTENCE_BREAK, text)
     k = bisect.bisect_right(ends, start) - 1  # the last break that ends by `start`
     return text[ends[k] if k >= 0 and ends[k] > low else low : start]
-
-
-@functools.lru_cache(maxsize=1)
-def sentence_ends(text: str) -> tuple[int, ...]:
-    """Where each sentence break of a text ends, found once per text (sentence_before is asked about
-    every statistic of it, and had scanned back from each)."""
-    return tuple(m.end() for m in SENTENCE_BREAK.finditer(text))
 
 
 _BY_LETTER: dict[tuple[int, int], tuple[object, dict[str, tuple[str, ...]] | None]] = {}
