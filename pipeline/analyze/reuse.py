@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.executor import pool_map
+from pipeline.textscan import code_points
 
 K = 8  # characters per seed
 SAMPLE = 4  # a K-gram is a fingerprint when its hash is 0 mod SAMPLE
@@ -68,7 +69,7 @@ def gram_hashes(core: str) -> np.ndarray:
     """A deterministic rolling hash of every K-character window (uint64, wrapping)."""
     if len(core) < K:
         return np.zeros(0, dtype=np.uint64)
-    codes = np.frombuffer(core.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = code_points(core).astype(np.uint64)
     with np.errstate(over="ignore"):
         hashes = np.zeros(len(codes) - K + 1, dtype=np.uint64)
         for j in range(K):
@@ -181,7 +182,7 @@ def _distinct_grams(doc: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _codes(doc: dict) -> np.ndarray:
     """The code points of a prepared document's letters (cached)."""
     if "codes" not in doc:
-        doc["codes"] = np.frombuffer(doc["core"].encode("utf-32-le"), dtype=np.uint32)
+        doc["codes"] = code_points(doc["core"])
     return doc["codes"]
 
 

@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.textscan import one_of
+
 SENTENCE_END = re.compile(r"[。！？!?；;…”」』]$")
 BODY_MIN_CHARS = 30
 CAPTION_MAX_CHARS = 40
@@ -90,7 +92,7 @@ def joined(branches: list[str]) -> re.Pattern[str] | None:
     pattern = "|".join(f"(?:{b})" for b in branches)
     firsts = [first_letters(b) for b in branches]
     if all(firsts):
-        pattern = f"(?=[{''.join(sorted({re.escape(c) for f in firsts for c in f}))}])(?:{pattern})"
+        pattern = f"(?={one_of(set(''.join(firsts))).pattern})(?:{pattern})"
     return re.compile(pattern)
 
 

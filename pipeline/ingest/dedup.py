@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.textscan import code_points
+
 SHINGLE = 5
 NUM_PERM = 128
 THRESHOLD = 0.7
@@ -36,7 +38,7 @@ def shingle_hashes(core: str, k: int = SHINGLE) -> np.ndarray:
     """
     if not core:
         return np.zeros(0, dtype=np.uint64)
-    points = np.frombuffer(core.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    points = code_points(core).astype(np.uint64)
     if len(points) > k:
         grams = np.zeros(len(points) - k + 1, dtype=np.uint64)
         for j in range(k):
@@ -90,7 +92,7 @@ def signature(text: str, seed: int = 1) -> Signature:
         return Signature(doc_hash(text), None, Counter())
     permutations = _permutations(seed)
     hashes = shingle_hashes(core)
-    values = np.full(NUM_PERM, _MAX_HASH32)
+    values = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
     for start in range(0, len(hashes), MINHASH_CHUNK):  # a repeated shingle changes no minimum: no np.unique
         values = np.minimum(values, _permuted(hashes[start : start + MINHASH_CHUNK], *permutations).min(axis=1))
     minhash = LeanMinHash(seed=seed, hashvalues=values, scheme=SCHEME)  # picklable for the trip back from a worker
@@ -98,7 +100,6 @@ def signature(text: str, seed: int = 1) -> Signature:
 
 
 SCHEME = "affine32"  # datasketch 2's default permutation scheme, which _permuted computes
-_MAX_HASH32 = np.uint32((1 << 32) - 1)
 
 
 def _permuted(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -157,11 +157,6 @@ def load_gazetteer(path: Path | None = None, aliases_path: Path | None = None) -
     )
 
 
-def code_points(text: str) -> np.ndarray:
-    """The code points of a text (uint32)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
 def lengths_by_first(aliases) -> dict[str, tuple[int, ...]]:
     """First character → alias lengths starting with it, longest first."""
     lengths: dict[str, set[int]] = {}

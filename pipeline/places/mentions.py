@@ -32,8 +32,8 @@ from collections import Counter
 
 import numpy as np
 
-from pipeline.offsets import match_ends
-from pipeline.places.gazetteer import Gazetteer, code_points, has_level_suffix
+from pipeline.places.gazetteer import Gazetteer, has_level_suffix
+from pipeline.textscan import code_points, match_ends
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.offsets import match_ends
+from pipeline.textscan import match_ends
 from pipeline.segment.statistics import pos_tags
 
 logger = logging.getLogger(__name__)

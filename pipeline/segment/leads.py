@@ -15,7 +15,8 @@ import logging
 import re
 from collections.abc import Iterable
 
-from pipeline.segment.markers import Marker, one_of
+from pipeline.segment.markers import Marker
+from pipeline.textscan import one_of
 
 logger = logging.getLogger(__name__)
 

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from pipeline.textscan import one_of
+
 logger = logging.getLogger(__name__)
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -35,11 +37,6 @@ INLINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 SENTENCE_BOUNDARY = frozenset("。；;！!？?：:")
-
-
-def one_of(letters) -> re.Pattern[str]:
-    """A pattern matching any one of `letters`: found in C, where a loop tested every letter of a text."""
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(letters)) + "]")
 
 
 _BOUNDARY_RE = one_of(SENTENCE_BOUNDARY)

@@ -1,8 +1,8 @@
-"""Offsets found once per text."""
+"""Letter-level helpers shared by the stages."""
 
 import re
 
-from pipeline.offsets import match_ends
+from pipeline.textscan import match_ends
 
 BREAK = re.compile(r"[。；\n]")
 
