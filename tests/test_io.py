@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.io import TableWriter, read_table, write_table
 
@@ -212,3 +214,50 @@ def test_spreadsheet_cells_that_start_like_a_formula_are_quoted_and_lists_are_js
     assert flat["parts"].tolist()[:2] == ['["支部", "合作社"]', "[]"] and flat["parts"].iloc[3] == "'=x"
     assert flat["parts"].iloc[6] == '["农户"]' and flat["n"].tolist() == list(range(7))
     assert frame["text"].iloc[0] == "=SUM(A1)"  # the table itself is left as it was
+
+
+# Cells a spreadsheet copy must survive: quotes, commas and line ends (quoted), a carriage return (which
+# Python's csv module leaves unquoted), formula starts, missing values, Chinese text.
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list('ab党建,，"\n\r\t =+-@\'1.')), max_size=8)
+_OBJECT_CELLS = st.one_of(st.none(), _CELL_TEXT, st.integers(-5, 5), st.booleans(), st.just(float("nan")),
+                          st.floats(allow_nan=False, width=32), st.lists(_CELL_TEXT, max_size=3),
+                          st.dictionaries(st.sampled_from(["k", "键"]), st.integers(0, 3), max_size=2))
+
+
+@st.composite
+def _spreadsheet_frames(draw):
+    n = draw(st.integers(0, 6))
+    column = lambda cells: draw(st.lists(cells, min_size=n, max_size=n))  # noqa: E731
+    return pd.DataFrame({
+        "text": pd.Series(column(st.one_of(st.none(), _CELL_TEXT)), dtype="str"),
+        "objects": pd.Series(column(_OBJECT_CELLS), dtype=object),
+        "value": pd.Series(column(st.one_of(st.just(float("nan")), st.floats(allow_nan=False))), dtype="float64"),
+        "count": pd.Series(column(st.integers(-10**12, 10**12)), dtype="int64"),
+        "flag": pd.Series(column(st.booleans()), dtype="bool"),
+        "名称,\"x\"": pd.Series(column(st.sampled_from(["=1", "a"])), dtype="str"),
+    })
+
+
+@settings(max_examples=300, deadline=None)
+@given(frame=_spreadsheet_frames(), first=st.booleans())
+def test_csv_copies_are_the_bytes_pandas_writes(tmp_path_factory, frame, first):
+    from pipeline.io import spreadsheet_rows, write_csv
+
+    folder = tmp_path_factory.mktemp("csv")
+    ours, theirs = folder / "ours.csv", folder / "theirs.csv"
+    for path in (ours, theirs):
+        path.write_bytes(b"earlier rows\n")
+    write_csv(frame, ours, first=first)
+    spreadsheet_rows(frame).to_csv(theirs, index=False, header=first, mode="w" if first else "a",
+                                   encoding="utf-8-sig" if first else "utf-8")
+    assert ours.read_bytes() == theirs.read_bytes()
+
+
+def test_csv_cells_are_quoted_only_where_a_spreadsheet_needs_it(tmp_path):
+    from pipeline.io import write_csv
+
+    frame = pd.DataFrame({"text": pd.Series(['说"好"', "甲,乙", "一\n二", "三\r四", "=1", None], dtype="str"),
+                          "value": [1.0, 0.5, float("nan"), 1e-05, 2.0, 3.0], "n": [1, 2, 3, 4, 5, 6]})
+    write_csv(frame, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes().decode("utf-8") == (
+        '\ufefftext,value,n\n"说""好""",1.0,1\n"甲,乙",0.5,2\n"一\n二",,3\n三\r四,1e-05,4\n\'=1,2.0,5\n,3.0,6\n')

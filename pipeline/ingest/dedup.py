@@ -1,4 +1,11 @@
-"""Exact and near-duplicate documents: MinHash over character shingles with LSH."""
+"""Exact and near-duplicate documents: MinHash over character shingles with LSH.
+
+The MinHash is datasketch 2's, with its default "affine32" permutations (the hash values are the same: a
+test compares them), and the LSH index is datasketch's banding, with the number of bands chosen as it
+chooses them. Both are computed here: importing datasketch imports SciPy's integrators (for that choice of
+bands), which took 0.7 s at the start of ingest and again in every worker, and its MinHash objects were
+pickled back from the workers one by one.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +22,8 @@ from pipeline.textscan import code_points
 SHINGLE = 5
 NUM_PERM = 128
 THRESHOLD = 0.7
-# shingles permuted at a time: datasketch makes a shingles × NUM_PERM matrix of 8-byte values (1 GB for
-# the million distinct shingles of a 1 MB text)
+# shingles permuted at a time: the permutations make a NUM_PERM × shingles matrix (datasketch's, of 8-byte
+# values, took 1 GB for the million distinct shingles of a 1 MB text)
 MINHASH_CHUNK = 20_000
 MIN_NEAR_CHARS = 100
 NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -79,14 +86,12 @@ class Signature:
     to compare nearly) and its figures. Computed per document, so it can be computed in a worker."""
 
     key: str
-    minhash: object | None
+    minhash: np.ndarray | None  # NUM_PERM 32-bit hash values
     figures: Counter
 
 
 def signature(text: str, seed: int = 1) -> Signature:
     """The signature of one text."""
-    from datasketch import LeanMinHash
-
     core = NOISE.sub("", text)
     if len(core) < MIN_NEAR_CHARS:
         return Signature(doc_hash(text), None, Counter())
@@ -95,11 +100,7 @@ def signature(text: str, seed: int = 1) -> Signature:
     values = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
     for start in range(0, len(hashes), MINHASH_CHUNK):  # a repeated shingle changes no minimum: no np.unique
         values = np.minimum(values, _permuted(hashes[start : start + MINHASH_CHUNK], *permutations).min(axis=1))
-    minhash = LeanMinHash(seed=seed, hashvalues=values, scheme=SCHEME)  # picklable for the trip back from a worker
-    return Signature(doc_hash(text), minhash, figures(text))
-
-
-SCHEME = "affine32"  # datasketch 2's default permutation scheme, which _permuted computes
+    return Signature(doc_hash(text), values, figures(text))
 
 
 def _permuted(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -117,11 +118,39 @@ def _permuted(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 @functools.lru_cache(maxsize=4)
 def _permutations(seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The permutations (a, b) of a seed's MinHash, drawn once per process by datasketch itself."""
-    from datasketch import MinHash
+    """The permutations (a, b) of a seed's MinHash, drawn as datasketch 2 draws its "affine32" ones: a odd."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
-    template = MinHash(num_perm=NUM_PERM, seed=seed, hashfunc=int, scheme=SCHEME)
-    return template.permutations
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """The Jaccard similarity two MinHash signatures estimate: the share of equal hash values."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+@functools.lru_cache(maxsize=8)
+def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band) of the LSH index, as datasketch's MinHashLSH chooses them: the pair whose
+    probabilities of a false positive (similarity below the threshold, yet some band equal) and of a false
+    negative (above it, yet no band equal), weighed alike, sum least. The integrals are Simpson's rule on
+    a fine grid instead of SciPy's adaptive quadrature; a test checks the choice against datasketch's."""
+    best, choice = float("inf"), (0, 0)
+    low, high = np.linspace(0.0, threshold, 2001), np.linspace(threshold, 1.0, 2001)
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            caught = lambda s: 1 - (1 - s ** float(rows)) ** float(bands)  # noqa: E731
+            error = 0.5 * _simpson(caught(low), low) + 0.5 * _simpson(1 - caught(high), high)
+            if error < best:
+                best, choice = error, (bands, rows)
+    return choice
+
+
+def _simpson(values: np.ndarray, grid: np.ndarray) -> float:
+    """Simpson's rule over an evenly spaced grid of an odd number of points."""
+    step = grid[1] - grid[0]
+    return float(step / 3 * (values[0] + values[-1] + 4 * values[1:-1:2].sum() + 2 * values[2:-1:2].sum()))
 
 
 def find_duplicates(texts: list[str], threshold: float = THRESHOLD, seed: int = 1,
@@ -137,15 +166,13 @@ def find_duplicates(texts: list[str], threshold: float = THRESHOLD, seed: int = 
 
 class DuplicateIndex:
     """The documents seen so far, for duplicate detection in corpus order one batch after another: exact
-    keys, and the MinHash LSH index of originals (only signatures are held, never texts)."""
+    keys, and an LSH index of the originals' MinHash signatures (only signatures are held, never texts)."""
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
-        from datasketch import MinHashLSH
-
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.bands = LshIndex(*lsh_bands(threshold, NUM_PERM))
         self.exact: dict[str, int] = {}
-        self.hashes: dict[int, object] = {}
+        self.hashes: dict[int, np.ndarray] = {}
         self.numbers: dict[int, Counter] = {}
         self.count = 0
 
@@ -161,13 +188,32 @@ class DuplicateIndex:
             return None
         minhash = sign.minhash
         self.numbers[i] = sign.figures
-        hits = sorted(int(h) for h in self.lsh.query(minhash))
-        # LSH returns candidates; keep those whose estimated Jaccard really passes the threshold.
-        first = next((h for h in hits if minhash.jaccard(self.hashes[h]) >= self.threshold
+        # LSH gives candidates; keep those whose estimated Jaccard really passes the threshold.
+        first = next((h for h in self.bands.query(minhash) if similarity(minhash, self.hashes[h]) >= self.threshold
                       and same_figures(self.numbers[h], self.numbers[i])), None)
         if first is not None:
             self.exact[key] = first  # a copy of this repost points at the original too
         else:  # only originals are indexed: a thousand reposts of one page cost one comparison each
-            self.lsh.insert(str(i), minhash)
+            self.bands.insert(i, minhash)
             self.hashes[i] = minhash
         return first
+
+
+class LshIndex:
+    """MinHash signatures cut into bands of rows: two signatures are candidates when some band is equal."""
+
+    def __init__(self, bands: int, rows: int) -> None:
+        self.ranges = [(band * rows, (band + 1) * rows) for band in range(bands)]
+        self.tables: list[dict[bytes, list[int]]] = [{} for _ in range(bands)]
+
+    def insert(self, key: int, minhash: np.ndarray) -> None:
+        """Index a signature under `key`."""
+        for (start, end), table in zip(self.ranges, self.tables):
+            table.setdefault(minhash[start:end].tobytes(), []).append(key)
+
+    def query(self, minhash: np.ndarray) -> list[int]:
+        """The keys of the indexed signatures with some band equal to this one's, in increasing order."""
+        found: set[int] = set()
+        for (start, end), table in zip(self.ranges, self.tables):
+            found.update(table.get(minhash[start:end].tobytes(), ()))
+        return sorted(found)

@@ -50,14 +50,14 @@ def test_short_texts_are_duplicates_only_when_identical():
 
 def test_many_reposts_point_at_the_one_original_and_only_originals_are_indexed(monkeypatch):
     """A thousand reposts cost one LSH query each: the index holds originals, never their copies."""
-    from datasketch import MinHashLSH
+    from pipeline.ingest.dedup import LshIndex
 
     inserted = []
-    original_insert = MinHashLSH.insert
-    monkeypatch.setattr(MinHashLSH, "insert", lambda self, key, *a, **k: (inserted.append(key), original_insert(self, key, *a, **k)))
+    original_insert = LshIndex.insert
+    monkeypatch.setattr(LshIndex, "insert", lambda self, key, *a: (inserted.append(key), original_insert(self, key, *a)))
     reposts = [ARTICLE.replace("9个组", f"9个组(转载{'甲乙丙丁戊己庚辛'[i % 8]})") for i in range(1000)]
     assert find_duplicates([UNRELATED, ARTICLE, *reposts]) == [None, None] + [1] * 1000
-    assert inserted == ["0", "1"]
+    assert inserted == [0, 1]
 
 
 @pytest.mark.parametrize("chunk", [20_000, 7], ids=["in one go", "a few shingles at a time"])
@@ -76,4 +76,27 @@ def test_a_signature_is_the_minhash_of_the_distinct_shingles(monkeypatch, chunk)
     assert len(distinct) < len(shingle_hashes(core))
     expected = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)  # drawing its own permutations
     expected.update_batch(distinct.tolist())
-    assert np.array_equal(signature(text).minhash.hashvalues, expected.hashvalues)
+    assert np.array_equal(signature(text).minhash, expected.hashvalues)
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.7, 0.9])
+@pytest.mark.parametrize("num_perm", [64, 128, 256])
+def test_the_lsh_bands_are_those_datasketch_chooses(threshold, num_perm):
+    from datasketch.lsh import _optimal_param
+
+    from pipeline.ingest.dedup import lsh_bands
+
+    assert lsh_bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
+
+
+def test_signatures_are_candidates_when_a_band_is_equal():
+    import numpy as np
+
+    from pipeline.ingest.dedup import LshIndex
+
+    index = LshIndex(bands=2, rows=2)  # bands: values 0–1 and 2–3; the fifth value is in no band
+    index.insert(7, np.array([1, 2, 3, 4, 5], dtype=np.uint32))
+    index.insert(3, np.array([1, 2, 9, 9, 5], dtype=np.uint32))
+    assert index.query(np.array([1, 2, 0, 0, 0], dtype=np.uint32)) == [3, 7]
+    assert index.query(np.array([0, 2, 3, 4, 0], dtype=np.uint32)) == [7]
+    assert index.query(np.array([1, 0, 3, 0, 5], dtype=np.uint32)) == []
