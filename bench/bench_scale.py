@@ -13,9 +13,9 @@ measures for each process:
   (may miss a short spike; "-" when psutil is missing);
 - throughput: characters of the corpus's documents (as generated) per wall second.
 
-It prints a table per size, the ratio pipeline (ingest + segment) / baseline, and between consecutive
-sizes the growth exponent log(t2/t1) / log(s2/s1) of wall time and of peak RSS (1 = linear). The results
-go to bench/_work/scale_<sizes>.json (e.g. scale_10_50.json); each process's output to bench/_work/logs/.
+It prints a table per size, with the stages' sum (end to end), the ratio pipeline (ingest + segment) /
+baseline, and between consecutive sizes the growth exponent log(t2/t1) / log(s2/s1) of wall time and of
+peak RSS (1 = linear). The results go to bench/_work/scale_<sizes>.json (e.g. scale_10_50.json); each process's output to bench/_work/logs/.
 
 A process running past --timeout (300 s by default) is killed with its workers and shown with its wall time
 as a bound (>300.0); the stages after it are not run. On these corpora analyze is the one that does: every
@@ -160,10 +160,12 @@ def run_size(size_mb: float, seed: int, workers: int | None, timeout_s: float | 
     naive = [python, str(ROOT / "bench" / "baseline_naive.py"), str(corpus), "--out", str(WORK / f"baseline_{size_mb:g}mb")]
     runs["baseline"] = measure(naive, logs / f"{size_mb:g}mb_baseline.log", timeout_s) if baseline else None
     runs["ingest+segment"] = combine(runs["ingest"], runs["segment"])
+    runs["end to end"] = combine(runs["ingest+segment"], runs["analyze"])
     for run in runs.values():
         if run is not None:
             run["chars_per_s"] = counts["chars"] / run["wall_s"]
-    return {"size_mb": size_mb, "corpus": counts, "documents_found": documents_found(out), "runs": runs}
+    return {"size_mb": size_mb, "corpus": counts, "documents_found": documents_found(out), "runs": runs,
+            "skipped": [] if baseline else ["baseline"]}
 
 
 def combine(a: dict | None, b: dict | None) -> dict | None:
@@ -190,10 +192,10 @@ def complete(run: dict | None) -> bool:
     return run is not None and not run["timed_out"]
 
 
-def format_run(name: str, run: dict | None) -> str:
+def format_run(name: str, run: dict | None, skipped: bool = False) -> str:
     """One line of the table; a timed-out run's wall time (and throughput) is a bound, marked > (<)."""
     if run is None:
-        return f"{name:<15}{'not run (an earlier stage timed out)':>45}"
+        return f"{name:<15}{'not run (--no-baseline)' if skipped else 'not run (an earlier stage timed out)':>45}"
     over, under = (">", "<") if run["timed_out"] else ("", "")
     tree = "-" if run["tree_rss_mib"] is None else f"{run['tree_rss_mib']:.0f}"
     return (f"{name:<15}{over + format(run['wall_s'], '.1f'):>9}{run['cpu_s']:>9.1f}{run['cores']:>7.2f}"
@@ -206,7 +208,7 @@ def format_size(result: dict) -> str:
     lines = [f"== {result['size_mb']:g} MB: {c['files']} files, {c['documents']} documents generated "
              f"({result['documents_found']} found by ingest), {c['chars']:,} chars",
              f"{'run':<15}{'wall s':>9}{'cpu s':>9}{'cores':>7}{'peak RSS MiB':>14}{'tree RSS MiB':>14}{'chars/s':>12}"]
-    lines += [format_run(name, run) for name, run in runs.items()]
+    lines += [format_run(name, run, name in result.get("skipped", ())) for name, run in runs.items()]
     if complete(runs["ingest+segment"]) and complete(runs["baseline"]):
         ratio = runs["ingest+segment"]["wall_s"] / runs["baseline"]["wall_s"]
         lines.append(f"pipeline (ingest+segment) / baseline wall time: {ratio:.2f}")
