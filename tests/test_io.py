@@ -216,9 +216,9 @@ def test_spreadsheet_cells_that_start_like_a_formula_are_quoted_and_lists_are_js
     assert frame["text"].iloc[0] == "=SUM(A1)"  # the table itself is left as it was
 
 
-# Cells a spreadsheet copy must survive: quotes, commas and line ends (quoted), a carriage return (which
-# Python's csv module leaves unquoted), formula starts, missing values, Chinese text.
-_CELL_TEXT = st.text(alphabet=st.sampled_from(list('ab党建,，"\n\r\t =+-@\'1.')), max_size=8)
+# Cells a spreadsheet copy must survive: quotes, commas and line ends (quoted), a carriage return and a
+# backslash (which Python's csv module leaves unquoted), formula starts, missing values, Chinese text.
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list('ab党建,，"\n\r\t =+-@\'1.\\')), max_size=8)
 _OBJECT_CELLS = st.one_of(st.none(), _CELL_TEXT, st.integers(-5, 5), st.booleans(), st.just(float("nan")),
                           st.floats(allow_nan=False, width=32), st.lists(_CELL_TEXT, max_size=3),
                           st.dictionaries(st.sampled_from(["k", "键"]), st.integers(0, 3), max_size=2))
