@@ -145,9 +145,10 @@ def _csv_cells(values: pd.Series):
     if dtype.kind in "iu":
         return pc.cast(pa.array(array), pa.large_string())
     # numpy prints floats as Python does (1.0, 1e-05), Arrow otherwise (1, 0.00001); the distinct values are
-    # few, and numpy's printing is slow
-    distinct, where = np.unique(array, return_inverse=True)
-    text = distinct.astype(str)[where]
+    # few, and numpy's printing is slow. Distinct by their bits: -0.0 equals 0.0 but prints otherwise.
+    array = np.ascontiguousarray(array)
+    _, first, where = np.unique(array.view(f"i{array.itemsize}"), return_index=True, return_inverse=True)
+    text = array[first].astype(str)[where]
     text[np.isnan(array)] = ""
     return pa.array(text, pa.large_string())
 

@@ -261,3 +261,10 @@ def test_csv_cells_are_quoted_only_where_a_spreadsheet_needs_it(tmp_path):
     write_csv(frame, tmp_path / "t.csv")
     assert (tmp_path / "t.csv").read_bytes().decode("utf-8") == (
         '\ufefftext,value,n\n"说""好""",1.0,1\n"甲,乙",0.5,2\n"一\n二",,3\n三\r四,1e-05,4\n\'=1,2.0,5\n,3.0,6\n')
+
+
+def test_negative_zero_keeps_its_sign_in_the_csv_copy(tmp_path):
+    from pipeline.io import write_csv
+
+    write_csv(pd.DataFrame({"value": [0.0, -0.0, 0.0], "n": [1, 2, 3]}), tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes().decode("utf-8") == "\ufeffvalue,n\n0.0,1\n-0.0,2\n0.0,3\n"
