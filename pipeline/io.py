@@ -89,8 +89,14 @@ def spreadsheet_rows(df: pd.DataFrame) -> pd.DataFrame:
             if risky.any():
                 flat[column] = values.where(~risky, "'" + values)
         elif values.dtype == object:
-            flat[column] = values.map(_jsonable).map(spreadsheet_safe)
+            flat[column] = spreadsheet_objects(values)
     return flat
+
+
+def spreadsheet_objects(values: pd.Series) -> pd.Series:
+    """A column of mixed values as a spreadsheet should get it: nested values as JSON, formula-looking
+    text quoted (pandas infers the column's type again: whole numbers and missing values become floats)."""
+    return values.map(_jsonable).map(spreadsheet_safe)
 
 
 def write_csv(df: pd.DataFrame, path: Path, first: bool = True) -> None:
@@ -99,8 +105,9 @@ def write_csv(df: pd.DataFrame, path: Path, first: bool = True) -> None:
     but each column is rendered and quoted whole in Arrow: pandas wrote a row at a time through Python's csv
     module, which took most of a stage's closing time (5 of segment's 6.4 s at 50 MB). A frame with one
     column, or with a column of another type, goes through pandas."""
-    cells = [_csv_cells(df[column]) for column in df.columns] if len(df.columns) > 1 and df.columns.is_unique else [None]
-    if any(column is None for column in cells):
+    # one column: the csv module quotes an empty row (""); repeated names: df[name] is not one column
+    cells = [_csv_cells(df[column]) for column in df.columns] if len(df.columns) > 1 and df.columns.is_unique else None
+    if cells is None or any(column is None for column in cells):
         spreadsheet_rows(df).to_csv(path, index=False, header=first, mode="w" if first else "a",
                                     encoding="utf-8-sig" if first else "utf-8")
         return
@@ -131,7 +138,7 @@ def _csv_cells(values: pd.Series):
             text = pc.if_else(risky, pc.binary_join_element_wise(_text("'"), text, _text("")), text)
         return pc.fill_null(text, _text("")) if text.null_count else text
     if dtype == object:
-        flat = values.map(_jsonable).map(spreadsheet_safe)  # as spreadsheet_rows maps them, numbers inferred again
+        flat = spreadsheet_objects(values)
         if flat.dtype != object:
             return _csv_cells(flat)
         missing = pd.isna(flat.to_numpy())
