@@ -140,8 +140,9 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     low, high = np.linspace(0.0, threshold, 2001), np.linspace(threshold, 1.0, 2001)
     for bands in range(1, num_perm + 1):
         for rows in range(1, num_perm // bands + 1):
-            caught = lambda s: 1 - (1 - s ** float(rows)) ** float(bands)  # noqa: E731
-            error = 0.5 * _simpson(caught(low), low) + 0.5 * _simpson(1 - caught(high), high)
+            false_positive = 1 - (1 - low**rows) ** bands  # some band equal, similarity below the threshold
+            false_negative = (1 - high**rows) ** bands  # no band equal, similarity above it
+            error = 0.5 * _simpson(false_positive, low) + 0.5 * _simpson(false_negative, high)
             if error < best:
                 best, choice = error, (bands, rows)
     return choice
