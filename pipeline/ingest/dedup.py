@@ -23,8 +23,8 @@ SHINGLE = 5
 NUM_PERM = 128
 THRESHOLD = 0.7
 # shingles permuted at a time: the permutations make a NUM_PERM × shingles matrix (datasketch's, of 8-byte
-# values, took 1 GB for the million distinct shingles of a 1 MB text)
-MINHASH_CHUNK = 20_000
+# values, took 1 GB for the million distinct shingles of a 1 MB text); 2 MB of 32-bit values stay in cache
+MINHASH_CHUNK = 4096
 MIN_NEAR_CHARS = 100
 NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _POLY = np.uint64(1_000_003)
@@ -96,24 +96,28 @@ def signature(text: str, seed: int = 1) -> Signature:
     if len(core) < MIN_NEAR_CHARS:
         return Signature(doc_hash(text), None, Counter())
     permutations = _permutations(seed)
-    hashes = shingle_hashes(core)
-    values = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
-    for start in range(0, len(hashes), MINHASH_CHUNK):  # a repeated shingle changes no minimum: no np.unique
-        values = np.minimum(values, _permuted(hashes[start : start + MINHASH_CHUNK], *permutations).min(axis=1))
-    return Signature(doc_hash(text), values, figures(text))
+    return Signature(doc_hash(text), minhash(shingle_hashes(core), *permutations), figures(text))
 
 
-def _permuted(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """datasketch's "affine32" MinHash permutations of 32-bit hashes: MurmurHash3's 32-bit finaliser, then
-    a * h + b wrapping in 32 bits; permutations × shingles (each row's minimum read from contiguous
-    memory). Done here on the array: datasketch's update_batch turns the hashes into a Python list and
-    back, which took most of a signature's time."""
+def minhash(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """datasketch's "affine32" MinHash of 32-bit hashes: MurmurHash3's 32-bit finaliser, then a * h + b
+    wrapping in 32 bits, and each permutation's minimum. Done here on arrays (datasketch's update_batch
+    turns the hashes into a Python list and back, which took most of a signature's time), MINHASH_CHUNK
+    shingles at a time in one reused permutations × shingles buffer, each row's minimum read from contiguous
+    memory. A repeated shingle changes no minimum: no np.unique."""
     h = hashes.astype(np.uint32)
     h = (h ^ (h >> np.uint32(16))) * np.uint32(0x85EBCA6B)
     h = (h ^ (h >> np.uint32(13))) * np.uint32(0xC2B2AE35)
-    permuted = np.multiply.outer(a, h ^ (h >> np.uint32(16)))
-    permuted += b[:, None]
-    return permuted
+    h ^= h >> np.uint32(16)
+    values = np.full(len(a), np.iinfo(np.uint32).max, dtype=np.uint32)
+    buffer = np.empty((len(a), min(MINHASH_CHUNK, len(h))), dtype=np.uint32)
+    for start in range(0, len(h), MINHASH_CHUNK):
+        part = h[start : start + MINHASH_CHUNK]
+        permuted = buffer[:, : len(part)]
+        np.multiply(a[:, None], part, out=permuted)
+        permuted += b[:, None]
+        np.minimum(values, permuted.min(axis=1), out=values)
+    return values
 
 
 @functools.lru_cache(maxsize=4)

@@ -29,6 +29,8 @@ SPAN_TABLES = ("measures", "statistics", "slogans", "models")
 MAX_DOCUMENT_CHARS = 5_000_000  # a single "document" longer than this is a dump, not a report
 DOCUMENT_SECONDS = 120.0  # per-document time budget (linear extractors need ~1 s per MB)
 MAX_NUMERALS = 50_000  # a long report holds a few thousand; more is a dump of figures or noise
+# what _safe_segment reads of a document: only these travel to a worker (a row has some thirty cells)
+WORK_COLUMNS = ("doc_id", "title", "text", "place_level", "date")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,8 @@ class _Feed:
         if places is not None and len(places):
             places = places[places["doc_id"].isin(documents["doc_id"])]
         mentions = mentions_by_document(places)
-        work = [(doc, mentions.get(doc["doc_id"], ())) for doc in documents[documents["duplicate_of"].isna()].to_dict("records")]
+        originals = documents.loc[documents["duplicate_of"].isna(), list(WORK_COLUMNS)]
+        work = [(doc, mentions.get(doc["doc_id"], ())) for doc in originals.to_dict("records")]
         self.waiting.extend(work)
         self.read.append((documents, len(work)))
         return True

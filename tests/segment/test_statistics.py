@@ -217,3 +217,21 @@ def test_slogans_found_elsewhere_give_the_same_statistics(units: frozenset[str])
     given = extract_statistics(text, units, extract_slogans(text))
     assert [s["text"] for s in given] == ["593个", "22期", "5000余人次"]
     assert given == extract_statistics(text, units)
+
+
+def test_private_tagger_tags_as_a_tagger_of_its_own_and_leaves_the_global_one_alone():
+    """The tagger borrows the tags jieba.posseg read at import instead of reading them again: the same tags
+    as a POSTokenizer built from scratch, over its own tokenizer, with a table of its own."""
+    import jieba
+    import jieba.posseg
+
+    from pipeline.segment.statistics import _pos_tokenizer
+
+    tagger = _pos_tokenizer()
+    built = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    sentence = "全县建档立卡贫困户人均纯收入达到8000元，巴中市已回引419名人才"
+    assert [(w.word, w.flag) for w in tagger.cut(sentence)] == [(w.word, w.flag) for w in built.cut(sentence)]
+    assert [(w.word, w.flag) for w in tagger.cut("贫困户")] == [("贫困户", "n")]  # a noun in jieba's dictionary
+    assert tagger.word_tag_tab == built.word_tag_tab
+    assert tagger.word_tag_tab is not jieba.posseg.dt.word_tag_tab
+    assert tagger.tokenizer is not jieba.posseg.dt.tokenizer and tagger.tokenizer is not jieba.dt
