@@ -100,8 +100,21 @@ def package_versions() -> dict[str, str]:
     """Every installed distribution and its version."""
     from importlib import metadata
 
-    versions = {dist.metadata["Name"]: dist.version for dist in metadata.distributions() if dist.metadata["Name"]}
+    versions = {name: version for name, version in map(name_and_version, metadata.distributions()) if name}
     return dict(sorted(versions.items(), key=lambda item: item[0].lower()))
+
+
+def name_and_version(dist) -> tuple[str | None, str | None]:
+    """A distribution's Name and Version, read from the head of its metadata as importlib reads them
+    (METADATA, else PKG-INFO). importlib's `dist.metadata` passes the whole file, long description
+    included, through the email parser, twice with `dist.version`: 0.6 s of every stage's start."""
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    fields: dict[str, str] = {}
+    for line in text.split("\n\n", 1)[0].splitlines():  # the headers end at the first blank line
+        key, colon, value = line.partition(":")
+        if colon and key in ("Name", "Version"):
+            fields.setdefault(key, value.strip())
+    return fields.get("Name"), fields.get("Version")
 
 
 def package_version() -> str:
