@@ -235,3 +235,16 @@ def test_private_tagger_tags_as_a_tagger_of_its_own_and_leaves_the_global_one_al
     assert tagger.word_tag_tab == built.word_tag_tab
     assert tagger.word_tag_tab is not jieba.posseg.dt.word_tag_tab
     assert tagger.tokenizer is not jieba.posseg.dt.tokenizer and tagger.tokenizer is not jieba.dt
+
+
+def test_private_tagger_reads_its_own_tags_when_the_global_dictionary_was_changed(monkeypatch):
+    """jieba.set_dictionary elsewhere makes the global tagger's tags another dictionary's: they are not borrowed."""
+    import jieba
+    import jieba.posseg
+
+    from pipeline.segment.statistics import _pos_tokenizer
+
+    monkeypatch.setattr(jieba.dt, "dictionary", "/elsewhere/dict.txt")
+    monkeypatch.setattr(jieba.posseg.dt, "word_tag_tab", {"借来的表xqz": "n"})  # what a borrowed table would hold
+    tagger = _pos_tokenizer.__wrapped__()
+    assert tagger.word_tag_tab.get("贫困户") == "n" and "借来的表xqz" not in tagger.word_tag_tab
