@@ -15,7 +15,8 @@ measures for each process:
 
 It prints a table per size, with the stages' sum (end to end), the ratio pipeline (ingest + segment) /
 baseline, and between consecutive sizes the growth exponent log(t2/t1) / log(s2/s1) of wall time and of
-peak RSS (1 = linear). The results go to bench/_work/scale_<sizes>.json (e.g. scale_10_50.json); each process's output to bench/_work/logs/.
+peak RSS (1 = linear). The results go to bench/_work/scale_<sizes>.json (e.g. scale_10_50.json); each
+process's output to bench/_work/logs/.
 
 A process running past --timeout (300 s by default) is killed with its workers and shown with its wall time
 as a bound (>300.0); the stages after it are not run. On these corpora analyze is the one that does: every

@@ -23,7 +23,8 @@ SHINGLE = 5
 NUM_PERM = 128
 THRESHOLD = 0.7
 # shingles permuted at a time: the permutations make a NUM_PERM × shingles matrix (datasketch's, of 8-byte
-# values, took 1 GB for the million distinct shingles of a 1 MB text); 2 MB of 32-bit values stay in cache
+# values, took 1 GB for the million distinct shingles of a 1 MB text); 4,096 (a 2 MB buffer of 32-bit values)
+# was the fastest of 1,024 to 8,192 on 2,000 documents
 MINHASH_CHUNK = 4096
 MIN_NEAR_CHARS = 100
 NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")

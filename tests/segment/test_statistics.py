@@ -234,7 +234,7 @@ def test_private_tagger_tags_as_a_tagger_of_its_own_and_leaves_the_global_one_al
     assert [(w.word, w.flag) for w in tagger.cut("贫困户")] == [("贫困户", "n")]  # a noun in jieba's dictionary
     assert tagger.word_tag_tab == built.word_tag_tab
     assert tagger.word_tag_tab is not jieba.posseg.dt.word_tag_tab
-    assert tagger.tokenizer is not jieba.posseg.dt.tokenizer and tagger.tokenizer is not jieba.dt
+    assert tagger.tokenizer is not jieba.dt  # the global tagger's tokenizer
 
 
 def test_private_tagger_reads_its_own_tags_when_the_global_dictionary_was_changed(monkeypatch):
