@@ -1,13 +1,14 @@
 """Analyze stage: practice clusters, model recurrence, regional comparison, county statistics, figures, report."""
 from __future__ import annotations
 
+import collections
 import logging
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from pipeline.progress import step
@@ -87,22 +88,25 @@ def tokens_of(text: str, shared: tuple["Tokenizer", frozenset[str]]) -> DocToken
     return doc_tokens(text, tokenizer, stopwords)
 
 
-ANALYSIS_CHUNK = 5000  # documents tokenised at a time: the work sent to the workers is one chunk's
+ANALYSIS_CHUNK = 5000  # documents whose measures' rows are made at a time (see _work)
 
 
 def analysis_features(documents: "pd.DataFrame | Iterable[pd.DataFrame]", practice: pd.DataFrame, tokenizer: "Tokenizer", stopwords: frozenset[str],
-                      executor: "Executor | None" = None, userdict: Path | None = None) -> tuple[list[list[str]], tuple]:
+                      executor: "Executor | None" = None, userdict: Path | None = None,
+                      n_documents: int | None = None) -> tuple[list[list[str]], tuple]:
     """What the analysis needs of the documents' words, each document tokenised once: the token list of each
     practice measure (in `practice` order, see measure_features) and each document's word counts.
 
-    `documents`: a table with their texts, or its batches (doc_id, text) in any order.
+    `documents`: a table with their texts, or its batches (doc_id, text) in any order (`n_documents`: how
+    many there are, when known, which sets the size of the work sent to a worker at a time).
 
     The tokens themselves are dropped document by document (in the workers when an executor of several
-    is given): a corpus of 200 MB holds some 20 million of them. Documents go in chunks, and the counts are
-    kept as one sparse matrix, so that a corpus of 1 GB does not hold a dictionary per document.
+    is given): a corpus of 200 MB holds some 20 million of them. The documents stream through one map, their
+    measures' rows made a chunk at a time, and the counts are kept as one sparse matrix, so that a corpus of
+    1 GB does not hold a dictionary per document.
     """
     from pipeline.analyze.regions import WordCounts
-    from pipeline.executor import Shared, map_each
+    from pipeline.executor import Shared, batched_lazily
 
     needed = practice[[c for c in ("doc_id", "heading", "text", "start", "end") if c in practice.columns]]
     by_doc: dict[str, list[int]] = {}
@@ -110,24 +114,40 @@ def analysis_features(documents: "pd.DataFrame | Iterable[pd.DataFrame]", practi
         by_doc.setdefault(doc_id, []).append(n)
     pooled = executor is not None and executor.workers > 1 and userdict is not None
     shared = Shared((tokenizer, stopwords), tokenizer_with_stopwords, (Path(userdict).absolute(), stopwords)) if pooled else None
+    sent: collections.deque[str] = collections.deque()  # doc ids of the work taken so far and not yet read back
+    length = len(documents) if isinstance(documents, pd.DataFrame) else n_documents or ANALYSIS_CHUNK
+    batches = batched_lazily(_work(documents, needed, by_doc, sent), length, executor.workers if pooled else 1)
+    found = executor.map_batches(words_of_batch, batches, shared) if pooled \
+        else (words_of_batch(items, (tokenizer, stopwords)) for items in batches)
     features: list[list[str]] = [[] for _ in range(len(needed))]
-    counts, vocabulary = WordCounts(), {}
-    for batch in _batches(documents):
-        chunk = batch["doc_id"].tolist()
-        # the measures' rows are made for one batch at a time: as a dictionary each, the practice measures
-        # of the whole corpus took 417 bytes apiece (measured at 50 MB; 650,000 of them at 1 GB)
-        numbers = [n for d in chunk for n in by_doc.get(d, [])]
-        rows = dict(zip(numbers, needed.iloc[numbers].to_dict("records")))
-        work = [(t if isinstance(t, str) else "", [rows[n] for n in by_doc.get(d, [])]) for d, t in zip(chunk, batch["text"])]
-        del rows
-        found = map_each(executor, words_of, work, shared) if pooled else (words_of(item, (tokenizer, stopwords)) for item in work)
-        for doc_id, (measures, words) in zip(chunk, found):
-            for n, tokens in zip(by_doc.get(doc_id, []), measures):
-                features[n] = list(map(vocabulary.setdefault, tokens, tokens))
-            counts.add(doc_id, words)
+    counts = WordCounts()
+    for coded in (c for results in found for c in results):
+        columns = counts.columns_of(coded.words)
+        words = list(map(counts.words.__getitem__, columns.tolist()))  # one string object per distinct word
+        for measures, ids, n in coded.documents:
+            doc_id = sent.popleft()
+            for k, tokens in zip(by_doc.get(doc_id, []), measures):
+                features[k] = list(map(words.__getitem__, tokens.tolist()))
+            counts.add_columns(doc_id, columns[ids], n)
     if pooled:
         executor.rest()  # the workers' tokenizers are not needed again: their memory goes back before clustering
     return features, counts.matrix(release=True)  # the matrix alone is kept, built as the counts are dropped
+
+
+def _work(documents: "pd.DataFrame | Iterable[pd.DataFrame]", needed: pd.DataFrame, by_doc: dict[str, list[int]],
+          sent: "collections.deque[str]") -> "Iterator[tuple[str, list[dict]]]":
+    """(text, its practice measures' rows) of every document, taken as the workers need them, each one's
+    doc_id appended to `sent`. One map over all of them: a map per chunk left the workers idle while it
+    ended and the next chunk was read (a sixth of their time at 200 MB)."""
+    for batch in _batches(documents):
+        chunk = batch["doc_id"].tolist()
+        # the measures' rows are made for one chunk at a time: as a dictionary each, the practice measures
+        # of the whole corpus took 417 bytes apiece (measured at 50 MB; 650,000 of them at 1 GB)
+        numbers = [n for d in chunk for n in by_doc.get(d, [])]
+        rows = dict(zip(numbers, needed.iloc[numbers].to_dict("records")))
+        for doc_id, text in zip(chunk, batch["text"]):
+            sent.append(doc_id)
+            yield text if isinstance(text, str) else "", [rows[n] for n in by_doc.get(doc_id, [])]
 
 
 def _batches(documents: "pd.DataFrame | Iterable[pd.DataFrame]") -> "Iterator[pd.DataFrame]":
@@ -139,14 +159,43 @@ def _batches(documents: "pd.DataFrame | Iterable[pd.DataFrame]") -> "Iterator[pd
         yield documents.iloc[k : k + ANALYSIS_CHUNK]
 
 
-def words_of(item: tuple[str, list[dict]], shared: tuple["Tokenizer", frozenset[str]]) -> tuple[list[list[str]], Counter]:
-    """(token list of each of the document's practice measures, the document's word counts) of one document."""
+@dataclass(frozen=True)
+class CodedWords:
+    """The words of a batch of documents, each distinct word once: `words`, and for each document (the token
+    numbers of each of its practice measures, the numbers of its distinct words, their counts), numbers
+    being places in `words`. Sent back from a worker, a word was a string per document that held it and
+    the counts a dictionary each; the caller's work on them, on one core, kept pace with two workers."""
+
+    words: list[str]
+    documents: list[tuple[list[np.ndarray], np.ndarray, np.ndarray]]
+
+
+def words_of_batch(items: list[tuple[str, list[dict]]], shared: tuple["Tokenizer", frozenset[str]], args: tuple = ()) -> list[CodedWords]:
+    """words_of of a batch of (text, its practice measures' rows), coded as CodedWords (one, in a list: a
+    map's result for a batch)."""
+    numbers: dict[str, int] = {}
+
+    def coded(words: list[str]) -> np.ndarray:
+        new = [w for w in dict.fromkeys(words) if w not in numbers]
+        numbers.update(zip(new, range(len(numbers), len(numbers) + len(new))))
+        return np.fromiter(map(numbers.__getitem__, words), dtype=np.int32, count=len(words))
+
+    documents = []
+    for item in items:
+        measures, words = words_of(item, shared)
+        distinct, n = np.unique(coded(words), return_counts=True)
+        documents.append(([coded(tokens) for tokens in measures], distinct, n.astype(np.int32)))
+    return [CodedWords(list(numbers), documents)]
+
+
+def words_of(item: tuple[str, list[dict]], shared: tuple["Tokenizer", frozenset[str]]) -> tuple[list[list[str]], list[str]]:
+    """(token list of each of the document's practice measures, the document's content words) of one document."""
     from pipeline.analyze.clusters import measure_tokens
 
     tokenizer, stopwords = shared
     text, measures = item
     tokens = doc_tokens(text, tokenizer, stopwords)
-    return [measure_tokens(row, text, tokens, tokenizer, stopwords) for row in measures], Counter(tokens.words)
+    return [measure_tokens(row, text, tokens, tokenizer, stopwords) for row in measures], tokens.words
 
 
 def analysis_tables(tables: Mapping[str, pd.DataFrame], resources: AnalyzeResources,
@@ -202,7 +251,7 @@ def word_tables(docs: pd.DataFrame, tables: Mapping[str, pd.DataFrame], resource
     stored = texts is not None and "text" not in docs.columns
     with step(f"tokenise {len(docs)} documents", logger):
         source = texts.batches(set(docs["doc_id"])) if stored else docs
-        features, counts = analysis_features(source, practice, tokenizer, resources.stopwords, executor, userdict)
+        features, counts = analysis_features(source, practice, tokenizer, resources.stopwords, executor, userdict, len(docs))
     # the regions' words first: the word counts are dropped before the clusters are fitted
     with step("regions", logger):
         regions, region_terms = region_words(docs, counts, params.min_prefecture_docs, params.min_region_tokens,

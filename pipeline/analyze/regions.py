@@ -56,6 +56,7 @@ class WordCounts:
 
     def __init__(self) -> None:
         self.column: dict[str, int] = {}
+        self.words: list[str] = []  # the word of each column
         self.doc_ids: list[str] = []
         self._chunks: list[tuple[np.ndarray, np.ndarray, int]] = []  # (columns, counts, documents): CHUNK documents each
         self._pending: list[tuple[np.ndarray, np.ndarray]] = []
@@ -63,14 +64,26 @@ class WordCounts:
 
     def add(self, doc_id: str | int, counts: Mapping[str, int]) -> None:
         """One document's counts."""
-        self.doc_ids.append(doc_id)
-        words = list(counts)
+        self.add_columns(doc_id, self.columns_of(list(counts)), np.fromiter(counts.values(), dtype=np.int32, count=len(counts)))
+
+    def columns_of(self, words: list[str]) -> np.ndarray:
+        """The column of each word (int32), new words taking the next columns in the order they come (and
+        their string object kept in `words`, the one every later caller gets: see analysis_features)."""
         columns = list(map(self.column.get, words))  # most words have their column already: looked up at C speed
-        if None in columns:  # the new words take the next columns, in the order they come
-            columns = [self.column.setdefault(w, len(self.column)) if c is None else c for w, c in zip(words, columns)]
+        if None in columns:
+            for word, column in zip(words, columns):
+                if column is None and word not in self.column:
+                    self.column[word] = len(self.words)
+                    self.words.append(word)
+            columns = list(map(self.column.__getitem__, words))
+        return np.array(columns, dtype=np.int32)
+
+    def add_columns(self, doc_id: str | int, columns: np.ndarray, counts: np.ndarray) -> None:
+        """One document's counts of the words in these columns (see columns_of), each column once."""
+        self.doc_ids.append(doc_id)
         # int32: a column number and a count within one document; half the memory of int64 at 1 GB
-        self._pending.append((np.array(columns, dtype=np.int32), np.fromiter(counts.values(), dtype=np.int32, count=len(counts))))
-        self._sizes.append(len(counts))
+        self._pending.append((columns.astype(np.int32, copy=False), counts.astype(np.int32, copy=False)))
+        self._sizes.append(len(columns))
         if len(self._pending) >= self.CHUNK:
             self._seal()
 
@@ -106,7 +119,7 @@ class WordCounts:
             indices[places], data[places] = rank[columns], counts
             first += n_docs
         if release:
-            self.column, self.doc_ids, self._sizes = {}, [], []
+            self.column, self.words, self.doc_ids, self._sizes = {}, [], [], []
         matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(doc_ids), len(vocab)), copy=False)
         matrix.sort_indices()
         return [doc_ids[i] for i in order.tolist()], matrix, np.array(vocab, dtype=object)

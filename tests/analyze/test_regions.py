@@ -161,3 +161,20 @@ def test_word_totals_summed_by_blocks_of_rows_are_the_matrix_sums(monkeypatch) -
     assert regions.row_sums(counts).tolist() == dense.sum(axis=1).tolist()
     big = sparse.csr_matrix(np.full((3, 2), 2**30, dtype=np.int32))
     assert regions.column_sums(big).tolist() == [3 * 2**30] * 2 and regions.row_sums(big).tolist() == [2**31] * 3
+
+
+def test_columns_of_gives_each_word_one_column_and_one_string_object() -> None:
+    from pipeline.analyze.regions import WordCounts
+
+    counts = WordCounts()
+    first = counts.columns_of(["党员", "产业"])
+    # a word received again (as from another worker: a new string object) keeps its column and its first object
+    second = counts.columns_of(["合作社", "".join(["党", "员"])])
+    assert first.tolist() == [0, 1] and second.tolist() == [2, 0] and first.dtype == np.int32
+    assert counts.words == ["党员", "产业", "合作社"] and counts.words[second[1]] is counts.words[first[0]]
+    counts.add_columns("d2", second, np.array([1, 3]))
+    counts.add_columns("d1", first, np.array([2, 2]))
+    doc_ids, matrix, vocab = counts.matrix(release=True)
+    assert doc_ids == ["d1", "d2"] and sorted(vocab) == list(vocab)
+    assert matrix[1, list(vocab).index("党员")] == 3 and matrix[0, list(vocab).index("党员")] == 2
+    assert counts.words == [] and counts.column == {}

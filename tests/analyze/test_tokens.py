@@ -124,3 +124,25 @@ def test_doc_tokens_fall_back_on_words_that_miss_part_of_the_text(tokenizer, res
     tokens = doc_tokens(text, tokenizer, resources.stopwords)
     assert tokens.words == ["发展", "合作社", "壮大", "集体经济"]
     assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends)] == tokens.words
+
+
+def test_a_batch_coded_for_the_trip_back_decodes_to_each_documents_words(tokenizer, resources) -> None:
+    from collections import Counter
+
+    from pipeline.analyze import words_of, words_of_batch
+
+    text = "一是选派第一书记。二是发展合作社，壮大合作社集体经济。"
+    second = text.index("二是")
+    measure = {"heading": "二是发展合作社", "text": text[second:], "start": second, "end": len(text)}
+    items = [(text, [measure]), ("合作社分红，党员带头。", []), ("", [])]
+    (coded,) = words_of_batch(items, (tokenizer, resources.stopwords))
+    assert len(coded.words) == len(set(coded.words))  # each distinct word once for the whole batch
+    assert len(coded.documents) == 3 and coded.documents[2][1].size == 0
+    for item, (measures, ids, n) in zip(items, coded.documents):
+        expected_measures, expected_words = words_of(item, (tokenizer, resources.stopwords))
+        assert [[coded.words[i] for i in tokens] for tokens in measures] == expected_measures
+        assert dict(zip([coded.words[i] for i in ids], n.tolist())) == Counter(expected_words)
+    measures, ids, n = coded.documents[0]
+    # read by hand: 合作社 twice in the text, and the measure's tokens are its heading's then its text's
+    assert dict(zip([coded.words[i] for i in ids], n.tolist()))["合作社"] == 2
+    assert [coded.words[i] for i in measures[0]][:2] == ["发展", "合作社"]
