@@ -119,26 +119,37 @@ def common_prints(prints: list[np.ndarray], n_docs: int) -> np.ndarray:
 
 def candidate_pairs(prints: list[np.ndarray], common: np.ndarray) -> np.ndarray:
     """Document index pairs (i < j, one row each, in order) sharing at least MIN_SHARED fingerprints that
-    are not formulas: an array, not a list of tuples (a few hundred MB at 1 GB).
+    are not in `common` (see common_and_pairs)."""
+    return common_and_pairs(prints, common=common)[1]
 
-    Pairs are counted as numbers (i · documents + j), each range of fingerprints at once, into one running
-    count of the pairs seen so far: a dictionary of pairs had taken 20 s at 200 MB, and the ranges' pairs
-    concatenated before counting 470 MB (7.4 million codes for 1.5 million pairs)."""
-    n_docs = np.int64(max(len(prints), 1))
+
+def common_and_pairs(prints: list[np.ndarray], n_docs: int = 0, common: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(the formulas' fingerprints, as common_prints finds them among `n_docs` documents, or `common` when
+    given; the candidate pairs): document index pairs (i < j, one row each, in order) sharing at least
+    MIN_SHARED fingerprints that are not formulas, an array, not a list of tuples (a few hundred MB at 1 GB).
+
+    One pass over the ranges of fingerprints finds both: a fingerprint's documents are counted within its
+    range (sorting every range a second time for the formulas had cost 2 s at 200 MB). Pairs are counted
+    as numbers (i · documents + j), each range at once, into one running count of the pairs seen so far: a
+    dictionary of pairs had taken 20 s at 200 MB, and the ranges' pairs concatenated before counting 470 MB
+    (7.4 million codes for 1.5 million pairs)."""
+    n = np.int64(max(len(prints), 1))
     codes, counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    found = [np.zeros(0, dtype=np.uint64)]
     for values, owners in parts(prints):
-        # formulas are left out of each range (not of each document first: a second copy of every print)
-        informative = ~np.isin(values, common)
-        values, owners = values[informative], owners[informative]
         if not len(values):
             continue
-        starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-        sizes = np.diff(np.r_[starts, len(values)])
+        starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+        sizes = np.diff(np.append(starts, len(values)))
+        # formulas are left out of each range (not of each document first: a second copy of every print)
+        formula = _held(values[starts], common) if common is not None \
+            else (sizes > COMMON_SHARE * n_docs) & (sizes >= COMMON_MIN_DOCUMENTS)
+        found.append(values[starts[formula]])
         # a document holds each of its fingerprints once, and owners are in document order within a value
-        first, second = holder_pair_arrays(owners.astype(np.int64), starts, sizes)
-        codes, counts = add_counts(codes, counts, *np.unique(first * n_docs + second, return_counts=True))
+        first, second = holder_pair_arrays(owners.astype(np.int64), starts[~formula], sizes[~formula])
+        codes, counts = add_counts(codes, counts, *np.unique(first * n + second, return_counts=True))
     kept = codes[counts >= MIN_SHARED]
-    return np.stack([kept // n_docs, kept % n_docs], axis=1)
+    return np.concatenate(found) if common is None else common, np.stack([kept // n, kept % n], axis=1)
 
 
 def add_counts(codes: np.ndarray, counts: np.ndarray, new: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -174,8 +185,8 @@ def _distinct_grams(doc: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(distinct hashes, index of each one's first place in the sorted K-grams, its count) (cached)."""
     if "distinct" not in doc:
         _, hashes = _sorted_grams(doc)
-        first = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]]) if len(hashes) else np.zeros(0, dtype=np.int64)
-        doc["distinct"] = (hashes[first], first, np.diff(np.r_[first, len(hashes)]))
+        first = np.flatnonzero(np.concatenate(([True], hashes[1:] != hashes[:-1]))) if len(hashes) else np.zeros(0, dtype=np.int64)
+        doc["distinct"] = (hashes[first], first, np.diff(np.append(first, len(hashes))))
     return doc["distinct"]
 
 
@@ -360,18 +371,29 @@ def formula_mask(core: str, hashes: np.ndarray, common: np.ndarray, curated: tup
     than K between two of them is closed (the K-grams there were not sampled, not different); the curated
     formulas (pipeline/data/formulas.txt, as letters) are marked wherever they occur."""
     mask = np.zeros(len(core), dtype=bool)
-    for i in np.flatnonzero(np.isin(hashes, common)).tolist():
+    for i in np.flatnonzero(_held(hashes, common)).tolist():
         mask[i : i + K] = True
     for formula in curated:
         start = core.find(formula)
         while start >= 0:
             mask[start : start + len(formula)] = True
             start = core.find(formula, start + 1)
-    edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(np.int8), 0]))
+    if not mask.any():
+        return mask
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.view(np.int8), [0]))))
     for end, start in zip(edges[1:-1:2].tolist(), edges[2::2].tolist()):
         if start - end < K:
             mask[end:start] = True
     return mask
+
+
+def _held(values: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """One flag per value: it is one of `found` (a few formula fingerprints: np.isin compared every value
+    with each of them, a third of the time a document took to prepare)."""
+    if not len(found):
+        return np.zeros(len(values), dtype=bool)
+    found = np.sort(found)
+    return found[np.minimum(np.searchsorted(found, values), len(found) - 1)] == values
 
 
 def prepare(doc_id: str, text: str, common: np.ndarray | None = None, curated: tuple[str, ...] = ()) -> dict:
@@ -412,8 +434,7 @@ def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | 
     docs = unique_documents(documents)
     ids, texts = docs["doc_id"].tolist(), Texts(docs["text"])
     prints = per_document(document_prints, texts, workers)
-    common = common_prints(prints, len(texts))
-    pairs = candidate_pairs(prints, common)
+    common, pairs = common_and_pairs(prints, len(texts))
     del prints
     reuse = with_measures(_directed(aligned(pairs, ids, texts, common, curated, workers), docs), locate)
     reuse = reuse.sort_values(["doc_a", "doc_b", "start_a"], kind="stable").reset_index(drop=True)
@@ -426,8 +447,13 @@ def find_reuse(documents: pd.DataFrame, locate: Callable[[str, int, int], str | 
 def with_measures(reuse: pd.DataFrame, locate: Callable[[str, int, int], str | None] | None) -> pd.DataFrame:
     """The reuse rows with the measure holding each side's span (measure_a, measure_b; None without
     `locate`), set in place: a copy of the table would be the largest thing the step holds."""
-    found = {f"measure_{side}": [locate(d, s, e) for d, s, e in zip(reuse[f"doc_{side}"], reuse[f"start_{side}"], reuse[f"end_{side}"])]
-             if locate is not None else [None] * len(reuse) for side in ("a", "b")}
+    def found_on(side: str) -> list[str | None]:
+        spans = reuse[f"doc_{side}"], reuse[f"start_{side}"], reuse[f"end_{side}"]
+        if isinstance(locate, MeasureLocator):
+            return locate.of_spans(spans[0].tolist(), spans[1].to_numpy(), spans[2].to_numpy())
+        return [locate(d, s, e) for d, s, e in zip(*spans)] if locate is not None else [None] * len(reuse)
+
+    found = {f"measure_{side}": found_on(side) for side in ("a", "b")}
     for name, values in found.items():
         reuse[name] = values
     return reuse
@@ -554,35 +580,53 @@ def _partner_batches(pairs: list[tuple[int, int]]):
             run = []
 
 
-def measures_locator(measures: pd.DataFrame) -> Callable[[str, int, int], str | None]:
-    """(doc_id, start, end) → the innermost measure holding the span, from the measures table.
+def measures_locator(measures: pd.DataFrame) -> "MeasureLocator":
+    """(doc_id, start, end) → the innermost measure holding the span, from the measures table (see
+    MeasureLocator)."""
+    return MeasureLocator(measures)
+
+
+class MeasureLocator:
+    """The innermost measure holding a span: called with (doc_id, start, end), or for many spans at once
+    (of_spans).
 
     The same answer as segment.measure_locator over the document's measures (the last measure starting at
     or before the span, or the nearest of its ancestors holding it), from one sort of the whole table: a
-    locator per document had cost a minute at 200 MB.
-    """
-    import bisect
+    locator per document had cost a minute at 200 MB, and a call per passage 4 s (two per passage, half a
+    million passages at 200 MB)."""
 
-    if not len(measures):
-        return lambda doc_id, start, end: None
-    m = measures[["doc_id", "measure_id", "parent_id", "start", "end"]].sort_values(
-        ["doc_id", "start", "end"], ascending=[True, True, False], kind="stable")
-    docs, ids, parents = m["doc_id"].tolist(), m["measure_id"].tolist(), m["parent_id"].tolist()
-    starts, ends = m["start"].astype("int64").tolist(), m["end"].astype("int64").tolist()
-    row = {(d, i): n for n, (d, i) in enumerate(zip(docs, ids))}
-    bounds = np.flatnonzero(np.r_[True, m["doc_id"].to_numpy()[1:] != m["doc_id"].to_numpy()[:-1], True])
-    ranges = {docs[lo]: (lo, hi) for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist())}
+    def __init__(self, measures: pd.DataFrame) -> None:
+        m = measures[["doc_id", "measure_id", "parent_id", "start", "end"]].sort_values(
+            ["doc_id", "start", "end"], ascending=[True, True, False], kind="stable")
+        codes, self.documents = pd.factorize(m["doc_id"])  # in the table's order: sorted, the codes rise
+        self.ids = m["measure_id"].to_numpy(dtype=object)
+        self.starts, self.ends = m["start"].to_numpy(dtype=np.int64), m["end"].to_numpy(dtype=np.int64)
+        # (document, start) as one sorted number: documents in sorted order, and starts below 2**32
+        self.keys = (codes.astype(np.int64) << 32) | self.starts
+        rows = pd.Series(np.arange(len(m)), index=pd.MultiIndex.from_arrays([m["doc_id"], m["measure_id"]]))
+        rows = rows[~rows.index.duplicated(keep="last")]
+        parents = pd.MultiIndex.from_arrays([m["doc_id"], m["parent_id"]])
+        self.parent = np.where(m["parent_id"].map(lambda p: isinstance(p, str)).to_numpy(dtype=bool),
+                               rows.reindex(parents).fillna(-1).to_numpy(dtype=np.int64), -1)
 
-    def locate(doc_id: str, start: int, end: int) -> str | None:
-        if doc_id not in ranges:
-            return None
-        lo, hi = ranges[doc_id]
-        n = bisect.bisect_right(starts, start, lo, hi) - 1
-        while n >= lo and not (starts[n] <= start and end <= ends[n]):
-            n = row.get((doc_id, parents[n]), -1) if isinstance(parents[n], str) else -1
-        return ids[n] if n >= lo else None
+    def __call__(self, doc_id: str, start: int, end: int) -> str | None:
+        return self.of_spans([doc_id], [start], [end])[0]
 
-    return locate
+    def of_spans(self, doc_ids: Sequence[str], starts: Sequence[int], ends: Sequence[int]) -> list[str | None]:
+        """The measure of each span (None where no measure holds it)."""
+        if not len(self.keys):
+            return [None] * len(doc_ids)
+        document = self.documents.get_indexer(pd.Index(doc_ids, dtype=object)).astype(np.int64)
+        starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+        n = np.searchsorted(self.keys, (document << 32) | starts, side="right") - 1
+        # a row of another document, or a span of a document without measures: none
+        n[(document < 0) | (n < 0)] = -1
+        n[n >= 0] = np.where(self.keys[n[n >= 0]] >> 32 == document[n >= 0], n[n >= 0], -1)
+        outside = (n >= 0) & ~((self.starts[n] <= starts) & (ends <= self.ends[n]))
+        while outside.any():  # up the tree, a level at a time, for the spans the measure does not hold
+            n[outside] = self.parent[n[outside]]
+            outside = (n >= 0) & ~((self.starts[n] <= starts) & (ends <= self.ends[n]))
+        return [self.ids[k] if k >= 0 else None for k in n.tolist()]
 
 
 class Texts(Sequence):

@@ -461,3 +461,23 @@ def test_each_range_holds_the_fingerprints_whose_top_four_bits_name_it_with_thei
     for part, (values, owners) in enumerate(found):
         expected = sorted((int(v), n) for n, p in enumerate(prints) for v in p.tolist() if int(v) >> 60 == part)
         assert list(zip(values.tolist(), owners.tolist())) == expected
+
+
+def test_the_measures_of_many_spans_at_once_are_those_of_each_span():
+    from pipeline.analyze.reuse import measures_locator
+
+    measures = pd.DataFrame([
+        {"doc_id": "b", "measure_id": "b-1", "parent_id": None, "start": 5, "end": 50},
+        {"doc_id": "a", "measure_id": "a-1", "parent_id": None, "start": 0, "end": 100},
+        {"doc_id": "a", "measure_id": "a-1-1", "parent_id": "a-1", "start": 10, "end": 40},
+        {"doc_id": "a", "measure_id": "a-1-1-1", "parent_id": "a-1-1", "start": 12, "end": 20},
+        {"doc_id": "a", "measure_id": "a-2", "parent_id": "gone", "start": 120, "end": 150},
+    ])
+    locate = measures_locator(measures)
+    spans = [("a", 13, 19), ("a", 13, 30), ("a", 13, 60), ("a", 130, 160), ("c", 0, 1), ("b", 0, 10), ("b", 49, 50)]
+    # read from the table: innermost, then its parent, then the grandparent; a parent not in the table
+    # leaves none; a document without measures and a span before the first measure have none
+    expected = ["a-1-1-1", "a-1-1", "a-1", None, None, None, "b-1"]
+    assert [locate(*span) for span in spans] == expected
+    assert locate.of_spans(*zip(*spans)) == expected
+    assert measures_locator(measures.iloc[:0]).of_spans(["a"], [0], [1]) == [None]
