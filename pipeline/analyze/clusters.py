@@ -192,8 +192,10 @@ class PracticeClusterer:
             del Z, fitted  # the latent coordinates are not used again (n × 100 floats)
         self.labels_ = relabel_by_size(labels)
         self.k_ = int(self.labels_.max()) + 1 if len(self.labels_) else 0
-        self.terms_ = class_tfidf_terms(token_lists, self.labels_, self.k_, self.n_terms)
-        presence = term_presence(token_lists)
+        counts = term_counts(token_lists)  # for the terms and their co-occurrence: one pass over the measures
+        self.terms_ = class_tfidf_terms(token_lists, self.labels_, self.k_, self.n_terms, counts)
+        presence = term_presence(token_lists, counts)
+        del counts
         self.npmi_ = [cluster_npmi(token_lists, terms, presence) for terms in self.terms_]
         self.stability_ = [jaccard_stability(np.flatnonzero(self.labels_ == c), refits) for c in range(self.k_)]
         self.X_ = X
@@ -393,15 +395,26 @@ def centroid_fit(space, labels: np.ndarray) -> np.ndarray:
     return fit
 
 
-def term_presence(token_lists: Sequence[list[str]]) -> tuple[sparse.csc_matrix, dict[str, int]]:
-    """Which measures hold which terms: a binary measures × terms matrix and the column of each term."""
+def term_counts(token_lists: Sequence[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """How often each measure holds each term: a measures × terms count matrix (int64) and the terms, in
+    alphabetical order (no columns when there is no term at all)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    vectorizer = CountVectorizer(analyzer=_identity, binary=True)
+    vectorizer = CountVectorizer(analyzer=_identity)
     try:
-        return vectorizer.fit_transform(token_lists).tocsc(), vectorizer.vocabulary_
+        return vectorizer.fit_transform(token_lists).tocsr(), vectorizer.get_feature_names_out()
     except ValueError:  # no term at all
-        return sparse.csc_matrix((len(token_lists), 0)), {}
+        return sparse.csr_matrix((len(token_lists), 0), dtype=np.int64), np.array([], dtype=object)
+
+
+def term_presence(token_lists: Sequence[list[str]], counts: tuple[sparse.csr_matrix, np.ndarray] | None = None
+                  ) -> tuple[sparse.csc_matrix, dict[str, int]]:
+    """Which measures hold which terms: a binary measures × terms matrix and the column of each term
+    (`counts`: term_counts of the same token lists, when already made)."""
+    matrix, terms = counts if counts is not None else term_counts(token_lists)
+    # the counts' own indices (a count matrix holds no zeros): one copy, the columns', not two
+    present = sparse.csr_matrix(((matrix.data > 0).astype(np.int64), matrix.indices, matrix.indptr), shape=matrix.shape)
+    return present.tocsc(), {str(term): n for n, term in enumerate(terms)}
 
 
 def cluster_npmi(token_lists: Sequence[list[str]], terms: Sequence[str],
@@ -453,27 +466,27 @@ def cluster_centers(X: sparse.csr_matrix, labels: np.ndarray, k: int) -> np.ndar
     return centers / np.where(norms == 0, 1.0, norms)
 
 
-def class_tfidf(token_lists: Sequence[list[str]], labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Class-based TF-IDF (BERTopic): tf within cluster × log(1 + avg words per class / term frequency)."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
+def class_tfidf(token_lists: Sequence[list[str]], labels: np.ndarray, k: int,
+                counts: tuple[sparse.csr_matrix, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Class-based TF-IDF (BERTopic): tf within cluster × log(1 + avg words per class / term frequency)
+    (`counts`: term_counts of the same token lists, when already made)."""
     if k == 0 or not any(token_lists):
         return np.zeros((k, 0)), np.array([], dtype=object)
-    vectorizer = CountVectorizer(analyzer=_identity)
-    counts = vectorizer.fit_transform(token_lists)
+    matrix, terms = counts if counts is not None else term_counts(token_lists)
     member = membership(labels, k)
-    per_class = np.asarray((member @ counts).todense(), dtype=float)
-    del counts
+    per_class = np.asarray((member @ matrix).todense(), dtype=float)
+    del matrix
     idf = np.log(1.0 + per_class.sum() / k / np.maximum(per_class.sum(axis=0), 1.0))
     # tf and tf · idf in place: k × vocabulary floats each (a few hundred MB at 1 GB)
     per_class /= np.maximum(per_class.sum(axis=1, keepdims=True), 1.0)
     per_class *= idf
-    return per_class, vectorizer.get_feature_names_out()
+    return per_class, terms
 
 
-def class_tfidf_terms(token_lists: Sequence[list[str]], labels: np.ndarray, k: int, n_terms: int) -> list[list[str]]:
-    """Top c-TF-IDF terms per cluster (ties broken alphabetically)."""
-    scores, vocab = class_tfidf(token_lists, labels, k)
+def class_tfidf_terms(token_lists: Sequence[list[str]], labels: np.ndarray, k: int, n_terms: int,
+                      counts: tuple[sparse.csr_matrix, np.ndarray] | None = None) -> list[list[str]]:
+    """Top c-TF-IDF terms per cluster (ties broken alphabetically; `counts`: see class_tfidf)."""
+    scores, vocab = class_tfidf(token_lists, labels, k, counts)
     terms = []
     for row in scores:
         order = np.argsort(-row, kind="stable")[:n_terms]

@@ -21,6 +21,8 @@ from pipeline.analyze.clusters import (
     jaccard_stability,
     practice_measures,
     relabel_by_size,
+    term_counts,
+    term_presence,
 )
 from pipeline.analyze.sentences import unique_documents
 
@@ -125,6 +127,21 @@ def test_class_tfidf_hand_computed() -> None:
     assert scores[0, col["合作社"]] == pytest.approx(0.5 * math.log(1 + 2 / 2))
     assert scores[0, col["产业"]] == pytest.approx(0.5 * math.log(1 + 2 / 1))
     assert scores[0, col["培训"]] == 0.0
+
+
+def test_counts_made_once_give_the_terms_and_their_presence_as_made_apart() -> None:
+    lists = [["合作社", "产业", "合作社"], ["培训"], [], ["产业", "党员"]]
+    counts = term_counts(lists)
+    matrix, terms = counts
+    assert list(terms) == sorted({t for tokens in lists for t in tokens})
+    assert matrix[0, list(terms).index("合作社")] == 2  # twice in the first measure
+    present, column = term_presence(lists, counts)
+    assert present[0, column["合作社"]] == 1 and present[:, column["产业"]].sum() == 2 and present[2].sum() == 0
+    alone, alone_column = term_presence(lists)
+    assert column == alone_column and (present != alone).nnz == 0 and matrix[0, list(terms).index("合作社")] == 2
+    labels = np.array([0, 1, 1, 0])
+    np.testing.assert_array_equal(class_tfidf(lists, labels, 2, counts)[0], class_tfidf(lists, labels, 2)[0])
+    assert term_presence([[], []])[0].shape == (2, 0) and term_counts([[], []])[0].shape == (2, 0)
 
 
 def test_relabel_by_size() -> None:
