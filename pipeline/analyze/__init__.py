@@ -163,8 +163,8 @@ def _batches(documents: "pd.DataFrame | Iterable[pd.DataFrame]") -> "Iterator[pd
 class CodedWords:
     """The words of a batch of documents, each distinct word once: `words`, and for each document (the token
     numbers of each of its practice measures, the numbers of its distinct words, their counts), numbers
-    being places in `words`. Sent back from a worker, a word was a string per document that held it and
-    the counts a dictionary each; the caller's work on them, on one core, kept pace with two workers."""
+    being places in `words`. Sent back from a worker, a word had been a string per document that held it
+    and the counts a dictionary each: reading them took the caller 24.7 s of CPU at 200 MB (12.6 s now)."""
 
     words: list[str]
     documents: list[tuple[list[np.ndarray], np.ndarray, np.ndarray]]
