@@ -204,6 +204,25 @@ def test_measure_features_and_word_counts_are_alike_in_workers(documents, pipeli
     assert_same_features((alone[0], expected.matrix()), alone)
 
 
+def test_measure_features_and_word_counts_are_alike_on_a_local_dask_cluster(documents, pipeline_out):
+    pytest.importorskip("dask.distributed")
+    from pipeline.analyze import analysis_features, load_analyze_resources
+    from pipeline.analyze.clusters import practice_measures
+    from pipeline.analyze.sentences import unique_documents
+    from pipeline.executor import dask_executor
+
+    resources = load_analyze_resources()
+    tokenizer = resources.make_tokenizer()
+    docs = unique_documents(documents)
+    practice = practice_measures(docs, read_table(pipeline_out, "measures"), resources.non_practice)
+    executor = dask_executor("local:2")  # each worker builds its tokenizer; batches come back coded
+    try:
+        found = analysis_features(docs, practice, tokenizer, resources.stopwords, executor, resources.userdict)
+    finally:
+        executor.close()
+    assert_same_features(found, analysis_features(docs, practice, tokenizer, resources.stopwords))
+
+
 def assert_same_features(found, expected):
     """analysis_features results alike: the token lists, and the word counts (doc ids, matrix, words)."""
     (features, (doc_ids, counts, vocab)), (features_e, (doc_ids_e, counts_e, vocab_e)) = found, expected
