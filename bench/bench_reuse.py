@@ -94,7 +94,7 @@ def run_one(n: int) -> dict:
     import pandas as pd
 
     sys.path.insert(0, str(ROOT))
-    from pipeline.analyze.reuse import candidate_pairs, common_prints, find_reuse, fingerprints, gram_hashes, letters
+    from pipeline.analyze.reuse import common_and_pairs, document_prints, find_reuse
 
     documents = pd.read_parquet(WORK / f"reuse_{n}.parquet")
     groups = json.loads((WORK / f"reuse_{n}.json").read_text(encoding="utf-8"))
@@ -108,9 +108,8 @@ def run_one(n: int) -> dict:
     for passage, members in groups:  # groups planted with the same passage share it too
         by_passage.setdefault(passage, []).extend(members)
     expected = {(a, b) for g in by_passage.values() for a in g for b in g if a < b}
-    prints = [fingerprints(gram_hashes(letters(t)[0])) for t in documents["text"]]
-
-    pairs = len(candidate_pairs(prints, common_prints(prints, len(prints))))
+    prints = [document_prints(t) for t in documents["text"]]
+    pairs = len(common_and_pairs(prints, len(prints))[1])
     return {"n": n, "seconds": seconds, "pairs": pairs, "passages": len(reuse), "formulas": len(formulas),
             "recovered": len(found & expected) / max(len(expected), 1), "unexpected": len(found - expected),
             "peak_mb": peak_mb, "resident_mb": resident_mb}

@@ -108,25 +108,11 @@ def parts(prints: list[np.ndarray]):
         yield values[order], owners[order]
 
 
-def common_prints(prints: list[np.ndarray], n_docs: int) -> np.ndarray:
-    """Fingerprints found in more than COMMON_SHARE of the documents (and in COMMON_MIN_DOCUMENTS): formulas."""
-    found = []
-    for values, _ in parts(prints):
-        unique, counts = np.unique(values, return_counts=True)
-        found.append(unique[(counts > COMMON_SHARE * n_docs) & (counts >= COMMON_MIN_DOCUMENTS)])
-    return np.concatenate(found) if found else np.zeros(0, dtype=np.uint64)
-
-
-def candidate_pairs(prints: list[np.ndarray], common: np.ndarray) -> np.ndarray:
-    """Document index pairs (i < j, one row each, in order) sharing at least MIN_SHARED fingerprints that
-    are not in `common` (see common_and_pairs)."""
-    return common_and_pairs(prints, common=common)[1]
-
-
-def common_and_pairs(prints: list[np.ndarray], n_docs: int = 0, common: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(the formulas' fingerprints, as common_prints finds them among `n_docs` documents, or `common` when
-    given; the candidate pairs): document index pairs (i < j, one row each, in order) sharing at least
-    MIN_SHARED fingerprints that are not formulas, an array, not a list of tuples (a few hundred MB at 1 GB).
+def common_and_pairs(prints: list[np.ndarray], n_docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the formulas' fingerprints: those in more than COMMON_SHARE of the `n_docs` documents and in at least
+    COMMON_MIN_DOCUMENTS; the candidate pairs): document index pairs (i < j, one row each, in order) sharing
+    at least MIN_SHARED fingerprints that are not formulas, an array, not a list of tuples (a few hundred MB
+    at 1 GB).
 
     One pass over the ranges of fingerprints finds both: a fingerprint's documents are counted within its
     range (sorting every range a second time for the formulas had cost 2 s at 200 MB). Pairs are counted
@@ -142,14 +128,13 @@ def common_and_pairs(prints: list[np.ndarray], n_docs: int = 0, common: np.ndarr
         starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
         sizes = np.diff(np.append(starts, len(values)))
         # formulas are left out of each range (not of each document first: a second copy of every print)
-        formula = _held(values[starts], common) if common is not None \
-            else (sizes > COMMON_SHARE * n_docs) & (sizes >= COMMON_MIN_DOCUMENTS)
+        formula = (sizes > COMMON_SHARE * n_docs) & (sizes >= COMMON_MIN_DOCUMENTS)
         found.append(values[starts[formula]])
         # a document holds each of its fingerprints once, and owners are in document order within a value
         first, second = holder_pair_arrays(owners.astype(np.int64), starts[~formula], sizes[~formula])
         codes, counts = add_counts(codes, counts, *np.unique(first * n + second, return_counts=True))
     kept = codes[counts >= MIN_SHARED]
-    return np.concatenate(found) if common is None else common, np.stack([kept // n, kept % n], axis=1)
+    return np.concatenate(found), np.stack([kept // n, kept % n], axis=1)
 
 
 def add_counts(codes: np.ndarray, counts: np.ndarray, new: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
