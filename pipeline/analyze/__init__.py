@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,6 +132,8 @@ def analysis_features(documents: "pd.DataFrame | Iterable[pd.DataFrame]", practi
             counts.add_columns(doc_id, columns[ids], n)
     if pooled:
         executor.rest()  # the workers' tokenizers are not needed again: their memory goes back before clustering
+    else:
+        vars(_WORD_CODES).pop("table", None)  # this process's word table is not needed again either
     return features, counts.matrix(release=True)  # the matrix alone is kept, built as the counts are dropped
 
 
@@ -172,20 +175,48 @@ class CodedWords:
 
 def words_of_batch(items: list[tuple[str, list[dict]]], shared: tuple["Tokenizer", frozenset[str]], args: tuple = ()) -> list[CodedWords]:
     """words_of of a batch of (text, its practice measures' rows), coded as CodedWords (one, in a list: a
-    map's result for a batch)."""
-    numbers: dict[str, int] = {}
+    map's result for a batch). The words are numbered as they are cut (see WordCodes), in a table this
+    thread keeps from batch to batch; the batch's own numbers are the places of its words in `words`."""
+    from pipeline.analyze.tokens import coded_tokens
 
-    def coded(words: list[str]) -> np.ndarray:
-        new = [w for w in dict.fromkeys(words) if w not in numbers]
-        numbers.update(zip(new, range(len(numbers), len(numbers) + len(new))))
-        return np.fromiter(map(numbers.__getitem__, words), dtype=np.int32, count=len(words))
-
+    tokenizer, stopwords = shared
+    table = word_codes(stopwords)
+    found = []
+    for text, measures in items:
+        tokens = coded_tokens(text, tokenizer, table)
+        found.append((tokens.codes, [measure_codes(row, text, tokens, tokenizer, table) for row in measures]))
+    used = np.unique(np.concatenate([codes for doc, measures in found for codes in (doc, *measures)] or [np.zeros(0, np.int32)]))
     documents = []
-    for item in items:
-        measures, words = words_of(item, shared)
-        distinct, n = np.unique(coded(words), return_counts=True)
-        documents.append(([coded(tokens) for tokens in measures], distinct, n.astype(np.int32)))
-    return [CodedWords(list(numbers), documents)]
+    for doc, measures in found:
+        distinct, n = np.unique(doc, return_counts=True)
+        documents.append(([np.searchsorted(used, codes).astype(np.int32) for codes in measures],
+                          np.searchsorted(used, distinct).astype(np.int32), n.astype(np.int32)))
+    return [CodedWords(list(map(table.words.__getitem__, used.tolist())), documents)]
+
+
+_WORD_CODES = threading.local()  # a Dask worker may run several batches at once, each in a thread
+
+
+def word_codes(stopwords: frozenset[str]) -> "WordCodes":
+    """This thread's WordCodes under these stopwords, started again when it has grown full (between
+    batches only: a batch's numbers hold until it is coded)."""
+    from pipeline.analyze.tokens import WordCodes
+
+    table = getattr(_WORD_CODES, "table", None)
+    if table is None or table.stopwords != stopwords or table.full():
+        table = _WORD_CODES.table = WordCodes(stopwords)
+    return table
+
+
+def measure_codes(row: Mapping, text: str, tokens, tokenizer: "Tokenizer", table: "WordCodes") -> np.ndarray:
+    """measure_tokens of one measure as numbers of `table`: cut from the document's coded tokens when its
+    offsets hold, else its heading and text tokenised on their own."""
+    from pipeline.analyze.clusters import heading_start, measure_tokens
+
+    pos = heading_start(text, row)
+    if pos is None:
+        return table.codes(measure_tokens(row, text, None, tokenizer, table.stopwords))
+    return np.concatenate([tokens.between(pos, pos + len(row["heading"])), tokens.between(int(row["start"]), int(row["end"]))])
 
 
 def words_of(item: tuple[str, list[dict]], shared: tuple["Tokenizer", frozenset[str]]) -> tuple[list[list[str]], list[str]]:

@@ -166,3 +166,87 @@ def doc_tokens(text: str, tokenizer: Tokenizer, stopwords: frozenset[str], vocab
     kept = np.flatnonzero(np.fromiter(map(_verdicts(words, stopwords).__getitem__, words), dtype=bool, count=len(words)))
     vocabulary = {} if vocabulary is None else vocabulary
     return DocTokens([vocabulary.setdefault(words[i], words[i]) for i in kept.tolist()], ends[kept] - lengths[kept], ends[kept])
+
+
+class WordCodes(dict):
+    """One process's number for each word it has cut, with the word's length and whether it is a content
+    token (is_content_token) by number: a document's words become numbers in one lookup per token, its
+    offsets and content tokens then found on arrays. (Made strings per token, tested, shared and numbered
+    one dictionary lookup after another, a token cost four times what cutting it did.)"""
+
+    LIMIT = 500_000  # words remembered; past it the table starts again (numbers hold within a batch)
+
+    def __init__(self, stopwords: frozenset[str]) -> None:
+        super().__init__()
+        self.stopwords = stopwords
+        self.words: list[str] = []
+        self._new: list[str] = []  # numbered since the arrays last grew
+        self._lengths = np.zeros(1024, dtype=np.int32)
+        self._content = np.zeros(1024, dtype=bool)
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self.words)
+        self.words.append(word)
+        self._new.append(word)
+        return number
+
+    def codes(self, words: list[str]) -> np.ndarray:
+        """The number of each word (int32), new words numbered as they come."""
+        found = np.fromiter(map(self.__getitem__, words), dtype=np.int32, count=len(words))
+        if self._new:
+            self._grow()
+        return found
+
+    def _grow(self) -> None:
+        """The lengths and verdicts of the words numbered since the last call, added to the arrays (whose
+        room doubles when full: a copy per new word took longer than the lookups)."""
+        n, new = len(self.words), self._new
+        if n > len(self._lengths):
+            size = max(n, 2 * len(self._lengths))
+            self._lengths = np.resize(self._lengths, size)
+            self._content = np.resize(self._content, size)
+        self._lengths[n - len(new) : n] = np.fromiter(map(len, new), dtype=np.int32, count=len(new))
+        self._content[n - len(new) : n] = [is_content_token(w, self.stopwords) for w in new]
+        self._new = []
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """The length of each numbered word."""
+        return self._lengths
+
+    @property
+    def content(self) -> np.ndarray:
+        """Whether each numbered word is a content token."""
+        return self._content
+
+    def full(self) -> bool:
+        """Whether the table holds more words than it should keep."""
+        return len(self.words) > self.LIMIT
+
+
+class CodedTokens:
+    """A document's content tokens as numbers of a WordCodes table, with their offsets (int32 arrays)."""
+
+    __slots__ = ("codes", "starts", "ends")
+
+    def __init__(self, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
+        self.codes, self.starts, self.ends = codes, starts, ends
+
+    def between(self, start: int, end: int) -> np.ndarray:
+        """The numbers of the tokens lying wholly inside [start, end)."""
+        lo, hi = np.searchsorted(self.starts, [start, end])
+        return self.codes[lo:hi][self.ends[lo:hi] <= end]
+
+
+def coded_tokens(text: str, tokenizer: Tokenizer, table: WordCodes) -> CodedTokens:
+    """doc_tokens of `text` as numbers of `table` (the same tokens and offsets)."""
+    words = tokenizer.cut(text) if text else []
+    codes = table.codes(words)
+    lengths = table.lengths[codes]
+    ends = np.cumsum(lengths, dtype=np.int32)
+    if len(words) and ends[-1] != len(text):  # the words do not cover the text: the tokenizer's own offsets
+        spans = token_spans(text, tokenizer, table.stopwords)
+        return CodedTokens(table.codes([w for w, _, _ in spans]), np.array([s for _, s, _ in spans], dtype=np.int32),
+                           np.array([e for _, _, e in spans], dtype=np.int32))
+    kept = table.content[codes]
+    return CodedTokens(codes[kept], (ends - lengths)[kept], ends[kept])

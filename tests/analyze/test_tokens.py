@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pickle
+import threading
+from collections import Counter
 from pathlib import Path
 
 import jieba
@@ -146,3 +148,56 @@ def test_a_batch_coded_for_the_trip_back_decodes_to_each_documents_words(tokeniz
     # read by hand: 合作社 twice in the text, and the measure's tokens are its heading's then its text's
     assert dict(zip([coded.words[i] for i in ids], n.tolist()))["合作社"] == 2
     assert [coded.words[i] for i in measures[0]][:2] == ["发展", "合作社"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("党建引领合作社集体经济第一书记驻村工作队两学一做发展壮大我们的了，。、；：“”（）\n\t 　ABCxyz2019年１２％")),
+                        max_size=60), max_size=4))
+def test_coded_tokens_are_the_doc_tokens(tokenizer, resources, texts) -> None:
+    """Numbered in one table across several texts, each text's tokens decode to its doc_tokens."""
+    from pipeline.analyze.tokens import WordCodes, coded_tokens
+
+    table = WordCodes(resources.stopwords)
+    for text in texts:
+        expected = doc_tokens(text, tokenizer, resources.stopwords)
+        found = coded_tokens(text, tokenizer, table)
+        assert [table.words[c] for c in found.codes.tolist()] == expected.words
+        assert np.array_equal(found.starts, expected.starts) and np.array_equal(found.ends, expected.ends)
+    assert len(table.words) == len(set(table.words)) == len(table)
+
+
+def test_word_codes_know_each_words_length_and_verdict(resources) -> None:
+    from pipeline.analyze.tokens import WordCodes
+
+    table = WordCodes(resources.stopwords)
+    words = ["合作社", "，", "我们", "合作社", "2019"] + ["词" + chr(0x4E00 + n) for n in range(3000)]  # past the arrays' first room
+    codes = table.codes(words)
+    assert codes[:5].tolist() == [0, 1, 2, 0, 3] and codes[-1] == 3003
+    assert table.lengths[[0, 1, 2, 3, 3003]].tolist() == [3, 1, 2, 4, 2]
+    # read by hand: only 合作社 and the made-up 词… words are content (我们 is a stopword)
+    assert table.content[[0, 1, 2, 3, 3003]].tolist() == [True, False, False, False, True]
+
+
+def test_a_batch_decodes_the_same_when_the_word_table_starts_again(tokenizer, resources, monkeypatch) -> None:
+    """A full table is started again between batches; a measure whose offsets miss its text is tokenised
+    on its own, and its new words are numbered too."""
+    from pipeline import analyze
+    from pipeline.analyze import words_of, words_of_batch
+    from pipeline.analyze.tokens import WordCodes
+
+    text = "一是选派第一书记。二是发展合作社，壮大合作社集体经济。"
+    astray = {"heading": "三是完善利益联结", "text": "三是完善利益联结机制", "start": 2, "end": 9}
+    items = [(text, [astray]), ("合作社分红，党员带头。", [])]
+    monkeypatch.setattr(WordCodes, "LIMIT", 3)
+    monkeypatch.setattr(analyze, "_WORD_CODES", threading.local())
+    tables = []
+    for _ in range(2):  # the second batch finds the table full and starts a new one
+        (coded,) = words_of_batch(items, (tokenizer, resources.stopwords))
+        tables.append(analyze._WORD_CODES.table)
+        for item, (measures, ids, n) in zip(items, coded.documents):
+            expected_measures, expected_words = words_of(item, (tokenizer, resources.stopwords))
+            assert [[coded.words[i] for i in tokens] for tokens in measures] == expected_measures
+            assert sorted(zip([coded.words[i] for i in ids], n.tolist())) == sorted(Counter(expected_words).items())
+    assert tables[0] is not tables[1]
+    # the stray measure on its own, heading then text (完善 is a stopword): offsets 2–9 would have given 选派…
+    assert [coded.words[i] for i in coded.documents[0][0][0]] == ["利益", "联结", "利益", "联结"]
