@@ -411,7 +411,7 @@ def test_a_document_aligned_with_all_its_partners_at_once_gives_the_passages_def
     """Documents are runs of clauses drawn from forty (so clauses repeat within and across documents,
     and the greedy chaining must search some stretches), with letters dropped or inserted here and there
     (so a passage's two sides differ), one of the clauses a curated formula or not."""
-    from pipeline.analyze.reuse import letters, prepare
+    from pipeline.analyze.reuse import _sorted_grams, letters, prepare
 
     clauses = _clauses()[:40]
     curated = (letters(clauses[0])[0],) if formula else ()
@@ -423,6 +423,9 @@ def test_a_document_aligned_with_all_its_partners_at_once_gives_the_passages_def
             text = text[:at] + text[at + 1 :] if place % 2 else text[:at] + "某" + text[at:]
         docs.append(prepare(f"d{n}", text, np.zeros(0, dtype=np.uint64), curated))
     expected = _passages_one_by_one(docs[0], docs[1:])
+    pd.testing.assert_frame_equal(_partner_table(docs[0], docs[1:]), expected, check_dtype=False)
+    for doc in docs[1:]:  # partners aligned before as a first document: their K-grams sorted by hash
+        _sorted_grams(doc)
     pd.testing.assert_frame_equal(_partner_table(docs[0], docs[1:]), expected, check_dtype=False)
 
 
