@@ -50,10 +50,17 @@ def highlight(text: str, spans: Iterable[Span], colors: dict[str, str], begin: i
         if not covering:
             parts.append(f'<span data-start="{a}" data-end="{b}">{piece}</span>' if every_piece else piece)
             continue
-        # escaped label by label (escaping works letter by letter; the offsets and separators need none)
-        labels = " ".join(dict.fromkeys(_escaped(label) for _, _, label in covering))
-        title = "; ".join(f"{_escaped(label)} {s}–{e}" for s, e, label in covering)
+        labels, title = _mark(tuple(covering))
         color = colors.get(covering[0][2], "#dddddd")
         parts.append(f'<span class="mark" data-labels="{labels}" data-start="{a}" data-end="{b}" '
                      f'title="{title}" style="background:{color}">{piece}</span>')
     return "".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _mark(covering: tuple[Span, ...]) -> tuple[str, str]:
+    """The labels and title of a marked piece: remembered, since a long span (a reused passage) covers
+    piece after piece with the same spans."""
+    # escaped label by label (escaping works letter by letter; the offsets and separators need none)
+    labels = " ".join(dict.fromkeys(_escaped(label) for _, _, label in covering))
+    return labels, "; ".join(f"{_escaped(label)} {s}–{e}" for s, e, label in covering)
