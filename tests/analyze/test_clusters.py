@@ -60,6 +60,22 @@ def test_practice_measures_selection(corpus_tables) -> None:
         "选派第一书记，配强驻村工作队", "采取“支部+合作社+农户”模式", "落实健康扶贫政策", "抓好控辍保学", "外出培训开视野"]
 
 
+def test_practice_measures_are_the_same_from_tables_read_back_from_parquet(corpus_tables, tmp_path) -> None:
+    """A run reads its tables back from Parquet (Arrow-backed text, missing parents and kinds as read):
+    the same measures are selected as from the tables made in memory, with the same inherited kinds."""
+    docs = unique_documents(corpus_tables["documents"])
+    from pipeline.io import read_table, write_table
+
+    write_table(corpus_tables["measures"], tmp_path, "measures")
+    write_table(docs[["doc_id"]], tmp_path, "documents")
+    stored, stored_docs = read_table(tmp_path, "measures"), read_table(tmp_path, "documents")
+    assert str(stored["doc_id"].dtype) == "str" and str(stored_docs["doc_id"].dtype) == "str"
+    expected = practice_measures(docs, corpus_tables["measures"])
+    found = practice_measures(stored_docs, stored)
+    assert found["measure_id"].tolist() == expected["measure_id"].tolist() and len(found) == 36
+    assert found["kind"].tolist() == expected["kind"].tolist()
+
+
 def test_section_kind_is_inherited(corpus_tables) -> None:
     measures = corpus_tables["measures"]
     kinds = effective_section_kinds(measures).set_axis(measures["measure_id"])
