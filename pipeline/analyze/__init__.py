@@ -155,7 +155,7 @@ def _work(documents: "pd.DataFrame | Iterable[pd.DataFrame]", needed: pd.DataFra
 
 def _records(frame: pd.DataFrame) -> list[dict]:
     """The rows of a table as dictionaries, as to_dict("records") makes them, from each column's list
-    (to_dict read the text columns a cell at a time: a sixth of the caller's time tokenising)."""
+    (to_dict read the Arrow-backed text columns a cell at a time)."""
     columns = list(frame.columns)
     return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
 
@@ -227,7 +227,8 @@ def measure_codes(row: Mapping, text: str, tokens, tokenizer: "Tokenizer", table
 
 
 def words_of(item: tuple[str, list[dict]], shared: tuple["Tokenizer", frozenset[str]]) -> tuple[list[list[str]], list[str]]:
-    """(token list of each of the document's practice measures, the document's content words) of one document."""
+    """(token list of each of the document's practice measures, the document's content words) of one
+    document, as strings: what words_of_batch codes (the reference its tests compare with)."""
     from pipeline.analyze.clusters import measure_tokens
 
     tokenizer, stopwords = shared

@@ -169,8 +169,8 @@ def doc_tokens(text: str, tokenizer: Tokenizer, stopwords: frozenset[str], vocab
 
 
 class WordCodes(dict):
-    """One process's number for each word it has cut, with the word's length and whether it is a content
-    token (is_content_token) by number: a document's words become numbers in one lookup per token, its
+    """A number for each word a tokenising thread has cut, with the word's length and whether it is a
+    content token (is_content_token) by number: a document's words become numbers in one lookup per token, its
     offsets and content tokens then found on arrays. (Made strings per token, tested, shared and numbered
     one dictionary lookup after another, a token cost four times what cutting it did.)"""
 
