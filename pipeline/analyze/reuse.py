@@ -647,15 +647,39 @@ def _directed(reuse: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     """Source and target of each passage: the earlier dated document first; undirected without two dates
     that differ at the coarser of their precisions (2019 and 2019-05-12 cannot be ordered)."""
     dates = {d: v for d, v in zip(docs["doc_id"], docs["date"]) if isinstance(v, str) and v} if "date" in docs else {}
-    sources, targets, directed = [], [], []
-    for a, b in zip(reuse["doc_a"], reuse["doc_b"]):
-        order = earlier(dates.get(a), dates.get(b))
-        if order is None:
-            sources.append(a), targets.append(b), directed.append(False)
-        else:
-            first, second = (a, b) if order else (b, a)
-            sources.append(first), targets.append(second), directed.append(True)
-    return reuse.assign(source=sources, target=targets, directed=directed)
+    a, b = reuse["doc_a"].to_numpy(dtype=object), reuse["doc_b"].to_numpy(dtype=object)
+    order = date_order(a.tolist(), b.tolist(), dates)
+    return reuse.assign(source=np.where(order < 0, b, a).tolist(), target=np.where(order < 0, a, b).tolist(),
+                        directed=(order != 0).tolist())
+
+
+ISO_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
+
+
+def date_order(first: list[str], second: list[str], dates: dict[str, str]) -> np.ndarray:
+    """earlier() of the dates of each pair of documents, as 1 (the first is earlier), -1 (the second) or 0.
+
+    When every date is an ISO date (2019, 2019-05, 2019-05-12), each is read once as a number at each of
+    its precisions, and the pairs compared on arrays at the coarser precision of the two (a call per
+    passage took seconds at 200 MB); other dates are compared by earlier() pair by pair."""
+    if not all(ISO_DATE.fullmatch(v) for v in dates.values()):
+        return np.array([0 if o is None else 1 if o else -1 for o in map(earlier, map(dates.get, first), map(dates.get, second))],
+                        dtype=np.int8)
+    codes, names = pd.factorize(pd.Series(first + second, dtype=object))
+    found = [dates.get(name, "") for name in names]
+    precision = np.array([(len(v) - 4) // 3 if v else -1 for v in found], dtype=np.int64)  # 0 year, 1 month, 2 day
+    keys = np.array([_date_keys(v) for v in found], dtype=np.int64).reshape(-1, 3)
+    ca, cb = codes[: len(first)], codes[len(first) :]
+    level = np.minimum(precision[ca], precision[cb])
+    dated = level >= 0
+    level = np.maximum(level, 0)
+    return np.where(dated, np.sign(keys[cb, level] - keys[ca, level]), 0).astype(np.int8)
+
+
+def _date_keys(date: str) -> tuple[int, int, int]:
+    """An ISO date as numbers at each precision it has (2019-05 → 2019, 201905, 0; missing → zeros)."""
+    digits = date[:4] + date[5:7] + date[8:10]
+    return tuple(int(digits[:n]) if len(digits) >= n else 0 for n in (4, 6, 8))
 
 
 def earlier(a: str | None, b: str | None) -> bool | None:

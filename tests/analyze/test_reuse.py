@@ -108,6 +108,26 @@ def test_dates_are_compared_at_the_coarser_precision(a, b, expected):
     assert earlier(a, b) is expected
 
 
+ISO_DATES = st.one_of(st.none(), st.builds(lambda y, m, d, n: f"{y}-{m:02d}-{d:02d}"[:n], st.integers(2015, 2017),
+                                             st.integers(1, 12), st.integers(1, 28), st.sampled_from([4, 7, 10])))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(ISO_DATES, min_size=1, max_size=6), st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=30),
+       st.booleans())
+def test_the_order_of_many_pairs_is_earliers_pair_by_pair(dates, pairs, odd):
+    """Few years, so that documents share years and months at every precision; with a date that is no
+    ISO date among them (`odd`), the pairs are compared by earlier() one by one."""
+    from pipeline.analyze.reuse import date_order
+
+    known = {f"d{n}": date for n, date in enumerate(dates) if date}
+    if odd:
+        known["d9"] = "二〇一九年"
+    first, second = [f"d{i}" for i, _ in pairs], [f"d{9 if odd and j == 5 else j}" for _, j in pairs]
+    expected = [{None: 0, True: 1, False: -1}[earlier(known.get(a), known.get(b))] for a, b in zip(first, second)]
+    assert date_order(first, second, known).tolist() == expected
+
+
 def test_the_reuse_figures_name_the_counties_in_chinese(planted, tmp_path):
     import warnings
 
