@@ -174,15 +174,16 @@ class CodedWords:
     """The words of a batch of documents, each distinct word once: `words`, and for each document (the token
     numbers of each of its practice measures, the numbers of its distinct words, their counts), numbers
     being places in `words`. Sent back from a worker, a word had been a string per document that held it
-    and the counts a dictionary each: reading them took the caller 24.7 s of CPU at 200 MB (12.6 s now)."""
+    and the counts a dictionary each: reading them took the caller 24.7 s of CPU at 200 MB."""
 
     words: list[str]
     documents: list[tuple[list[np.ndarray], np.ndarray, np.ndarray]]
 
 
 def words_of_batch(items: list[tuple[str, list[dict]]], shared: tuple["Tokenizer", frozenset[str]], args: tuple = ()) -> list[CodedWords]:
-    """words_of of a batch of (text, its practice measures' rows), coded as CodedWords (one, in a list: a
-    map's result for a batch). The words are numbered as they are cut (see WordCodes), in a table this
+    """The words of a batch of (text, its practice measures' rows): each measure's heading and text tokens
+    (measure_tokens) and the document's content words, coded as CodedWords (one, in a list: a map's result
+    for a batch). The words are numbered as they are cut (see WordCodes), in a table this
     thread keeps from batch to batch; the batch's own numbers are the places of its words in `words`."""
     from pipeline.analyze.tokens import coded_tokens
 
@@ -224,17 +225,6 @@ def measure_codes(row: Mapping, text: str, tokens, tokenizer: "Tokenizer", table
     if pos is None:
         return table.codes(measure_tokens(row, text, None, tokenizer, table.stopwords))
     return np.concatenate([tokens.between(pos, pos + len(row["heading"])), tokens.between(int(row["start"]), int(row["end"]))])
-
-
-def words_of(item: tuple[str, list[dict]], shared: tuple["Tokenizer", frozenset[str]]) -> tuple[list[list[str]], list[str]]:
-    """(token list of each of the document's practice measures, the document's content words) of one
-    document, as strings: what words_of_batch codes (the reference its tests compare with)."""
-    from pipeline.analyze.clusters import measure_tokens
-
-    tokenizer, stopwords = shared
-    text, measures = item
-    tokens = doc_tokens(text, tokenizer, stopwords)
-    return [measure_tokens(row, text, tokens, tokenizer, stopwords) for row in measures], tokens.words
 
 
 def analysis_tables(tables: Mapping[str, pd.DataFrame], resources: AnalyzeResources,

@@ -181,8 +181,8 @@ class WordCodes(dict):
         self.stopwords = stopwords
         self.words: list[str] = []
         self._new: list[str] = []  # numbered since the arrays last grew
-        self._lengths = np.zeros(1024, dtype=np.int32)
-        self._content = np.zeros(1024, dtype=bool)
+        self.lengths = np.zeros(1024, dtype=np.int32)  # each numbered word's length
+        self.content = np.zeros(1024, dtype=bool)  # whether each numbered word is a content token
 
     def __missing__(self, word: str) -> int:
         number = self[word] = len(self.words)
@@ -201,23 +201,13 @@ class WordCodes(dict):
         """The lengths and verdicts of the words numbered since the last call, added to the arrays (whose
         room doubles when full: a copy per new word took longer than the lookups)."""
         n, new = len(self.words), self._new
-        if n > len(self._lengths):
-            size = max(n, 2 * len(self._lengths))
-            self._lengths = np.resize(self._lengths, size)
-            self._content = np.resize(self._content, size)
-        self._lengths[n - len(new) : n] = np.fromiter(map(len, new), dtype=np.int32, count=len(new))
-        self._content[n - len(new) : n] = [is_content_token(w, self.stopwords) for w in new]
+        if n > len(self.lengths):
+            size = max(n, 2 * len(self.lengths))
+            self.lengths = np.resize(self.lengths, size)
+            self.content = np.resize(self.content, size)
+        self.lengths[n - len(new) : n] = np.fromiter(map(len, new), dtype=np.int32, count=len(new))
+        self.content[n - len(new) : n] = [is_content_token(w, self.stopwords) for w in new]
         self._new = []
-
-    @property
-    def lengths(self) -> np.ndarray:
-        """The length of each numbered word."""
-        return self._lengths
-
-    @property
-    def content(self) -> np.ndarray:
-        """Whether each numbered word is a content token."""
-        return self._content
 
     def full(self) -> bool:
         """Whether the table holds more words than it should keep."""

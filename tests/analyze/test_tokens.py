@@ -131,7 +131,7 @@ def test_doc_tokens_fall_back_on_words_that_miss_part_of_the_text(tokenizer, res
 def test_a_batch_coded_for_the_trip_back_decodes_to_each_documents_words(tokenizer, resources) -> None:
     from collections import Counter
 
-    from pipeline.analyze import words_of, words_of_batch
+    from pipeline.analyze import words_of_batch
 
     text = "一是选派第一书记。二是发展合作社，壮大合作社集体经济。"
     second = text.index("二是")
@@ -182,7 +182,7 @@ def test_a_batch_decodes_the_same_when_the_word_table_starts_again(tokenizer, re
     """A full table is started again between batches; a measure whose offsets miss its text is tokenised
     on its own, and its new words are numbered too."""
     from pipeline import analyze
-    from pipeline.analyze import words_of, words_of_batch
+    from pipeline.analyze import words_of_batch
     from pipeline.analyze.tokens import WordCodes
 
     text = "一是选派第一书记。二是发展合作社，壮大合作社集体经济。"
@@ -201,3 +201,14 @@ def test_a_batch_decodes_the_same_when_the_word_table_starts_again(tokenizer, re
     assert tables[0] is not tables[1]
     # the stray measure on its own, heading then text (完善 is a stopword): offsets 2–9 would have given 选派…
     assert [coded.words[i] for i in coded.documents[0][0][0]] == ["利益", "联结", "利益", "联结"]
+
+
+def words_of(item: tuple[str, list[dict]], shared) -> tuple[list[list[str]], list[str]]:
+    """The reference the coded batches are compared with, as strings: each measure's tokens (measure_tokens
+    over the document's doc_tokens) and the document's content words."""
+    from pipeline.analyze.clusters import measure_tokens
+
+    tokenizer, stopwords = shared
+    text, measures = item
+    tokens = doc_tokens(text, tokenizer, stopwords)
+    return [measure_tokens(row, text, tokens, tokenizer, stopwords) for row in measures], tokens.words
