@@ -199,7 +199,7 @@ def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
     environment = provenance.environment(argv, parameters)
     inputs = {"data": provenance.data_fingerprint(args.data or DATA_DIR), "parameters": parameters}
     if corpus is not None:
-        inputs["corpus"] = provenance.corpus_fingerprint(corpus)
+        inputs["corpus"] = provenance.in_background(provenance.corpus_fingerprint, corpus)
     executor = None  # started with the first stage that runs: a Dask cluster takes seconds to start
     try:
         for stage in stages:

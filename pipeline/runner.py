@@ -33,9 +33,9 @@ ANALYSED_DOCUMENT_COLUMNS = ["doc_id", "title", "date", "date_precision", "text"
 
 def check_corpus(corpus: Path) -> None:
     """Raise CorpusError early when the corpus folder is unusable."""
-    from pipeline.ingest import corpus_files
+    from pipeline.ingest import check_corpus as check
 
-    corpus_files(corpus)
+    check(corpus)
 
 
 def run_stage(stage: str, args, resources, progress: bool, executor: Executor | None = None) -> str:

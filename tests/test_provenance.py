@@ -1,10 +1,13 @@
-"""Tests for pipeline/provenance.py: the versions a run records."""
+"""Tests for pipeline/provenance.py: the versions a run records, the hashes it takes."""
 
 from __future__ import annotations
 
+import threading
 from importlib import metadata
 
-from pipeline.provenance import name_and_version, package_versions
+import pytest
+
+from pipeline.provenance import file_hashes, in_background, name_and_version, package_versions, settled, sha256_file
 
 
 def test_every_installed_version_is_the_one_importlib_reads():
@@ -32,3 +35,30 @@ def test_an_egg_info_reads_its_pkg_info_and_a_nameless_one_is_left_out(tmp_path)
     empty.mkdir()
     assert name_and_version(metadata.PathDistribution(egg)) == ("old", "0.1")
     assert name_and_version(metadata.PathDistribution(empty)) == (None, None)
+
+
+def test_inputs_computed_in_the_background_are_waited_for_and_their_errors_raised():
+    release = threading.Event()
+
+    def slow_hash():
+        release.wait(5)
+        return {"fingerprint": "abc"}
+
+    inputs = {"data": {"fingerprint": "d"}, "corpus": in_background(slow_hash)}
+    release.set()
+    assert settled(inputs) == {"data": {"fingerprint": "d"}, "corpus": {"fingerprint": "abc"}}
+
+    def broken():
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        settled({"corpus": in_background(broken)})
+
+
+def test_files_hashed_in_threads_keep_their_order(tmp_path):
+    paths = []
+    for i in range(9):
+        paths.append(tmp_path / f"{i}.bin")
+        paths[-1].write_bytes(bytes([i]) * (i * 100_000 + 1))
+    assert file_hashes(paths) == [sha256_file(p) for p in paths]
+    assert len(set(file_hashes(paths))) == 9 and file_hashes([]) == []

@@ -22,7 +22,7 @@ from .boilerplate import RecurringLines
 from .dedup import DuplicateIndex, Signature, doc_hash, signature
 from .language import not_chinese
 from .pages import Page, clean_page, prepare_page
-from .readers import DEFAULT_COLUMNS, Entry, RawRecord, discover, is_sidecar, read_path
+from .readers import DEFAULT_COLUMNS, Entry, RawRecord, discover, has_entries, is_sidecar, read_path
 from .sidecars import join, manifest_row, read_sidecar
 
 log = logging.getLogger(__name__)
@@ -223,13 +223,19 @@ def find_sidecars(entries: list[Entry], corpus: Path, columns: dict, metadata: P
     return sidecars, rest
 
 
-def corpus_files(corpus: Path) -> list[Entry]:
-    """The corpus's entries, or CorpusError when there is nothing to read."""
+def check_corpus(corpus: Path, entries: list[Entry] | None = None) -> None:
+    """CorpusError when the corpus folder is missing or holds nothing to read (`entries`: its listing, when
+    made; otherwise the folder is read only up to its first entry)."""
     if not corpus.is_dir():
         raise CorpusError(f"corpus folder {corpus} does not exist or is not a folder")
-    entries = discover(corpus)
-    if not entries:
+    if not (entries if entries is not None else has_entries(corpus)):
         raise CorpusError(f"corpus folder {corpus} holds no input files")
+
+
+def corpus_files(corpus: Path) -> list[Entry]:
+    """The corpus's entries, or CorpusError when there is nothing to read."""
+    entries = discover(corpus) if corpus.is_dir() else []
+    check_corpus(corpus, entries)
     return entries
 
 

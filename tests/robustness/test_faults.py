@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from pipeline.cli import main
+from pipeline.provenance import corpus_fingerprint
 from tests.conftest import ROOT
 from tests.seeds import seed_path
 
@@ -169,8 +170,9 @@ def test_a_changed_word_list_reruns_and_is_recorded(reference, tmp_path):
 
 
 def test_run_json_says_how_the_output_was_made(reference):
-    _, out = reference
+    corpus, out = reference
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["inputs"]["corpus"] == corpus_fingerprint(corpus)  # hashed while ingest ran: the same record
     assert {"version", "commit", "dirty", "code"} <= set(record["environment"]["pipeline"])
     assert "pandas" in record["environment"]["packages"] and record["environment"]["python"]
     assert record["inputs"]["corpus"]["n_entries"] == 3 and record["inputs"]["corpus"]["fingerprint"]
