@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.bench_scale import combine, format_size
+from bench.bench_scale import combine, fastest, format_size
 
 
 def _run(wall: float, cpu: float, peak: float, tree: float | None = 100.0) -> dict:
@@ -37,3 +37,22 @@ def test_a_baseline_left_out_on_purpose_is_not_reported_as_timed_out():
     baseline = next(line for line in table.splitlines() if line.startswith("baseline"))
     assert "not run (--no-baseline)" in baseline and "timed out" not in baseline
     assert "baseline wall time" not in table
+
+
+def test_the_fastest_round_is_reported_with_the_largest_memory_of_any_round():
+    slow, quick = _run(30.0, 40.0, 900.0, 1500.0), _run(20.0, 35.0, 700.0, None)
+    timed_out = {**_run(5.0, 5.0, 100.0), "timed_out": True}
+    best = fastest([slow, quick, timed_out])  # a round cut short is never the fastest
+    assert (best["wall_s"], best["cpu_s"], best["peak_rss_mib"], best["tree_rss_mib"]) == (20.0, 35.0, 900.0, 1500.0)
+    assert fastest([None, None]) is None and fastest([timed_out])["timed_out"]
+
+
+def test_several_rounds_print_each_round_and_its_ratio():
+    result, second = _result(baseline=True), _result(baseline=True)
+    second["runs"]["ingest"] = _run(14.0, 15.0, 300.0)
+    second["runs"]["ingest+segment"] = combine(second["runs"]["ingest"], second["runs"]["segment"])
+    result["rounds"] = [result["runs"], second["runs"]]
+    lines = format_size(result).splitlines()
+    assert lines[1] == "(each run: the fastest of 2 rounds, with the largest RSS of any round)"
+    assert lines[-2].startswith("wall s by round: ingest 10.0/14.0, segment 20.0/20.0")
+    assert lines[-1] == "ratio by round: 0.50, 0.57"  # 30/60 and 34/60
