@@ -89,7 +89,7 @@ class IngestStream:
         self.spill = spill  # where prepared pages wait between the passes (the system's temporary folder when None)
         self.batch_files = max(1, batch_files or BATCH_FILES)
         local = value_of(resources)
-        entries = [replace(e, path=e.path.absolute()) for e in corpus_files(corpus)]  # workers may not share our folder
+        entries = corpus_files(corpus.absolute())  # absolute paths: workers may not share our folder
         self.sidecars, self.entries = find_sidecars(entries, corpus, local.columns or DEFAULT_COLUMNS, metadata)
         self.records: list[RawRecord] = []  # without their texts
         self.matched = {s.source: 0 for s, _ in self.sidecars}

@@ -97,19 +97,45 @@ def discover(corpus: Path) -> list[Entry]:
 
     Hidden files and folders (names starting with '.'), links to folders, broken links, link loops and
     special files (FIFOs, sockets, devices) each get an entry with their reason: nothing is skipped silently.
+    Read with os.scandir, whose entries know a regular file without a stat; a link or anything else is
+    looked at with file_entry (listing 30,000 files with a stat and path arithmetic each took 2 s).
     """
     entries: list[Entry] = []
-    for folder, dirs, files in os.walk(corpus, followlinks=False, onerror=lambda err: entries.append(
-            Entry(Path(err.filename or corpus), source_name(Path(err.filename or corpus), corpus), f"unreadable folder: {err.strerror}"))):
-        here = Path(folder)
-        for name in sorted(dirs):
-            path = here / name
-            if name.startswith(".") or path.is_symlink():
-                reason = "hidden folder: not read" if name.startswith(".") else "link to a folder: not followed"
-                entries.append(Entry(path, source_name(path, corpus), reason))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
-        entries.extend(file_entry(here / name, corpus) for name in sorted(files))
+    folders = [(os.fspath(corpus), "")]  # (folder, its path under the corpus with a trailing '/')
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                found = sorted(listing, key=lambda item: item.name)
+        except OSError as err:
+            path = Path(err.filename or folder)
+            entries.append(Entry(path, source_name(path, corpus), f"unreadable folder: {err.strerror}"))
+            continue
+        for item in found:
+            if _is_folder(item):
+                if item.name.startswith(".") or item.is_symlink():
+                    reason = "hidden folder: not read" if item.name.startswith(".") else "link to a folder: not followed"
+                    entries.append(Entry(Path(item.path), _source(prefix + item.name), reason))
+                else:
+                    folders.append((item.path, prefix + item.name + "/"))
+            elif item.name.startswith(".") or not item.is_file(follow_symlinks=False):
+                entries.append(file_entry(Path(item.path), corpus))  # a link, a FIFO …: its stat says what it is
+            else:
+                entries.append(Entry(Path(item.path), _source(prefix + item.name)))
     return sorted(entries, key=lambda e: e.source)
+
+
+def _is_folder(item: os.DirEntry) -> bool:
+    """Whether an entry is a folder or a link to one (as os.walk sorts them)."""
+    try:
+        return item.is_dir()
+    except OSError:
+        return False
+
+
+def _source(relative: str) -> str:
+    """source_name of a path given relative to the corpus."""
+    return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
 
 
 def has_entries(corpus: Path) -> bool:
