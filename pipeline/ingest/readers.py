@@ -88,8 +88,7 @@ class Entry:
 
 def source_name(path: Path, corpus: Path) -> str:
     """The path under the corpus as text; bytes that are not UTF-8 are written as \\xNN escapes."""
-    raw = os.fsencode(path.relative_to(corpus).as_posix())
-    return raw.decode("utf-8", errors="backslashreplace")
+    return _source(path.relative_to(corpus).as_posix())
 
 
 def discover(corpus: Path) -> list[Entry]:
@@ -98,7 +97,8 @@ def discover(corpus: Path) -> list[Entry]:
     Hidden files and folders (names starting with '.'), links to folders, broken links, link loops and
     special files (FIFOs, sockets, devices) each get an entry with their reason: nothing is skipped silently.
     Read with os.scandir, whose entries know a regular file without a stat; a link or anything else is
-    looked at with file_entry (listing 30,000 files with a stat and path arithmetic each took 2 s).
+    looked at with file_entry (os.walk with a stat and path arithmetic per file took 0.7–0.9 s for 30,000
+    files, this 0.45 s).
     """
     entries: list[Entry] = []
     folders = [(os.fspath(corpus), "")]  # (folder, its path under the corpus with a trailing '/')
@@ -134,14 +134,13 @@ def _is_folder(item: os.DirEntry) -> bool:
 
 
 def _source(relative: str) -> str:
-    """source_name of a path given relative to the corpus."""
+    """source_name of a path given relative to the corpus ('/' between its parts)."""
     return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
 
 
 def has_entries(corpus: Path) -> bool:
     """Whether discover(corpus) finds anything: stops at the first file, hidden or linked folder, or folder
-    that cannot be read, instead of listing the whole corpus (a second at 30,000 files, which ingest then
-    lists itself)."""
+    that cannot be read, instead of listing the whole corpus (which ingest then lists itself)."""
     failed: list[OSError] = []
     for folder, dirs, files in os.walk(corpus, followlinks=False, onerror=failed.append):
         if files or failed or any(d.startswith(".") or os.path.islink(os.path.join(folder, d)) for d in dirs):
