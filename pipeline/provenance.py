@@ -84,8 +84,8 @@ def corpus_fingerprint(corpus: Path) -> dict:
 
 def in_background(fn, *args) -> Future:
     """fn(*args) started in a daemon thread; its Future. The corpus's hashes are computed while ingest runs:
-    reading every file first kept the workers waiting 2.5–8 s at 200 MB (warm or cold disk cache). (Reading and hashing release the
-    GIL; a forked worker never touches what the thread holds.)"""
+    reading every file first kept the workers waiting 2.5–8 s at 200 MB (warm or cold disk cache).
+    (Reading and hashing release the GIL; a forked worker never touches what the thread holds.)"""
     future: Future = Future()
 
     def run() -> None:

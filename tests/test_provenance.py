@@ -45,6 +45,7 @@ def test_inputs_computed_in_the_background_are_waited_for_and_their_errors_raise
         return {"fingerprint": "abc"}
 
     inputs = {"data": {"fingerprint": "d"}, "corpus": in_background(slow_hash)}
+    assert not inputs["corpus"].done()  # still running: settled has to wait for it
     release.set()
     assert settled(inputs) == {"data": {"fingerprint": "d"}, "corpus": {"fingerprint": "abc"}}
 
