@@ -291,9 +291,10 @@ def place_of(doc: dict, resources) -> tuple[dict, list[dict]]:
     """The place a document is about (PLACE_COLUMNS) and its place mentions."""
     from pipeline.places import document_place, find_mentions, known_units
 
-    gazetteer = resources.gazetteer
-    found = find_mentions(doc["text"], gazetteer, known_units(doc["title"] or "", doc["metadata"], gazetteer))
-    place = document_place(doc["title"] or "", doc["text"], doc["source_unit"], found, gazetteer, doc["metadata"])
+    gazetteer, title = resources.gazetteer, doc["title"] or ""
+    titled = find_mentions(title, gazetteer)  # read by both: the title is scanned once
+    found = find_mentions(doc["text"], gazetteer, known_units(title, doc["metadata"], gazetteer, titled))
+    place = document_place(title, doc["text"], doc["source_unit"], found, gazetteer, doc["metadata"], titled)
     return {c: place.get(c) for c in PLACE_COLUMNS}, found
 
 

@@ -58,24 +58,18 @@ def line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
-def mention_weight(text: str, mention: dict, starts: list[int], body_end: int) -> float:
-    """Positional weight of one body mention (opening, subject, body or page chrome)."""
+def mention_weight(text: str, mention: dict, starts: list[int], body_end: int, opening: int) -> float:
+    """Positional weight of one body mention (opening, subject, body or page chrome); `opening`: where
+    the text's opening ends (opening_end)."""
     start = mention["start"]
     line_no = bisect.bisect_right(starts, start) - 1
     line_end = starts[line_no + 1] if line_no + 1 < len(starts) else len(text)
     if start >= body_end or CHROME_LINE.search(text, starts[line_no], line_end):
         return WEIGHT_CHROME
-    opening = non_empty_before(text, starts, line_no) < OPENING_LINES or start < len(text) * FOOTER_SHARE
-    if opening:
+    if start < opening or start < len(text) * FOOTER_SHARE:
         return WEIGHT_OPENING
     prev = text[start - 1] if start else "\n"
     return WEIGHT_SUBJECT if prev in SUBJECT_BEFORE and has_level_suffix(mention["surface"]) else WEIGHT_BODY
-
-
-def non_empty_before(text: str, starts: list[int], line_no: int) -> int:
-    """Number of non-blank lines before a line."""
-    bounds = zip(starts[:line_no], starts[1 : line_no + 1], strict=True)
-    return sum(1 for a, b in bounds if text[a:b].strip())
 
 
 def body_end_offset(text: str) -> int:
@@ -102,9 +96,9 @@ def collect_support(
         add_support(support, m["adcode"], WEIGHT_TITLE, gaz)
     for m in addressed(sourced, gaz):
         add_support(support, m["adcode"], WEIGHT_SOURCE, gaz)
-    starts, body_end = line_starts(text), body_end_offset(text)
+    starts, body_end, opening = line_starts(text), body_end_offset(text), opening_end(text)
     for m in addressed(mentions, gaz):
-        add_support(support, m["adcode"], mention_weight(text, m, starts, body_end), gaz)
+        add_support(support, m["adcode"], mention_weight(text, m, starts, body_end, opening), gaz)
     return support
 
 
@@ -223,9 +217,10 @@ def metadata_unit(metadata: dict | None, gaz: Gazetteer) -> Unit | None:
     return found
 
 
-def known_units(title: str, metadata: dict | None, gaz: Gazetteer) -> frozenset[str]:
-    """Units a document is known to be about before its text is read: its title's places, its metadata's."""
-    codes = {m["adcode"] for m in find_mentions(title, gaz) if m["resolved"]}
+def known_units(title: str, metadata: dict | None, gaz: Gazetteer, titled: list[dict] | None = None) -> frozenset[str]:
+    """Units a document is known to be about before its text is read: its title's places, its metadata's.
+    `titled`: the title's mentions (find_mentions), when the caller has found them already."""
+    codes = {m["adcode"] for m in (find_mentions(title, gaz) if titled is None else titled) if m["resolved"]}
     meta = metadata_unit(metadata, gaz)
     return frozenset(codes | ({meta.adcode} if meta else set()))
 
@@ -261,10 +256,11 @@ def cap_hidden(
 
 
 def text_place(
-    title: str, text: str, source_unit: str | None, mentions: list[dict], gaz: Gazetteer
+    title: str, text: str, source_unit: str | None, mentions: list[dict], gaz: Gazetteer, titled: list[dict] | None = None
 ) -> tuple[str | None, float]:
-    """The unit the text is about and a confidence, from mentions alone."""
-    titled, sourced = find_mentions(title, gaz), find_mentions(source_unit or "", gaz)
+    """The unit the text is about and a confidence, from mentions alone (`titled`: see known_units)."""
+    titled = find_mentions(title, gaz) if titled is None else titled
+    sourced = find_mentions(source_unit or "", gaz)
     support = collect_support(titled, sourced, text, mentions, gaz)
     lead = named_before(titled + sourced, mentions, lead_end(text), gaz)
     counts = Counter(m["adcode"] for m in titled + mentions if m["resolved"])
@@ -296,13 +292,15 @@ def document_place(
     mentions: list[dict],
     gazetteer: Gazetteer,
     metadata: dict | None = None,
+    titled: list[dict] | None = None,
 ) -> dict:
-    """The place a document is about: names, adcode, level, confidence and metadata conflict."""
+    """The place a document is about: names, adcode, level, confidence and metadata conflict (`titled`:
+    the title's mentions, when the caller has found them already)."""
     meta = metadata_unit(metadata, gazetteer)
     national = national_scope(title or "", text) if meta is None else None
     if national is not None:
         return national_fields(national)
-    code, confidence = text_place(title or "", text, source_unit, mentions, gazetteer)
+    code, confidence = text_place(title or "", text, source_unit, mentions, gazetteer, titled)
     text_unit = gazetteer.unit(code) if code else None
     if meta is None:
         return {**place_fields(text_unit, gazetteer), "place_confidence": confidence, "place_conflict": None}

@@ -155,3 +155,18 @@ def test_national_new_area_is_its_city(gaz):
     """天府新区 (a national new area, not a county) places the text in 成都."""
     place = place_of("学习心得", "为贯彻省委、市委部署,苏码头社区开展活动,学习对天府新区建设发展的重要指示。\n", gaz)
     assert (place["province"], place["prefecture"], place["county"]) == ("四川省", "成都市", None)
+
+
+def test_the_opening_is_the_first_three_non_blank_lines():
+    """Blank lines do not count: a mention on the third written line is in the opening, on the fourth not."""
+    from pipeline.places.document_place import (WEIGHT_BODY, WEIGHT_OPENING, body_end_offset, line_starts,
+                                                mention_weight, opening_end)
+
+    body = [f"第{i}段,村党支部定期召开会议,研究产业发展。" for i in range(8)]
+    lead = "近年来,全县坚持党建引领,聚焦产业发展和基层治理"
+    text = "\n".join(["", "", "经验材料", "", "", lead, "", "在巍山县召开会议", "在巍山县推广经验"] + body)
+    third, fourth = text.index("巍山县"), text.rindex("巍山县")
+    assert len(text) * 0.1 <= third < fourth < body_end_offset(text)  # beyond the share of the text read as opening
+    weights = [mention_weight(text, {"start": start, "surface": "巍山县"}, line_starts(text), body_end_offset(text),
+                              opening_end(text)) for start in (third, fourth)]
+    assert weights == [WEIGHT_OPENING, WEIGHT_BODY]

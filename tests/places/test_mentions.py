@@ -135,3 +135,18 @@ def test_the_scan_finds_what_a_letter_by_letter_scan_finds(gaz, pieces):
 
     text = "".join(pieces)  # aliases cut, overlapping and masked; a character outside the BMP shifts nothing
     assert scan(text, gaz) == scan_letter_by_letter(text, gaz)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["北京市", "朝阳区", "辽宁省", "吉林", "和平县", "大理", "XX县", "乡", "。", " ", "\n", "𠀋", "京",
+                                  "阳区"]), max_size=30))
+def test_a_short_text_has_the_alias_starts_of_the_same_text_made_long(gaz, pieces):
+    from pipeline.places.mentions import SHORT_TEXT, alias_starts
+
+    text = "".join(pieces)  # below SHORT_TEXT letters: tested pair by pair; padded: found with arrays
+    assert len(text) < SHORT_TEXT
+    assert alias_starts(text, gaz) == alias_starts(text + "。" * SHORT_TEXT, gaz)  # no alias holds 。
+
+
+def test_prefix_pairs_are_the_first_two_letters_of_every_alias(gaz):
+    assert gaz.prefix_pairs == {alias[:2] for alias in gaz.aliases}
