@@ -72,3 +72,30 @@ def test_unknown_backend_is_refused() -> None:
 def test_a_tokenizer_does_not_pickle(tokenizer: Tokenizer) -> None:
     with pytest.raises(TypeError, match="does not pickle"):
         pickle.dumps(tokenizer)
+
+
+def test_initialised_reads_jiebas_cache_as_jieba_does(tmp_path, monkeypatch) -> None:
+    import jieba
+
+    from pipeline.tokenizer import initialised
+
+    monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path))  # jieba's cache folder too
+    built = initialised(jieba.Tokenizer())  # no cache yet: jieba builds it and writes it
+    assert (tmp_path / "jieba.cache").is_file()
+    read = initialised(jieba.Tokenizer())
+    assert read.initialized and read.total == built.total and read.FREQ == built.FREQ
+    assert read.lcut("全县建成专业合作社120个") == built.lcut("全县建成专业合作社120个")
+
+
+def test_initialised_rebuilds_a_cache_that_does_not_read(tmp_path, monkeypatch) -> None:
+    import marshal
+
+    import jieba
+
+    from pipeline.tokenizer import initialised
+
+    monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path))
+    (tmp_path / "jieba.cache").write_bytes(marshal.dumps(123))  # not (dictionary, total)
+    engine = initialised(jieba.Tokenizer())
+    assert engine.initialized and engine.total > 0 and engine.FREQ["合作社"] > 0
+    assert marshal.loads((tmp_path / "jieba.cache").read_bytes())[1] == engine.total  # jieba wrote it again

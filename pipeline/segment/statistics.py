@@ -274,6 +274,8 @@ def _pos_tokenizer() -> POSTokenizer:
     import jieba
     import jieba.posseg
 
+    from pipeline.tokenizer import initialised
+
     jieba.setLogLevel(logging.WARNING)
     # Importing jieba.posseg has already read the default dictionary's tags into its global tagger (0.7 s);
     # a tagger over a private tokenizer of the same dictionary takes a copy of those tags instead of reading
@@ -281,7 +283,7 @@ def _pos_tokenizer() -> POSTokenizer:
     if jieba.posseg.dt.tokenizer.dictionary != jieba.DEFAULT_DICT:  # someone changed the global dictionary
         return jieba.posseg.POSTokenizer(jieba.Tokenizer())
     tagger = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)  # its __init__ would read the tags
-    tagger.tokenizer = jieba.Tokenizer()
+    tagger.tokenizer = initialised(jieba.Tokenizer())
     tagger.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
     return tagger
 
