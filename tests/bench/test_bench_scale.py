@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.bench_scale import combine, fastest, format_size
+from bench.bench_scale import combine, fastest, format_size, warm_cache
 
 
 def _run(wall: float, cpu: float, peak: float, tree: float | None = 100.0) -> dict:
@@ -56,3 +56,11 @@ def test_several_rounds_print_each_round_and_its_ratio():
     assert lines[1] == "(each run: the fastest of 2 rounds, with the largest RSS of any round)"
     assert lines[-2].startswith("wall s by round: ingest 10.0/14.0, segment 20.0/20.0")
     assert lines[-1] == "ratio by round: 0.50, 0.57"  # 30/60 and 34/60
+
+
+def test_warm_cache_reads_every_file_of_the_corpus(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "page.html").write_bytes(b"<p>x</p>")
+    (tmp_path / "a" / "b" / "big.txt").write_bytes(b"\xb5\xb3" * (1 << 20))  # two blocks
+    (tmp_path / "a" / "empty.csv").write_bytes(b"")
+    assert warm_cache(tmp_path) == 8 + 2 * (1 << 20)
