@@ -38,15 +38,34 @@ def doc_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def shingle_hashes(core: str, k: int = SHINGLE) -> np.ndarray:
-    """32-bit hashes of the character k-grams of a text already stripped of NOISE, repeats kept.
+@functools.lru_cache(maxsize=1)
+def noise_letters() -> np.ndarray:
+    """One flag per code point: whether NOISE matches it (found by NOISE itself, over every code point once:
+    65 ms per process)."""
+    flags = np.zeros(0x110000, dtype=bool)
+    every = np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    for found in NOISE.finditer(every):
+        flags[found.start() : found.end()] = True
+    return flags
+
+
+def core_points(text: str) -> np.ndarray:
+    """The code points of a text without its NOISE letters: NOISE.sub("", text)'s, found on arrays (the
+    substitution made a match per run of punctuation and digits, 170 µs for a 2,000-letter text)."""
+    points = code_points(text)
+    return points[~noise_letters()[points]]
+
+
+def shingle_hashes(core: str | np.ndarray, k: int = SHINGLE) -> np.ndarray:
+    """32-bit hashes of the character k-grams of a text already stripped of NOISE (or of its code points,
+    core_points), repeats kept.
 
     Computed on the code points as arrays (a polynomial over each k-gram, then the splitmix64 finaliser):
     hashing every k-gram with SHA-1 one by one took half of ingest.
     """
-    if not core:
+    if not len(core):
         return np.zeros(0, dtype=np.uint64)
-    points = code_points(core).astype(np.uint64)
+    points = (code_points(core) if isinstance(core, str) else core).astype(np.uint64)
     if len(points) > k:
         grams = np.zeros(len(points) - k + 1, dtype=np.uint64)
         for j in range(k):
@@ -93,7 +112,7 @@ class Signature:
 
 def signature(text: str, seed: int = 1) -> Signature:
     """The signature of one text."""
-    core = NOISE.sub("", text)
+    core = core_points(text)
     if len(core) < MIN_NEAR_CHARS:
         return Signature(doc_hash(text), None, Counter())
     permutations = _permutations(seed)

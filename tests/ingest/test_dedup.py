@@ -1,6 +1,8 @@
 """Exact and near duplicates point at the first occurrence; unrelated texts do not."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.ingest.dedup import doc_hash, find_duplicates
 
@@ -100,3 +102,15 @@ def test_signatures_are_candidates_when_a_band_is_equal():
     assert index.query(np.array([1, 2, 0, 0, 0], dtype=np.uint32)) == [3, 7]
     assert index.query(np.array([0, 2, 3, 4, 0], dtype=np.uint32)) == [7]
     assert index.query(np.array([1, 0, 3, 0, 5], dtype=np.uint32)) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("党建引领合作社 \t\n\u3000\u00a0\u2028,，。、:：;；!！?？“”\"'()（）《》【】-—…·")
+                                         + ["1", "２", "\u0663", "\u096b", "𠀋", "x", "½", "²"]), max_size=80))
+def test_core_points_are_the_code_points_of_the_text_without_noise(text):
+    """NOISE removed on arrays: the same letters as NOISE.sub (Unicode spaces and decimal digits of any script;
+    ½ and ² are not decimal digits and stay)."""
+    from pipeline.ingest.dedup import NOISE, core_points
+    from pipeline.textscan import code_points
+
+    assert core_points(text).tolist() == code_points(NOISE.sub("", text)).tolist()
