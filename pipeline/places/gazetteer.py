@@ -69,8 +69,8 @@ class Gazetteer:
 
     @functools.cached_property
     def prefix_pairs(self) -> frozenset[str]:
-        """The first two characters of every alias, as text: prefix_keys for a short text, which the scan
-        tests pair by pair (numpy's set-up for a title took longer than the title's whole scan)."""
+        """The first two characters of every alias, as text (prefix_keys decoded): the scan of a short text
+        tests its pairs against these one by one (for a title, numpy's set-up took longer than that)."""
         low = np.uint64((1 << 21) - 1)
         return frozenset(chr(int(key >> np.uint64(21))) + chr(int(key & low)) for key in self.prefix_keys)
 
