@@ -22,6 +22,7 @@ NATIONAL_RATIO times as often as for one place (我省, 全县 …); the places 
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from collections import Counter
@@ -116,8 +117,11 @@ def addressed(mentions: list[dict], gaz: Gazetteer) -> list[dict]:
     return kept
 
 
+@functools.lru_cache(maxsize=8)
 def opening_end(text: str) -> int:
-    """Offset where the opening (the first few non-blank lines) ends."""
+    """Offset where the opening (the first few non-blank lines) ends. Remembered for the last few texts:
+    placing a document asks for it three times (mention weights, the places named in the opening, an
+    anonymised place in the opening)."""
     seen = 0
     for start in line_starts(text):
         if seen >= OPENING_LINES:
