@@ -82,7 +82,9 @@ def test_initialised_reads_jiebas_cache_as_jieba_does(tmp_path, monkeypatch) -> 
     monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path))  # jieba's cache folder too
     built = initialised(jieba.Tokenizer())  # no cache yet: jieba builds it and writes it
     assert (tmp_path / "jieba.cache").is_file()
-    read = initialised(jieba.Tokenizer())
+    read = jieba.Tokenizer()
+    read.initialize = lambda *args: pytest.fail("the cache is read without jieba's initialize()")
+    read = initialised(read)
     assert read.initialized and read.total == built.total and read.FREQ == built.FREQ
     assert read.lcut("全县建成专业合作社120个") == built.lcut("全县建成专业合作社120个")
 

@@ -56,16 +56,16 @@ def core_points(text: str) -> np.ndarray:
     return points[~noise_letters()[points]]
 
 
-def shingle_hashes(core: str | np.ndarray, k: int = SHINGLE) -> np.ndarray:
-    """32-bit hashes of the character k-grams of a text already stripped of NOISE (or of its code points,
-    core_points), repeats kept.
+def shingle_hashes(core: np.ndarray, k: int = SHINGLE) -> np.ndarray:
+    """32-bit hashes of the character k-grams of a text's code points without NOISE (core_points), repeats
+    kept.
 
     Computed on the code points as arrays (a polynomial over each k-gram, then the splitmix64 finaliser):
     hashing every k-gram with SHA-1 one by one took half of ingest.
     """
     if not len(core):
         return np.zeros(0, dtype=np.uint64)
-    points = (code_points(core) if isinstance(core, str) else core).astype(np.uint64)
+    points = core.astype(np.uint64)
     if len(points) > k:
         grams = np.zeros(len(points) - k + 1, dtype=np.uint64)
         for j in range(k):

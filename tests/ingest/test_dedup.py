@@ -69,11 +69,12 @@ def test_a_signature_is_the_minhash_of_the_distinct_shingles(monkeypatch, chunk)
 
     from pipeline.ingest import dedup
     from pipeline.ingest.dedup import NOISE, NUM_PERM, shingle_hashes, signature
+    from pipeline.textscan import code_points
 
     monkeypatch.setattr(dedup, "MINHASH_CHUNK", chunk)  # a long text's shingles are permuted a chunk at a time
 
     text = "各村党支部领办合作社，带动农户增收。" * 6 + "全县建成扶贫车间86个，吸纳就业2300余人。"  # shingles repeat
-    core = NOISE.sub("", text)
+    core = code_points(NOISE.sub("", text))
     distinct = np.unique(shingle_hashes(core))
     assert len(distinct) < len(shingle_hashes(core))
     expected = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)  # drawing its own permutations
