@@ -103,3 +103,36 @@ def test_the_audit_sees_the_patterns_it_should():
 def test_no_unbounded_repeat_inside_another(where):
     pattern = ALL[where]
     assert not nested_unbounded(parser.parse(pattern.pattern, pattern.flags)), where
+
+
+def opens_with_a_letter(items) -> bool:
+    """Whether a parsed pattern's match must start with one letter or character class, written first (not
+    after a lookahead, an optional letter, a repeat or alternatives): then the regex engine skips in C to
+    the places where that letter occurs instead of trying the pattern at every position."""
+    op, av = items[0] if len(items) else (None, None)
+    if op == C.SUBPATTERN:
+        return opens_with_a_letter(av[-1])
+    return op in (C.LITERAL, C.IN)
+
+
+def whole_text_patterns() -> dict[str, re.Pattern]:
+    """The patterns searched over every document's whole text that the letter rule applies to: the number
+    names of the word list (one search each per document) and segment's dating phrases and slogan runs."""
+    from pipeline.segment import indicators, slogans
+
+    found = {f"number names: {p.pattern[:60]}": p for p in package_resources().number_names}
+    for name, pattern in [("YEAR", indicators.YEAR), ("LAST_YEAR", indicators.LAST_YEAR), ("RUN_PATTERN", slogans.RUN_PATTERN)]:
+        found[name] = pattern
+    return found
+
+
+def test_the_letter_rule_tells_the_shapes_apart():
+    assert opens_with_a_letter(parser.parse(r"[一二][一二]*项")) and opens_with_a_letter(parser.parse(r"(第[一二])"))
+    for slow in (r"[一二]+项", r"(?=[一二])[一二]项", r"第?[一二]", r"(?:[一二]项){2,}", r"(?<!第)[一二]", r"[一二]项|三项"):
+        assert not opens_with_a_letter(parser.parse(slow)), slow
+
+
+@pytest.mark.parametrize("where", sorted(whole_text_patterns()))
+def test_a_whole_text_pattern_opens_with_a_letter(where):
+    pattern = whole_text_patterns()[where]
+    assert opens_with_a_letter(parser.parse(pattern.pattern, pattern.flags)), where

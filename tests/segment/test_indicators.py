@@ -108,6 +108,32 @@ def test_period_follows_the_dating_phrase_of_the_paragraph():
     assert periods == ["2025", "2021-2025", "2026"]
 
 
+def test_a_plan_opening_a_paragraph_dates_what_follows():
+    text = ("2025年是收官之年。地区生产总值增长5%。\n"
+            "“十四五”时期是极不平凡的五年。粮食产量达到1400亿斤。\n"
+            "“十五五”时期主要目标是：常住人口城镇化率达到65%左右。")
+    periods = [s["period"] for s in described(text)]
+    assert periods == ["2025", "2021-2025", "2026-2030"]
+
+
+def test_a_phrase_after_the_opening_one_in_its_clause_only_qualifies_it():
+    # 今年 is what the paragraph is about; the plan names what this year begins.
+    text = "今年是实施“十五五”规划开局之年。地区生产总值增长5%左右。"
+    assert [s["period"] for s in described(text)] == ["2026"]
+
+
+def test_a_plan_named_after_a_comma_does_not_date_the_text_after_it():
+    text = ("2026年主要预期目标是：地区生产总值增长5%左右。\n"
+            "这些目标的设定，既衔接“十五五”规划目标，又紧扣发展实际。\n"
+            "新增城镇就业25万人。")
+    assert [s["period"] for s in described(text)] == ["2026", "2026"]
+
+
+def test_a_later_year_in_a_sentence_dates_the_figures_after_it():
+    text = "村民腰包更鼓了。农民人均纯收入由2013年不到4000元提升到2016年的10000元。"
+    assert [(s["text"], s["period"]) for s in described(text, COUNTY_2018)] == [("不到4000元", "2013"), ("10000元", "2016")]
+
+
 def test_running_totals_are_cumulative():
     assert described("截至目前,累计发展党员420名。", COUNTY_2018)[0]["period"] == "累计"
 

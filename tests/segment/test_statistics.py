@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.segment.statistics import extract_statistics, load_number_names, load_units
+from pipeline.segment.statistics import extract_statistics, load_number_names, load_units, name_spans
 from tests.seeds import body_000
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,3 +248,29 @@ def test_private_tagger_reads_its_own_tags_when_the_global_dictionary_was_change
     monkeypatch.setattr(jieba.posseg.dt, "word_tag_tab", {"借来的表xqz": "n"})  # what a borrowed table would hold
     tagger = _pos_tokenizer.__wrapped__()
     assert tagger.word_tag_tab.get("贫困户") == "n" and "借来的表xqz" not in tagger.word_tag_tab
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        ("编制第十五个五年规划纲要", ["第十五个五年规划", "五年规划"]),
+        ("落实十三五规划", ["十三五规划"]),
+        ("纪念建党100周年", ["100周年"]),
+        ("实施国企改革三年行动", ["三年行动"]),
+        ("落实中央八项规定精神", ["八项规定"]),
+        ("兴起于二十世纪六十年代", ["六十年代"]),
+        ("上世纪90年代以来", ["90年代"]),
+        ("按照省委十二届七次、八次全会部署", ["十二届", "七次、八次全会"]),
+        ("抓好龙嘉机场三期扩建", ["三期扩建"]),
+        ("产值保持两位数增长", ["两位数"]),
+        ("从三个方面提出要求", ["三个方面"]),
+        ("践行二十四个字", ["二十四个字"]),
+        ("建立三级联动机制", ["三级联"]),
+        ("第个五年规划", ["五年规划"]),
+        ("发展3000亩", []),
+    ],
+)
+def test_number_names_are_found_where_they_are_written(sentence: str, names: list[str]) -> None:
+    """Each pattern of the number-name list on a sentence that holds its name, read by hand (and one that
+    holds none): the list's patterns open with their letter class, which must not change what they find."""
+    assert sorted(sentence[s:e] for s, e in name_spans(sentence, NAMES)) == sorted(names)
