@@ -46,7 +46,7 @@ AFTER_FLAGS = frozenset({"n", "ng", "nr", "ns", "nt", "nz", "nrt", "vn", "l", "j
 NOUN_FLAGS = frozenset({"n", "ng", "nr", "ns", "nt", "nz", "nrt", "vn", "l", "j", "an", "eng", "x"})
 VERB_FLAGS = frozenset({"v", "vd", "vi", "d", "p", "c", "u", "ul", "uj", "ug", "uz", "uv", "r", "m", "q", "f"})
 # A pattern scanned over whole texts starts with one letter or character class: the regex engine skips in C
-# to where that letter occurs (three to five times faster than a leading lookahead, which is itself faster
+# to where that letter occurs (two to five times faster than a leading lookahead, which is itself faster
 # than a leading lookbehind, optional letter or group of alternatives, tried at every position); a
 # lookbehind after the first letter tells the branches apart (tests/robustness/test_regexes.py).
 YEAR = re.compile(r"([12](?<![0-9到][12])(?:9[5-9][0-9]|0[0-9]{2}))年(?!代)")

@@ -43,6 +43,7 @@ POOLED_FLOORS = [
     ("statistics: indicator right", 0.85),
     ("statistics: level right", 0.90),
     ("statistics: kind right", 0.90),
+    ("statistics: period right", 0.95),
     ("metadata: date", 0.95),
 ]
 
