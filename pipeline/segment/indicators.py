@@ -57,9 +57,10 @@ LAST_YEAR = re.compile(r"[过一去](?:(?<=过)去(?:一年|的一年)|(?<=一)�
 THIS_YEAR = re.compile(r"今年")
 HORIZON = re.compile(r"到(20[0-9]{2})年")
 OPENING_CUE_CHARS = 12
-CUE_BREAK = re.compile(r"[，,。；;：:！!？?\n]")  # ends the clause a dating phrase opens
-SENTENCE_MARK = re.compile(r"[。！!？?]")
-CLAUSE_MARK = re.compile(r"[，,；;：:]")
+SENTENCE_MARKS, CLAUSE_MARKS = "。！!？?", "，,；;：:"
+SENTENCE_MARK = re.compile(f"[{SENTENCE_MARKS}]")
+CLAUSE_MARK = re.compile(f"[{CLAUSE_MARKS}]")
+CUE_BREAK = re.compile(f"[{SENTENCE_MARKS}{CLAUSE_MARKS}\n]")  # ends the clause a dating phrase opens
 LEVELS = ("nation", "province", "prefecture", "county", "town", "village", "household", "person", "organisation")
 PLACE_LEVELS = {"national": "nation", "province": "province", "prefecture": "prefecture", "county": "county"}
 FUTURE_SECTIONS = frozenset({"goals", "tasks"})
