@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.executor import Executor, Pool, Serial, Shared, as_sent
+from pipeline.executor import Executor, Pool, Serial, Shared
 from pipeline.io import StoredTables, StoredTexts, TableWriter, read_table, release_memory, write_table
 
 log = logging.getLogger(__name__)
@@ -101,23 +101,12 @@ def run_ingest(args, resources, progress: bool, executor: Executor | None = None
 
 
 def close_writers(writers: dict[str, TableWriter], empty: dict, executor: Executor | None) -> None:
-    """Close a stage's writers (`empty`: each table's empty form), several at once in forked processes when
-    the stage had a pool: joining the parts and writing the CSV copies is the stage's last step, and one
-    process alone took 4 of segment's 31 s at 50 MB while the other core waited."""
-    from pipeline.executor import pool_map
+    """Close a stage's writers (`empty`: each table's empty form), in the pool's number of forked processes
+    when the stage had a pool (pipeline.io.close_writers): joining the parts and writing the CSV copies is
+    the stage's last step, and one process alone took 4 of segment's 31 s at 50 MB while the other core waited."""
+    from pipeline.io import close_writers as close_all
 
-    jobs = sorted(((w, empty.get(name)) for name, w in writers.items()), key=lambda job: -job[0].rows)
-    workers = min(executor.workers, sum(1 for w, _ in jobs if w.rows)) if isinstance(executor, Pool) else 1
-    if workers <= 1:
-        for writer, table in jobs:
-            writer.close(table)
-        return
-    pool_map(_close, jobs, (), workers, as_sent, start_method="fork")
-
-
-def _close(job: tuple[TableWriter, object]) -> None:
-    writer, table = job
-    writer.close(table)
+    close_all([(w, empty.get(name)) for name, w in writers.items()], executor.workers if isinstance(executor, Pool) else 1)
 
 
 # Documents segmented and written at a time. This process builds a batch's tables while the workers go on
@@ -129,9 +118,9 @@ def run_segment(args, resources, progress: bool, executor: Executor | None = Non
     """documents → measures, statistics, slogans, models (+ count flags on documents), batch by batch."""
     from pipeline.io import read_batches, table_rows
     from pipeline.progress import bar
-    from pipeline.segment import segment_batches
+    from pipeline.segment import MENTION_COLUMNS, segment_batches
 
-    places = read_table(args.out, "places")
+    places = read_table(args.out, "places", list(MENTION_COLUMNS))
     writers = {name: TableWriter(args.out, name) for name in ("documents", *SEGMENT_TABLES)}
     empty, failed, total = {}, 0, table_rows(args.out, "documents")
     try:

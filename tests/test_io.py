@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.io import TableWriter, read_table, write_table
+from pipeline.io import TableWriter, close_writers, read_table, write_table
 
 # Batches as a stage yields them: a column all missing in one batch, text or lists in another.
 BATCHES = [
@@ -28,6 +28,29 @@ def test_a_table_written_in_batches_reads_back_as_the_whole_table(tmp_path, work
     pd.testing.assert_frame_equal(read_table(tmp_path / "batched", "documents"), read_table(tmp_path / "whole", "documents"))
     assert (tmp_path / "batched" / "documents.csv").read_bytes() == (tmp_path / "whole" / "documents.csv").read_bytes()
     assert sorted(p.name for p in (tmp_path / "batched").iterdir()) == ["documents.csv", "documents.parquet"]
+
+
+def test_writers_closed_together_write_each_table_as_written_whole(tmp_path):
+    """close_writers shares out the Parquet joins and the CSV parts of several tables between processes;
+    each table must come out as when written whole, in the order of its batches, and a writer that got
+    no batch writes its empty table."""
+    whole = pd.concat(BATCHES, ignore_index=True)
+    write_table(whole, tmp_path / "whole", "documents")
+    write_table(whole[["doc_id", "chars"]].iloc[::-1], tmp_path / "whole", "places")
+    out = tmp_path / "together"
+    documents, places, models = TableWriter(out, "documents"), TableWriter(out, "places"), TableWriter(out, "models")
+    for batch in BATCHES:
+        documents.write(batch)
+    for batch in reversed(BATCHES):
+        places.write(batch[["doc_id", "chars"]].iloc[::-1])
+    empty = pd.DataFrame({"doc_id": pd.Series(dtype=object)})
+    paths = close_writers([(documents, None), (models, empty), (places, None)], workers=2)
+    assert paths == [out / "documents.parquet", out / "models.parquet", out / "places.parquet"]
+    for name in ("documents", "places"):
+        pd.testing.assert_frame_equal(read_table(out, name), read_table(tmp_path / "whole", name))
+        assert (out / f"{name}.csv").read_bytes() == (tmp_path / "whole" / f"{name}.csv").read_bytes()
+    assert read_table(out, "models").empty and list(read_table(out, "models").columns) == ["doc_id"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.{x}" for n in ("documents", "places", "models") for x in ("csv", "parquet"))
 
 
 def test_one_row_group_per_batch(tmp_path):

@@ -77,7 +77,9 @@ class _Feed:
     for the reader of its results, who takes each batch (with how many of its documents were sent) in turn."""
 
     def __init__(self, batches: Iterator[pd.DataFrame], places: pd.DataFrame | None):
-        self.batches, self.places = batches, places
+        self.batches = batches
+        # grouped once: filtering the whole table for each batch's documents took 0.4 s of 50 MB
+        self.mentions = mentions_by_document(places)
         self.waiting: collections.deque = collections.deque()  # work items not yet taken by the map
         self.read: collections.deque = collections.deque()  # (documents, items sent) not yet taken by the reader
 
@@ -87,12 +89,10 @@ class _Feed:
         if documents is None:
             return False
         check_table(documents, "documents")
-        places = self.places
-        if places is not None and len(places):
-            places = places[places["doc_id"].isin(documents["doc_id"])]
-        mentions = mentions_by_document(places)
         originals = documents.loc[documents["duplicate_of"].isna(), list(WORK_COLUMNS)]
-        work = [(doc, mentions.get(doc["doc_id"], ())) for doc in originals.to_dict("records")]
+        # rows from the columns' lists: to_dict("records") reads Arrow text cells one at a time
+        rows = (dict(zip(WORK_COLUMNS, cells)) for cells in zip(*(originals[c].tolist() for c in WORK_COLUMNS)))
+        work = [(doc, self.mentions.get(doc["doc_id"], ())) for doc in rows]
         self.waiting.extend(work)
         self.read.append((documents, len(work)))
         return True
@@ -154,9 +154,14 @@ def mentions_by_document(places: pd.DataFrame | None) -> dict[str, tuple[tuple[i
         return {}
     resolved = places[places["level"].notna()]
     grouped: dict[str, list[tuple[int, int, str]]] = {}
-    for doc_id, start, end, level in zip(resolved["doc_id"], resolved["start"], resolved["end"], resolved["level"]):
+    columns = (resolved[c].tolist() for c in ("doc_id", "start", "end", "level"))
+    for doc_id, start, end, level in zip(*columns):
         grouped.setdefault(doc_id, []).append((int(start), int(end), str(level)))
     return {doc_id: tuple(sorted(rows)) for doc_id, rows in grouped.items()}
+
+
+# what segment reads of the places table (mentions_by_document)
+MENTION_COLUMNS = ("doc_id", "start", "end", "level")
 
 
 class BudgetExceeded(Exception):
