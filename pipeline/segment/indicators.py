@@ -91,6 +91,7 @@ OPENING = re.compile(r"[^。！？\n]{1,80}")
 OPENING_CHARS = 80
 SUBJECT_MIN_CUES = 2
 VILLAGE = re.compile(r"(?<![\u4e00-\u9fff])(?!行政|贫困|农|乡|本|该|每|各|全|个)[\u4e00-\u9fff]{2,3}村(?![民级委干])|(?<=[县乡镇区])(?!行政|贫困)[\u4e00-\u9fff]{2,3}村(?![民级委干])")
+NOTHING = "(?!)"  # a pattern that matches nowhere
 ROLES = ("frame", "lead", "predicate", "scope", "level", "entity", "subject", "owner", "target", "change", "share", "bound", "rule",
          "cumulative", "modifier")
 
@@ -128,6 +129,28 @@ class StatisticFrames:
         a find per predicate, 20,000 phrases at 10 MB)."""
         return re.compile("|".join(map(re.escape, self.predicates))) if self.predicates else None
 
+    # One search each, in C, tells whether any word of a list occurs at all; most clauses hold none, and
+    # only those that hold one are read word by word (a Python loop per list, for each of ~20 figures a page).
+    @functools.cached_property
+    def level_search(self) -> re.Pattern[str]:
+        return any_word(self.levels)
+
+    @functools.cached_property
+    def owner_search(self) -> re.Pattern[str]:
+        return any_word(self.owners)
+
+    @functools.cached_property
+    def rule_search(self) -> re.Pattern[str]:
+        return any_word(self.rules)
+
+    @functools.cached_property
+    def change_search(self) -> re.Pattern[str]:
+        return any_word(self.changes)
+
+    @functools.cached_property
+    def target_search(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in self.targets) or NOTHING)
+
 
 @dataclass(frozen=True)
 class DocumentContext:
@@ -137,6 +160,11 @@ class DocumentContext:
     year: int | None = None
     subject_level: str | None = None
     places: tuple[tuple[int, int, str], ...] = ()  # (start, end, level) of the place mentions of the text
+
+
+def any_word(words) -> re.Pattern[str]:
+    """A pattern whose search finds whether any of `words` occurs in a text (never, for no words)."""
+    return re.compile("|".join(map(re.escape, words)) if words else NOTHING)
 
 
 def load_frames(path: Path, vocabulary_path: Path) -> StatisticFrames:
@@ -361,25 +389,34 @@ def only_modifiers(prefix: str, modifiers: tuple[str, ...]) -> bool:
     return True
 
 
-def level_of(text: str, stat: dict, indicator: str | None, clause: str, frames: StatisticFrames, doc: DocumentContext) -> str | None:
+def level_of(text: str, stat: dict, indicator: str | None, clause: str, frames: StatisticFrames, doc: DocumentContext,
+             sentence: str | None = None) -> str | None:
     """Whose figure: a per-unit word of the clause (每户), an organisation it belongs to (白银集团|7万吨,
     省属企业资产总额 — but not 培育…企业322户, a count of firms), a place named at the head of its clause
-    (巴中市已回引419名), else what the document is about."""
-    words = [w for w in frames.levels if w in clause]
+    (巴中市已回引419名), else what the document is about. `sentence`: sentence_before, when already read."""
+    words = [w for w in frames.levels if w in clause] if frames.level_search.search(clause) else []
     if words:
         return frames.levels[max(words, key=len)]
     entity = per_unit(clause, indicator, frames) or bounded_entity(text, stat, frames)
     if entity is not None:
         return entity
     counted = stat.get("unit") in COUNT_UNITS and indicator is not None
-    head = sentence_before(text, stat["start"])[:SUBJECT_CHARS]  # 省属企业完成…, 白银集团开…: the sentence's subject
+    head = (sentence_before(text, stat["start"]) if sentence is None else sentence)[:SUBJECT_CHARS]  # 省属企业完成…: the subject
     head = "" if head.startswith(frames.leads) or head.startswith("共") else head  # 共成立专业合作社…: an object
-    if any(w in clause or w in head or (indicator and w in indicator) for w in frames.owners if not (counted and w in indicator)):
+    if owned(clause, head, indicator, counted, frames):
         return "organisation"
     head = subject_place(stat["start"] - len(clause), stat["start"], clause, doc)
     if head is not None and PLACE_LEVELS[head] != PLACE_LEVELS.get(doc.place_level or ""):
         return PLACE_LEVELS[head]
     return doc.subject_level or PLACE_LEVELS.get(doc.place_level or "")
+
+
+def owned(clause: str, head: str, indicator: str | None, counted: bool, frames: StatisticFrames) -> bool:
+    """An organisation word in the clause, the sentence's head or the indicator (not the counted thing itself)."""
+    search = frames.owner_search.search
+    if not (search(clause) or search(head) or (indicator and search(indicator))):
+        return False
+    return any(w in clause or w in head or (indicator and w in indicator) for w in frames.owners if not (counted and w in indicator))
 
 
 def per_unit(clause: str, indicator: str | None, frames: StatisticFrames) -> str | None:
@@ -388,10 +425,11 @@ def per_unit(clause: str, indicator: str | None, frames: StatisticFrames) -> str
     for match in PER_UNIT.finditer(clause):
         words = match.group(1)
         for size in range(1, len(words) + 1):
-            found = [w for w in frames.entities if words[:size].endswith(w)]
+            found = [w for w in ending_words(frames.entities, words[:size]) if words[:size].endswith(w)]
             if found:
                 return frames.entities[max(found, key=len)]
-    opening = [w for w in frames.entities if len(w) > 1 and clause.startswith(w) and not (indicator and indicator.startswith(w))]
+    opening = [w for w in words_by_letter(frames.entities, clause[:1], 0)
+               if len(w) > 1 and clause.startswith(w) and not (indicator and indicator.startswith(w))]
     return frames.entities[max(opening, key=len)] if opening else None  # 党小组开展活动每月不少于1次
 
 
@@ -400,7 +438,7 @@ def bounded_entity(text: str, stat: dict, frames: StatisticFrames) -> str | None
     after = text[stat["end"] : stat["end"] + ENTITY_WINDOW]
     if not after.startswith("的"):
         return None
-    found = [w for w in frames.entities if after[1:].startswith(w)]
+    found = [w for w in words_by_letter(frames.entities, after[1:2], 0) if after[1:].startswith(w)]
     return frames.entities[max(found, key=len)] if found else None
 
 
@@ -436,7 +474,8 @@ def kind_of(text: str, stat: dict, clause: str, section: str | None, frames: Sta
     """threshold, target, change, share or result (the first that applies)."""
     if bounded(text, stat, clause, frames):
         return "threshold"
-    if section in FUTURE_SECTIONS or any(m.end() <= len(clause) - 2 for p in frames.targets for m in p.finditer(clause)):
+    if section in FUTURE_SECTIONS or (frames.target_search.search(clause)
+                                      and any(m.end() <= len(clause) - 2 for p in frames.targets for m in p.finditer(clause))):
         return "target"
     if stat.get("unit") in CHANGE_UNITS or changed(clause, stat.get("unit"), frames):
         return "change"
@@ -447,10 +486,10 @@ def kind_of(text: str, stat: dict, clause: str, section: str | None, frames: Sta
 
 def bounded(text: str, stat: dict, clause: str, frames: StatisticFrames) -> bool:
     """A bound of a rule: 不少于5次, 总分15分, 3人以上的村, 60岁以上人口, 收入低于4000元的农户."""
-    if stat.get("qualifier") in frames.rules or any(w in clause for w in frames.rules):
+    if stat.get("qualifier") in frames.rules or frames.rule_search.search(clause):
         return True
     after = text[stat["end"] : stat["end"] + 1]
-    bound = stat.get("qualifier") in frames.bounds or any(clause.endswith(b) for b in frames.bounds)
+    bound = stat.get("qualifier") in frames.bounds or clause.endswith(frames.bounds)
     return bound and (after == "的" or (stat.get("qualifier") in POST_BOUNDS and HAN.match(after) is not None))
 
 
@@ -458,6 +497,8 @@ def changed(clause: str, unit: str | None, frames: StatisticFrames) -> bool:
     """An increase or decrease verb right before the number (not 提高到…, which gives a level; a count
     after 提升/扩大 is what was improved, 提升40所普通高中, not a change)."""
     tail = clause.rstrip("近约超逾")
+    if not frames.change_search.search(tail):
+        return False
     for verb in frames.changes:
         if unit not in RATE_UNITS and verb in COUNT_OBJECT_VERBS:
             continue
@@ -582,7 +623,7 @@ def with_fields(text: str, stat: dict, indicator: str | None, frames: StatisticF
         **stat,
         "indicator": indicator,
         "indicator_norm": normalised(indicator, frames.vocabulary, frames.modifiers),
-        "level": level_of(text, stat, indicator, clause, frames, doc),
+        "level": level_of(text, stat, indicator, clause, frames, doc, sentence),
         "period": period_of(stat["start"], sentence, section_start, cues, frames),
         "kind": kind_of(text, stat, clause, section, frames),
     }
