@@ -99,16 +99,17 @@ def _unit_at(text: str, pos: int, units: frozenset[str], longest: int) -> str | 
     return None
 
 
-def _tail(text: str, q: Quantity, units: frozenset[str], longest: int) -> Quantity:
-    """Extend a numeral with an approximation and a unit (300余人, 1.5亿余元, 5000余人次)."""
-    pos, approx = q.end, q.approx
+def _tail(text: str, start: int, pos: int, approx: str | None, units: frozenset[str],
+          longest: int) -> tuple[int, str | None, str | None]:
+    """(end, unit, approximation) of a numeral from `start` to `pos` extended with an approximation and a
+    unit (300余人, 1.5亿余元, 5000余人次)."""
     if pos < len(text) and text[pos] in APPROX and approx is None:
         approx, pos = text[pos], pos + 1
-    unit = _unit_at(text, pos, units, longest) or _score_unit(text, q.start, pos)
+    unit = _unit_at(text, pos, units, longest) or _score_unit(text, start, pos)
     if unit is None:
-        return q._replace(end=pos, approx=approx)
+        return pos, None, approx
     end, unit = _compound_unit(text, pos + len(unit), unit, units, longest)
-    return q._replace(end=end, unit=unit, approx=approx)
+    return end, unit, approx
 
 
 def _score_unit(text: str, start: int, pos: int) -> str | None:
@@ -130,18 +131,29 @@ def _compound_unit(text: str, pos: int, unit: str, units: frozenset[str], longes
 
 def _parse_at(text: str, pos: int, units: frozenset[str], longest: int, stops: frozenset[str]) -> Quantity | None:
     """Parse the quantity whose numeral starts at `pos` (no qualifiers, no range)."""
-    end = numeral_end(text, pos, stops, longest)
-    numeral = parse_numeral(text[pos:end])
-    if numeral is None or numeral.sequence or not _counts(text[pos:end], numeral, text, end):
+    return _quantity_of(text, pos, numeral_end(text, pos, stops, longest), units, longest)
+
+
+def _quantity_of(text: str, pos: int, end: int, units: frozenset[str], longest: int) -> Quantity | None:
+    """The quantity whose numeral is text[pos:end], extended with its unit (no qualifiers, no range)."""
+    written = text[pos:end]
+    numeral = parse_numeral(written)
+    if numeral is None or numeral.sequence or not _counts(written, numeral, text, end):
         return None
-    q = Quantity(start=pos, end=end, value=numeral.value, chinese=numeral.chinese, core_start=pos,
-                 unit=numeral.unit, approx=numeral.approx, scale=float(numeral.scale))
-    return q if numeral.unit else _tail(text, q, units, longest)
+    unit, approx = numeral.unit, numeral.approx
+    if not unit:
+        end, unit, approx = _tail(text, pos, end, approx, units, longest)
+    return Quantity(start=pos, end=end, value=numeral.value, chinese=numeral.chinese, core_start=pos,
+                    unit=unit, approx=approx, scale=float(numeral.scale))
+
+
+# A digit of any kind a numeral may hold (numeral_end admits no other digits: str.isdigit's ² or ① never reach here).
+COUNTING = re.compile("[0-9０-９〇零一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾]")
 
 
 def _counts(written: str, numeral: Numeral, text: str, end: int) -> bool:
     """A bare magnitude needs an approximation or a unit after it (千余家, 亿元以上), not 千方百计."""
-    if any(ch.isdigit() or ch in "〇零一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾" for ch in written):
+    if COUNTING.search(written):
         return True
     return end < len(text) and (text[end] in APPROX or written in BIG_ALONE)
 
@@ -173,8 +185,10 @@ def _with_qualifiers(text: str, q: Quantity) -> Quantity:
         if q.start and text[q.start - 1] in PRE_LAST else None
     if pre == "近" and text.endswith("最近", 0, q.start):
         pre = None  # 最近3年 is "the last three years", not "nearly three"
-    start = q.start - len(pre) if pre else q.start
-    return q._replace(start=start, end=end, qualifier=q.approx or post or pre)
+    start, qualifier = q.start - len(pre) if pre else q.start, q.approx or post or pre
+    if start == q.start and end == q.end and qualifier == q.qualifier:
+        return q  # most quantities: nothing to absorb, nothing to rebuild
+    return q._replace(start=start, end=end, qualifier=qualifier)
 
 
 def _is_year(q: Quantity) -> bool:
@@ -243,17 +257,24 @@ def _set_phrase(text: str, q: Quantity) -> bool:
     return single and q.unit in SET_CLASSIFIERS
 
 
+@functools.lru_cache(maxsize=8)
+def _unit_bounds(units: frozenset[str]) -> tuple[int, frozenset[str]]:
+    """The longest unit's length, and the units that open with a numeral character (千瓦, 千米: not 千 + 瓦);
+    once per unit list, not once per document (a frozenset keeps its hash)."""
+    return max((len(u) for u in units), default=0), frozenset(u for u in units if u[0] in CN_NUMERAL_CHARS)
+
+
 def _quantities(text: str, units: frozenset[str]) -> list[Quantity]:
     """All accepted quantities of `text`, left to right, without overlaps."""
-    longest = max((len(u) for u in units), default=0)
-    stops = frozenset(u for u in units if u[0] in CN_NUMERAL_CHARS)  # 千瓦, 千米: not 千 + 瓦
+    longest, stops = _unit_bounds(units)
     quotes = quote_spans(text)
     found: list[Quantity] = []
     pos = 0
     while (m := START.search(text, pos)) is not None:
-        q = _parse_at(text, m.start(), units, longest, stops)
+        end = numeral_end(text, m.start(), stops, longest)
+        q = _quantity_of(text, m.start(), end, units, longest)
         if q is None:
-            pos = max(m.end(), numeral_end(text, m.start(), stops, longest))
+            pos = max(m.end(), end)
             continue
         q = _with_qualifiers(text, _with_range(text, q, units, longest, stops))
         if not _rejected(text, q, quotes):
