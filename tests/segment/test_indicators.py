@@ -167,3 +167,27 @@ def test_opening_words_are_every_scope_word_and_lead_that_can_open_a_phrase() ->
         openers = words_by_letter(frames.openers, phrase[:1], 0)
         assert next((w for w in openers if phrase.startswith(w) and len(phrase) > len(w)), None) == expected
     assert strip_start("全省农村贫困人口", frames) != "全省农村贫困人口"
+
+
+def test_each_word_list_is_searched_at_once_exactly_where_one_of_its_words_occurs():
+    """The one search per list (levels, owners, rules, changes, targets) that lets the rules skip a clause
+    must find a clause exactly when some word or pattern of its list does: over every clause of the
+    seed pages, and over a clause made around each word (regex letters in a word are letters)."""
+    import re
+
+    from pipeline.segment.indicators import any_word
+    from tests.seeds import RAW, simplified_seed
+
+    frames = package_resources().statistic_frames
+    clauses = [c for path in sorted(RAW.glob("*.txt")) for c in re.split(r"[，。；！？\n]", simplified_seed(path.name[:3])) if c]
+    lists = {"levels": (frames.level_search, tuple(frames.levels)), "owners": (frames.owner_search, frames.owners),
+             "rules": (frames.rule_search, frames.rules), "changes": (frames.change_search, frames.changes)}
+    for name, (search, words) in lists.items():
+        made = [f"全县{w}共" for w in words]
+        for clause in clauses + made:
+            assert bool(search.search(clause)) == any(w in clause for w in words), (name, clause)
+        assert any(search.search(c) for c in clauses), name  # the seeds do use these words
+    for clause in clauses:
+        assert bool(frames.target_search.search(clause)) == any(p.search(clause) for p in frames.targets), clause
+    assert any_word(["1+1", "(党)"]).search("推行1+1帮扶") and not any_word(["1+1"]).search("11帮扶")
+    assert any_word([]).search("") is None and any_word([]).search("任何文字") is None
