@@ -234,7 +234,10 @@ def _run_stage(stage: str, args: argparse.Namespace, resources, executor, inputs
 
     provenance.clear_downstream(args.out, stage)
     started = time.perf_counter()
-    summary = runner.run_stage(stage, args, resources, sys.stderr.isatty(), executor)
+    try:
+        summary = runner.run_stage(stage, args, resources, sys.stderr.isatty(), executor)
+    finally:
+        provenance.wait_for_removals()  # the outputs cleared above, deleted while the stage ran
     seconds = time.perf_counter() - started
     tables = provenance.output_files(args.out, runner.stage_outputs(stage))
     tables += [name for name in provenance.DOWNSTREAM_FILES if stage == "analyze" and (args.out / name).exists()]

@@ -20,9 +20,11 @@ import hashlib
 import json
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import threading
+import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -36,6 +38,7 @@ STAGE_TABLES = {
 }
 DOWNSTREAM_FILES = ("report.html",)
 DOWNSTREAM_FOLDERS = ("figures", "report")
+STALE = ".stale-"  # a downstream folder set aside to be deleted (one is left only where a run was killed)
 
 
 class StaleTablesError(RuntimeError):
@@ -272,8 +275,9 @@ def clear_downstream(out: Path, stage: str) -> None:
         for name in DOWNSTREAM_FILES:
             (Path(out) / name).unlink(missing_ok=True)
         for folder in DOWNSTREAM_FOLDERS:
-            for path in sorted((Path(out) / folder).rglob("*"), reverse=True) if (Path(out) / folder).is_dir() else []:
-                path.unlink() if path.is_file() else path.rmdir()
+            set_aside(Path(out) / folder)
+        for stale in Path(out).glob(f"{STALE}*"):
+            remove_in_background(stale)
     for name in names:
         for suffix in (".parquet", ".csv"):
             (Path(out) / f"{name}{suffix}").unlink(missing_ok=True)
@@ -282,6 +286,44 @@ def clear_downstream(out: Path, stage: str) -> None:
         record.get("stages", {}).pop(later_stage, None)
     if record:
         write_record(out, record)
+
+
+_removals: dict[Path, threading.Thread] = {}
+
+
+def set_aside(folder: Path) -> None:
+    """Move a folder out of the way at once, and delete it while the stage runs (wait_for_removals).
+
+    The report holds a page per document (7,778 files at 50 MB, 154,715 at 1 GB): unlinking them one by one
+    before the stage started made clear_downstream take 1.36–1.44 s at 50 MB, 0.36–0.37 s with the folders
+    set aside (most of it importing the analysis's table names). Where a folder cannot be renamed, it is
+    deleted here and now.
+    """
+    if not folder.is_dir():
+        return
+    stale = folder.with_name(f"{STALE}{folder.name}-{uuid.uuid4().hex[:12]}")
+    try:
+        folder.rename(stale)
+    except OSError:
+        shutil.rmtree(folder)
+        return
+    remove_in_background(stale)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Delete a folder in a thread (unlinking releases the GIL), unless one is deleting it already."""
+    if folder in _removals or not folder.is_dir():
+        return
+    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+                              name=f"remove {folder.name}")
+    _removals[folder] = thread
+    thread.start()
+
+
+def wait_for_removals() -> None:
+    """Wait until every folder set aside is gone."""
+    while _removals:
+        _removals.pop(next(iter(_removals))).join()
 
 
 def record_stage(out: Path, stage: str, inputs: dict, environment_now: dict, seconds: float, tables: list[str]) -> None:

@@ -63,3 +63,25 @@ def test_files_hashed_in_threads_keep_their_order(tmp_path):
         paths[-1].write_bytes(bytes([i]) * (i * 100_000 + 1))
     assert file_hashes(paths) == [sha256_file(p) for p in paths]
     assert len(set(file_hashes(paths))) == 9 and file_hashes([]) == []
+
+
+def test_downstream_folders_are_gone_at_once_and_deleted_by_the_time_waited_for(tmp_path):
+    """clear_downstream sets the report and figures aside (absent right away), deletes them in the
+    background, and also deletes a folder a killed run had set aside; the stage's own tables stay."""
+    from pipeline.provenance import clear_downstream, wait_for_removals
+
+    out = tmp_path / "out"
+    for folder in ("report/documents", "figures", ".stale-report-killed/documents"):
+        (out / folder).mkdir(parents=True)
+    for page in range(300):
+        (out / "report" / "documents" / f"{page}.html").write_text("页", encoding="utf-8")
+        (out / ".stale-report-killed" / "documents" / f"{page}.html").write_text("页", encoding="utf-8")
+    (out / "figures" / "a.png").write_bytes(b"png")
+    for name in ("report.html", "reuse.csv", "documents.parquet", "measures.parquet"):
+        (out / name).write_text("x", encoding="utf-8")
+    clear_downstream(out, "segment")
+    assert not (out / "report").exists() and not (out / "figures").exists()
+    assert not (out / "report.html").exists() and not (out / "reuse.csv").exists()
+    assert (out / "documents.parquet").exists() and (out / "measures.parquet").exists()  # segment's own
+    wait_for_removals()
+    assert sorted(p.name for p in out.iterdir()) == ["documents.parquet", "measures.parquet"]

@@ -50,6 +50,7 @@ def test_tables_of_another_corpus_are_refused(reference, tmp_path, capsys):
     corpus_b = small_corpus(tmp_path / "b", ("003",))
     assert main(["run", "--corpus", str(corpus_b), "--out", str(out), "--stages", "ingest"]) == 0
     assert not (out / "measures.parquet").exists() and not (out / "report.html").exists()  # downstream cleared
+    assert not (out / "report").exists() and not list(out.glob(".stale-*"))  # its pages deleted once ingest ends
     assert main(["analyze", "--out", str(out)]) == 2
     assert "segment" in capsys.readouterr().err
 
