@@ -184,8 +184,11 @@ def run_size(size_mb: float, seed: int, workers: int | None, timeout_s: float | 
 
 
 def run_round(corpus: Path, size_mb: float, workers: int | None, timeout_s: float | None, baseline: bool) -> dict:
-    """Each stage in turn, then the baseline: one measure each (None: not run)."""
+    """Each stage in turn, then the baseline: one measure each (None: not run). Every round starts from an
+    empty output folder, as a first run does: in a folder holding the last round's outputs, ingest would
+    first clear its report (a page per document)."""
     out, logs, python = WORK / f"out_{size_mb:g}mb", WORK / "logs", sys.executable
+    shutil.rmtree(out, ignore_errors=True)
     extra = ["--workers", str(workers)] if workers else []
     runs: dict[str, dict | None] = {}
     for stage in STAGES:
