@@ -288,7 +288,7 @@ def clear_downstream(out: Path, stage: str) -> None:
         write_record(out, record)
 
 
-_removals: dict[Path, threading.Thread] = {}
+_removals: dict[Path, Future] = {}  # folders being deleted in this process (set_aside), until waited for
 
 
 def set_aside(folder: Path) -> None:
@@ -311,19 +311,16 @@ def set_aside(folder: Path) -> None:
 
 
 def remove_in_background(folder: Path) -> None:
-    """Delete a folder in a thread (unlinking releases the GIL), unless one is deleting it already."""
-    if folder in _removals or not folder.is_dir():
-        return
-    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
-                              name=f"remove {folder.name}")
-    _removals[folder] = thread
-    thread.start()
+    """Delete a folder in_background (unlinking releases the GIL), unless it is being deleted already. A
+    folder left when the process ends before wait_for_removals is deleted at the next clear_downstream."""
+    if folder not in _removals and folder.is_dir():
+        _removals[folder] = in_background(shutil.rmtree, folder, True)  # ignore_errors: it is out of the way
 
 
 def wait_for_removals() -> None:
     """Wait until every folder set aside is gone."""
     while _removals:
-        _removals.pop(next(iter(_removals))).join()
+        _removals.pop(next(iter(_removals))).result()
 
 
 def record_stage(out: Path, stage: str, inputs: dict, environment_now: dict, seconds: float, tables: list[str]) -> None:

@@ -147,7 +147,8 @@ def _quantity_of(text: str, pos: int, end: int, units: frozenset[str], longest: 
                     unit=unit, approx=approx, scale=float(numeral.scale))
 
 
-# A digit of any kind a numeral may hold (numeral_end admits no other digits: str.isdigit's ² or ① never reach here).
+# The digits that make a numeral a count (Arabic, full-width, Chinese): what `ch.isdigit() or ch in …` accepted, as
+# numeral_end admits no other digit (str.isdigit's ² or ① never reach _counts).
 COUNTING = re.compile("[0-9０-９〇零一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾]")
 
 
