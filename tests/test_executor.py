@@ -297,6 +297,55 @@ def test_a_local_dask_cluster_writes_the_tables_of_one_process(pipeline_out, das
     pd.testing.assert_frame_equal(read_table(dask_out, name), read_table(pipeline_out, name), obj=name)
 
 
+class FakeClient:
+    """What Dask.map_batches uses of a dask.distributed client, running each task at once in this process and
+    keeping every object sent to the cluster, as a cluster would receive it (pickled)."""
+
+    class Done:
+        def __init__(self, value):
+            self.value = value
+
+        def result(self):
+            return self.value
+
+        def release(self):
+            pass
+
+    def __init__(self):
+        self.sent, self.returned = [], []
+
+    def nthreads(self):
+        return {"a": 1, "b": 1}
+
+    def scatter(self, data, broadcast=False, hash=True):
+        self.sent.append(data)
+        return [pickle.loads(pickle.dumps(d)) for d in data] if broadcast else pickle.loads(pickle.dumps(data))
+
+    def submit(self, fn, *args, pure=True):
+        self.returned.append(fn(*args))
+        return self.Done(pickle.loads(pickle.dumps(self.returned[-1])))
+
+    def cancel(self, futures):
+        pass
+
+
+def label(item, resources, suffix):
+    return {"item": item, "label": f"{resources['prefix']}{item}{suffix}"}
+
+
+def test_dask_batches_and_their_results_travel_as_one_pickle_each():
+    from pipeline.executor import Dask
+
+    client = FakeClient()
+    items = [f"文{i}" for i in range(150)]
+    found = list(map_each(Dask(client), label, items, {"prefix": "第"}, "号"))
+    assert found == [{"item": i, "label": f"第{i}号"} for i in items]
+    batches = client.sent[1:]  # the first: the resources and arguments, sent once to every worker
+    assert len(batches) > 1 and all(isinstance(batch, bytes) for batch in batches)
+    assert [item for batch in batches for item in pickle.loads(batch)] == items
+    assert len(client.returned) == len(batches) and all(isinstance(r, bytes) for r in client.returned)
+
+
 def test_dask_asked_for_but_not_installed_says_how_to_install_it(monkeypatch, tmp_path, capsys):
     from pipeline.cli import EXIT_USAGE, main
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import bisect
 import collections
-import contextlib
 import itertools
 import logging
-import signal
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -18,6 +15,7 @@ from pipeline.executor import Executor, map_lazily
 from pipeline.io import text_cell
 from pipeline.progress import progress as progress_bar
 from pipeline.schema import check_table, empty_table
+from pipeline.segment.budget import BudgetExceeded, time_budget
 from pipeline.segment.indicators import DocumentContext, describe, subject_level, with_defaults
 from pipeline.segment.measures import TooDense
 from pipeline.segment.numbers import START
@@ -162,68 +160,6 @@ def mentions_by_document(places: pd.DataFrame | None) -> dict[str, tuple[tuple[i
 
 # what segment reads of the places table (mentions_by_document)
 MENTION_COLUMNS = ("doc_id", "start", "end", "level")
-
-
-class BudgetExceeded(Exception):
-    """A document took longer than the per-document time budget."""
-
-
-@contextlib.contextmanager
-def time_budget(seconds: float):
-    """Raise BudgetExceeded in the block after `seconds` (no limit when `seconds` <= 0).
-
-    A timer signal in the main thread of a process (this one, or a pool worker); in another thread (a Dask
-    worker runs its tasks in threads) a timer thread raises the exception in the block's thread instead.
-    """
-    if seconds <= 0:
-        yield
-    elif threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        with _signal_budget(seconds):
-            yield
-    else:
-        with _thread_budget(seconds):
-            yield
-
-
-@contextlib.contextmanager
-def _signal_budget(seconds: float):
-    """time_budget by SIGALRM (main thread only)."""
-    def expire(signum, frame):
-        raise BudgetExceeded
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-@contextlib.contextmanager
-def _thread_budget(seconds: float):
-    """time_budget for a thread that is not the main one: like a signal, the exception lands between bytecodes."""
-    import ctypes
-
-    target, lock, state = ctypes.c_ulong(threading.get_ident()), threading.Lock(), {"inside": True, "fired": False}
-
-    def expire():
-        with lock:
-            if state["inside"]:
-                state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(BudgetExceeded))
-
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    finally:
-        timer.cancel()
-        with lock:
-            state["inside"] = False
-            if state["fired"]:  # fired as the block ended: withdraw an exception not yet delivered
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
 
 
 def _safe_segment(doc: dict, resources, places: tuple[tuple[int, int, str], ...] = ()) -> tuple[dict, dict]:

@@ -1,0 +1,79 @@
+"""Time budgets in threads other than the main one: one watchdog per process, exceptions only where due."""
+
+import threading
+import time
+
+from pipeline.segment.budget import BudgetExceeded, time_budget
+
+
+def spin(seconds: float) -> None:
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        sum(range(100))
+
+
+def in_thread(target) -> None:
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(20)
+    assert not thread.is_alive()
+
+
+def test_many_budgets_in_a_thread_share_one_watchdog_and_none_fires_early():
+    seen: set[threading.Thread] = set()
+
+    def many():
+        before = set(threading.enumerate())
+        for _ in range(500):
+            with time_budget(30):
+                seen.update(set(threading.enumerate()) - before)  # what keeps the budget of this block
+        seen.add(threading.current_thread())
+
+    in_thread(many)
+    # the block's own thread, and one watchdog at most (none when an earlier test of this process started it)
+    assert 1 <= len(seen) <= 2
+
+
+def test_a_slow_block_is_stopped_while_quick_blocks_in_other_threads_go_on():
+    outcome = {}
+
+    def slow():
+        try:
+            with time_budget(0.2):
+                spin(10)
+            outcome["slow"] = "finished"
+        except BudgetExceeded:
+            outcome["slow"] = "stopped"
+
+    def quick():
+        try:
+            for _ in range(200):
+                with time_budget(5):
+                    spin(0.002)
+            time.sleep(0.4)  # past the slow one's deadline: nothing may land here
+            outcome["quick"] = "finished"
+        except BudgetExceeded:
+            outcome["quick"] = "stopped"
+
+    threads = [threading.Thread(target=f) for f in (slow, quick)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert outcome == {"slow": "stopped", "quick": "finished"}
+
+
+def test_an_earlier_deadline_wakes_the_watchdog():
+    outcome = []
+
+    def long_then_short():
+        with time_budget(60):  # the watchdog now sleeps towards this deadline
+            try:
+                with time_budget(0.1):
+                    spin(10)
+                outcome.append("finished")
+            except BudgetExceeded:
+                outcome.append("stopped")
+
+    in_thread(long_then_short)
+    assert outcome == ["stopped"]
