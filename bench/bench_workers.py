@@ -17,6 +17,10 @@ and the parallel efficiency (speedup / workers), and it checks that every execut
 as one worker: the Parquet tables equal and the CSV files byte for byte. A table that differs is named and
 the benchmark exits with status 1.
 
+When segment ran, it then segments the same 1,000 documents (the first originals of the one-worker run)
+in one process alone and in one process per core at once, and prints the CPU seconds of each: whether the
+cores slow each other down on the pipeline's own work, apart from anything the pool does.
+
 With --rounds N the executors run N times in turn and each is reported by its fastest round (see
 bench_scale.fastest): timings on a shared machine vary from one minute to the next. The results go to
 bench/_work/workers_<size>mb.json, the outputs to bench/_work/workers_<size>mb_<executor>/.
@@ -110,6 +114,54 @@ def run_executor(corpus: Path, out: Path, executor: str, stages: list[str], time
     return runs
 
 
+SAMPLE_DOCUMENTS = 1000
+
+
+def contention(out: Path, processes: int, documents: int = SAMPLE_DOCUMENTS) -> tuple[float, list[float]]:
+    """CPU seconds that segmenting the same documents (the first originals of a run's output) takes one
+    process alone, then each of `processes` processes running at once: how far the machine's cores slow
+    each other down on the pipeline's own work, whatever the pool does."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.io import read_table
+    from pipeline.runner import run_resources
+    from pipeline.segment import MENTION_COLUMNS, WORK_COLUMNS, mentions_by_document, segment_one
+
+    table = read_table(out, "documents", list(WORK_COLUMNS) + ["duplicate_of"])
+    table = table[table["duplicate_of"].isna()].head(documents)
+    mentions = mentions_by_document(read_table(out, "places", list(MENTION_COLUMNS)))
+    rows = zip(*(table[c].tolist() for c in WORK_COLUMNS))
+    global _SAMPLE
+    _SAMPLE = ([(doc := dict(zip(WORK_COLUMNS, r)), mentions.get(doc["doc_id"], ())) for r in rows], run_resources(None))
+    segment_one(_SAMPLE[0][0], _SAMPLE[1])  # what loads on first use is loaded once, before the processes fork
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, mp_context=fork) as pool:
+        alone = pool.submit(_segment_sample).result()
+    with ProcessPoolExecutor(processes, mp_context=fork, initializer=_wait_for, initargs=(fork.Barrier(processes),)) as pool:
+        together = [f.result() for f in [pool.submit(_segment_sample) for _ in range(processes)]]
+    return alone, together
+
+
+_SAMPLE: tuple = ([], None)  # the documents and resources of contention(), inherited by its forked processes
+
+
+def _wait_for(barrier) -> None:
+    """Pool initializer: start only when every process has started, so that they run at once."""
+    barrier.wait()
+
+
+def _segment_sample() -> float:
+    import time
+
+    from pipeline.segment import segment_one
+
+    started = time.process_time()
+    for work in _SAMPLE[0]:
+        segment_one(work, _SAMPLE[1])
+    return time.process_time() - started
+
+
 def format_table(size_mb: float, counts: dict, best: dict[str, dict], stages: list[str]) -> str:
     """One line per executor and stage: times, cores, memory, speedup and efficiency against one worker."""
     lines = [f"== {size_mb:g} MB: {counts['files']} files, {counts['chars']:,} chars",
@@ -158,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     best = {e: {s: fastest([r.get(s) for r in rounds[e]]) for s in stages} for e in executors}
     print(format_table(args.size, counts, best, stages))
 
+    if "1" in best and all(r is not None and not r["timed_out"] for r in best["1"].values()) and "segment" in stages and cores > 1:
+        alone, together = contention(outs["1"], cores)
+        print(f"segmenting {SAMPLE_DOCUMENTS:,} documents: {alone:.2f} s of CPU in one process alone, "
+              f"{', '.join(f'{t:.2f}' for t in together)} s in each of {cores} processes at once "
+              f"({sum(together) / len(together) / alone:.2f} times as long)")
     complete = {e for e in executors if all(r is not None and not r["timed_out"] for r in best[e].values())}
     differences = {e: differing_tables(outs["1"], outs[e], stages) for e in executors[1:] if e in complete and "1" in complete}
     for executor, differ in differences.items():

@@ -357,6 +357,20 @@ def test_dask_asked_for_but_not_installed_says_how_to_install_it(monkeypatch, tm
     assert not (tmp_path / "out" / "documents.parquet").exists()
 
 
+def test_a_local_dask_cluster_leaves_the_environment_of_this_process_as_it_was(monkeypatch):
+    pytest.importorskip("dask.distributed")
+    from pipeline.executor import dask_executor
+
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(variable, raising=False)
+    before = dict(os.environ)
+    executor = dask_executor("local:1")
+    try:
+        assert dict(os.environ) == before
+    finally:
+        executor.close()
+
+
 @pytest.mark.parametrize("address", ["local:0", "local:two"])
 def test_a_bad_local_cluster_size_is_refused_in_one_line(address):
     pytest.importorskip("dask.distributed")
