@@ -16,6 +16,7 @@ import pytest
 
 from pipeline import runner
 from pipeline.executor import MAX_BATCH, SERIAL, Pool, Shared, batched_lazily, local_executor, map_each, value_of
+from pipeline.analyze import TABLE_NAMES as ANALYSIS_TABLES
 from pipeline.io import read_table
 
 from tests.conftest import CORPUS
@@ -276,7 +277,7 @@ def test_the_time_budget_holds_in_a_thread_and_ends_with_its_block():
 
 @pytest.fixture(scope="module")
 def dask_out(tmp_path_factory, pipeline_out):
-    """ingest and segment of the default corpus on a local Dask cluster of two worker processes."""
+    """A run of the default corpus on a local Dask cluster of two worker processes."""
     pytest.importorskip("dask.distributed")
     from pipeline.executor import dask_executor
 
@@ -285,14 +286,14 @@ def dask_out(tmp_path_factory, pipeline_out):
     executor = dask_executor("local:2")  # LocalCluster(n_workers=2, processes=True, threads_per_worker=1)
     try:
         assert executor.workers == 2
-        for stage in ("ingest", "segment"):
+        for stage in ("ingest", "segment", "analyze"):
             runner.run_stage(stage, args, runner.shared_resources(None), progress=False, executor=executor)
     finally:
         executor.close()
     return out
 
 
-@pytest.mark.parametrize("name", TABLES)
+@pytest.mark.parametrize("name", TABLES + tuple(ANALYSIS_TABLES))
 def test_a_local_dask_cluster_writes_the_tables_of_one_process(pipeline_out, dask_out, name):
     pd.testing.assert_frame_equal(read_table(dask_out, name), read_table(pipeline_out, name), obj=name)
 
