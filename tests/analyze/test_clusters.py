@@ -290,3 +290,21 @@ def test_candidate_ks_count_distinct_rows_only_as_far_as_k_needs() -> None:
         assert model.candidate_ks(rows) == list(range(k_range[0], min(k_range[1], everything - 1) + 1))
     many = [[f"词{n}", "合作社"] for n in range(400)]
     assert PracticeClusterer().candidate_ks(many) == list(range(2, 15))  # sqrt(400 / 2) = 14
+
+
+def test_the_latent_space_is_the_same_whatever_the_number_of_blas_threads():
+    """The SVD's floating-point sums must not depend on how many threads BLAS may use (a machine's cores, or
+    a Dask cluster's OMP_NUM_THREADS=1): at 10 MB two thread counts had given diagnostics apart in the
+    fourth decimal."""
+    from scipy import sparse
+    from threadpoolctl import threadpool_limits
+
+    # large enough for BLAS to share the work out between threads (at 4,000 × 1,500 it did not)
+    X = sparse.random(8000, 4000, density=0.003, format="csr", random_state=np.random.RandomState(3))
+    sample = np.sort(np.random.default_rng(0).choice(8000, 5000, replace=False))
+    PracticeClusterer(random_state=0)._reduce(X[:200], np.arange(100))  # loads every BLAS before limits are set
+    found = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads):
+            found.append(PracticeClusterer(random_state=0)._reduce(X, sample))
+    assert np.array_equal(found[0], found[1])
