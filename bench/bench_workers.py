@@ -77,19 +77,14 @@ def pipeline_options(executor: str) -> list[str]:
     return ["--workers", executor]
 
 
-def stage_tables(stage: str) -> list[str]:
-    """The tables a stage writes (the run's own)."""
-    from pipeline.runner import stage_outputs
-
-    return stage_outputs(stage)
-
-
 def differing_tables(reference: Path, other: Path, stages: list[str]) -> list[str]:
     """The tables of these stages that differ between two output folders (Parquet content or CSV bytes)."""
     import pyarrow.parquet as pq
 
+    from pipeline.runner import stage_outputs
+
     differ = []
-    for name in dict.fromkeys(t for stage in stages for t in stage_tables(stage)):
+    for name in dict.fromkeys(t for stage in stages for t in stage_outputs(stage)):
         parquet = [folder / f"{name}.parquet" for folder in (reference, other)]
         csv = [folder / f"{name}.csv" for folder in (reference, other)]
         if not all(p.is_file() for p in parquet):
@@ -121,19 +116,18 @@ def contention(out: Path, processes: int, documents: int = SAMPLE_DOCUMENTS) -> 
     """CPU seconds that segmenting the same documents (the first originals of a run's output) takes one
     process alone, then each of `processes` processes running at once: how far the machine's cores slow
     each other down on the pipeline's own work, whatever the pool does."""
+    import itertools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from pipeline.io import read_table
     from pipeline.runner import run_resources
-    from pipeline.segment import MENTION_COLUMNS, WORK_COLUMNS, mentions_by_document, segment_one
+    from pipeline.segment import MENTION_COLUMNS, _Feed, segment_one
 
-    table = read_table(out, "documents", list(WORK_COLUMNS) + ["duplicate_of"])
-    table = table[table["duplicate_of"].isna()].head(documents)
-    mentions = mentions_by_document(read_table(out, "places", list(MENTION_COLUMNS)))
-    rows = zip(*(table[c].tolist() for c in WORK_COLUMNS))
+    # the work items segment's own map sends its workers (originals only, with their place mentions)
+    feed = _Feed(iter([read_table(out, "documents")]), read_table(out, "places", list(MENTION_COLUMNS)))
     global _SAMPLE
-    _SAMPLE = ([(doc := dict(zip(WORK_COLUMNS, r)), mentions.get(doc["doc_id"], ())) for r in rows], run_resources(None))
+    _SAMPLE = (list(itertools.islice(feed.items(), documents)), run_resources(None))
     segment_one(_SAMPLE[0][0], _SAMPLE[1])  # what loads on first use is loaded once, before the processes fork
     fork = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=fork) as pool:

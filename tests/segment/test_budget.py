@@ -77,3 +77,29 @@ def test_an_earlier_deadline_wakes_the_watchdog():
 
     in_thread(long_then_short)
     assert outcome == ["stopped"]
+
+
+def test_the_time_budget_holds_in_a_thread_and_ends_with_its_block():
+    outcome = []
+
+    def slow():
+        try:
+            with time_budget(0.05):
+                started = time.perf_counter()
+                while time.perf_counter() - started < 5:
+                    sum(range(100))
+            outcome.append("finished")
+        except BudgetExceeded:
+            outcome.append("stopped")
+
+    def quick():
+        with time_budget(0.05):
+            pass
+        time.sleep(0.2)  # the budget is over with its block: nothing may land here
+        outcome.append("quick")
+
+    for target in (slow, quick):
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join(10)
+    assert outcome == ["stopped", "quick"]
