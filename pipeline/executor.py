@@ -141,11 +141,22 @@ class Pool:
                     window.append(pool.submit(_run_installed, fn, batch, sent))
                 yield head + result if head is not None else result
                 head = None
-        except BaseException:  # an error, an interruption or a reader that stopped early: drop what has not started
-            for future in window:
-                future.cancel()
-            self.rest(wait=False)
+        except GeneratorExit:
+            # A reader that stops after the last result (itertools.islice of exactly the items it sent) has
+            # nothing to drop: the workers stay for the next map. Ingest's second pass had found them gone and
+            # started a new pool (0.25 s at 50 MB, with a core idle).
+            if window:
+                self._drop(window)
             raise
+        except BaseException:  # an error, an interruption or a reader that stopped early: drop what has not started
+            self._drop(window)
+            raise
+
+    def _drop(self, window: collections.deque) -> None:
+        """Cancel the batches not yet started and end the workers."""
+        for future in window:
+            future.cancel()
+        self.rest(wait=False)
 
     def _pool(self, fn: Callable, ahead: list[list], resources: Any, args: tuple) -> tuple[Any, list | None]:
         """The running pool for these resources (started when there is none), and the results of the items

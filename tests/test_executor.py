@@ -146,6 +146,36 @@ def test_a_pool_keeps_its_workers_while_the_resources_are_the_same_and_ends_them
     assert not any(Path(f"/proc/{pid}").exists() for pid in first | other)
 
 
+def test_a_reader_that_stops_after_the_last_result_leaves_the_workers_to_the_next_map():
+    import itertools
+
+    pool = Pool(2)
+    results = iter(map_each(pool, square_plus, list(range(64)), 0, 0))
+    assert [value for value, _ in itertools.islice(results, 64)] == [i * i for i in range(64)]
+    workers = set(pool._live[0]._processes)
+    results.close()  # what happens when a reader that took exactly its items drops the map
+    assert pool._live is not None and set(pool._live[0]._processes) == workers
+    assert [value for value, _ in map_each(pool, square_plus, list(range(64)), 0, 1)] == [i * i + 1 for i in range(64)]
+    assert set(pool._live[0]._processes) == workers  # the next map ran on the same processes
+    pool.rest()
+
+
+def test_a_reader_that_stops_early_ends_the_workers():
+    import itertools
+    from pathlib import Path
+
+    pool = Pool(2)
+    results = iter(map_each(pool, square_plus, list(range(2000)), 0, 0))
+    assert [value for value, _ in itertools.islice(results, 10)] == [i * i for i in range(10)]
+    workers = set(pool._live[0]._processes)
+    results.close()
+    assert pool._live is None
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
 def test_a_worker_error_reaches_the_caller():
     with pytest.raises(TypeError):  # int + str in a worker
         list(map_each(Pool(2), square_plus, list(range(20)), 0, "not a number"))
