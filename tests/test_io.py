@@ -63,6 +63,31 @@ def test_one_row_group_per_batch(tmp_path):
     assert pq.ParquetFile(tmp_path / "documents.parquet").num_row_groups == 3
 
 
+def test_batches_go_into_one_file_and_a_batch_that_widens_the_types_rewrites_those_before(tmp_path):
+    """Every batch goes straight into the table's one Parquet file; whole numbers followed by fractions, or a
+    column all missing followed by text, are read back in the types of the whole table, one row group per
+    batch, and the CSV is that of the whole table."""
+    import pyarrow.parquet as pq
+
+    batches = [pd.DataFrame({"doc_id": ["a"], "score": [1], "note": [None]}),
+               pd.DataFrame({"doc_id": ["b", "c"], "score": [2, 3], "note": [None, None]}),
+               pd.DataFrame({"doc_id": ["d"], "score": [0.5], "note": ["后来"]}),
+               pd.DataFrame({"doc_id": ["e"], "score": [4], "note": [None]})]
+    whole = pd.concat(batches, ignore_index=True)
+    write_table(whole, tmp_path / "whole", "statistics")
+    writer = TableWriter(tmp_path / "batched", "statistics")
+    for batch in batches:
+        writer.write(batch)
+        assert [p.suffix for p in writer._parts.iterdir()] == [".parquet"]
+    writer.close()
+    read = read_table(tmp_path / "batched", "statistics")
+    assert read["score"].tolist() == [1.0, 2.0, 3.0, 0.5, 4.0] and read["note"].tolist()[3] == "后来"
+    pd.testing.assert_frame_equal(read, read_table(tmp_path / "whole", "statistics"))
+    assert (tmp_path / "batched" / "statistics.csv").read_bytes() == (tmp_path / "whole" / "statistics.csv").read_bytes()
+    assert [pq.ParquetFile(tmp_path / "batched" / "statistics.parquet").metadata.row_group(g).num_rows
+            for g in range(4)] == [1, 2, 1, 1]
+
+
 def test_a_long_table_is_written_a_chunk_at_a_time_with_the_same_files(tmp_path, monkeypatch):
     """Past WRITE_CHUNK rows, write_table converts and writes a chunk at a time; the files must read (and,
     for the CSV, be byte for byte) as when the table is written whole: one BOM, one header, the types of
