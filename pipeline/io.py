@@ -210,12 +210,13 @@ class TableWriter:
     """A table written batch by batch, so that no stage holds it whole: OUT/name.parquet gets one row group
     per batch, and OUT/name.csv its rows. Both appear complete when `close` is called, or not at all.
 
-    Each batch goes straight into the Parquet file (in a temporary folder until close), under the types
-    every batch so far agrees on (pyarrow's permissive unify_schemas: a column all missing in one batch and
-    text in another is text, whole numbers and fractions are fractions). A batch that widens those types
-    has the row groups before it rewritten in the new ones: usually once, for a first batch whose column
-    was all missing. (Each batch had waited as a file of its own, joined at close: 1.1 s of segment's
-    closing at 50 MB, with a core idle.)
+    Each batch goes straight into a Parquet file (in a temporary folder until close), under the types every
+    batch so far agrees on (pyarrow's permissive unify_schemas: a column all missing in one batch and text
+    in another is text, whole numbers and fractions are fractions). A batch that widens those types has
+    the row groups before it rewritten in the new ones while they are few (REWRITE_BYTES), usually once,
+    for a first batch whose column was all missing; past that it starts a new file, and close joins the
+    files under the types of all the batches, as every table was joined before. (Each batch had waited as
+    a file of its own, joined at close: 1.1 s of segment's closing at 50 MB, with a core idle.)
     """
 
     def __init__(self, out_dir: Path, name: str) -> None:
@@ -225,38 +226,61 @@ class TableWriter:
         self.out_dir, self.name, self.rows = out_dir, name, 0
         self._parts = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
         self._file = None  # the pyarrow ParquetWriter of the open file
-        self._path = self._parts / "written.parquet"
+        self._files = 0  # files opened so far (their names)
+        self._path: Path | None = None  # the open file
+        self._held = 0  # Arrow bytes of the batches in the open file
+        self._earlier: list[Path] = []  # files closed under narrower types, to be joined at close
         self._schemas: list = []  # each batch's own types, in order
 
     def write(self, df: pd.DataFrame) -> None:
         """Add a batch of rows."""
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)  # what to_parquet writes
         self._schemas.append(table.schema)
         if self._file is None:
-            self._file = pq.ParquetWriter(self._path, table.schema)
+            self._open(table.schema)
         elif not table.schema.equals(self._file.schema, check_metadata=False):
             agreed = pa.unify_schemas([self._file.schema, table.schema], promote_options="permissive")
             if not agreed.equals(self._file.schema, check_metadata=False):
-                self._rewrite(agreed)
+                self._widen(agreed)
             table = _conform(table, self._file.schema)
         self._file.write_table(table)
+        self._held += table.nbytes
         self.rows += len(df)
 
-    def _rewrite(self, schema) -> None:
-        """The row groups written so far, again, under `schema` (one row group for each, as before)."""
+    def _widen(self, schema) -> None:
+        """Go on under wider types: the batches so far rewritten in them while they are few, else a new file."""
+        if not self._earlier and self._held <= REWRITE_BYTES:
+            self._join(schema)
+        else:
+            self._earlier.append(self._path)
+            self._file.close()
+            self._open(schema)
+
+    def _open(self, schema) -> None:
+        """A new file for the next batches, under `schema`."""
+        import pyarrow.parquet as pq
+
+        self._files += 1
+        self._path = self._parts / f"written.{self._files}.parquet"
+        self._file, self._held = pq.ParquetWriter(self._path, schema), 0
+
+    def _join(self, schema) -> None:
+        """Every row group written so far, in order, into one new file under `schema` (one row group for
+        each, as before)."""
         import pyarrow.parquet as pq
 
         self._file.close()
-        old, self._path = self._path, self._parts / f"written.{len(self._schemas)}.parquet"
-        self._file = pq.ParquetWriter(self._path, schema)
-        source = pq.ParquetFile(old)
-        for group in range(source.num_row_groups):
-            self._file.write_table(_conform(source.read_row_group(group), schema))
-        source.close()
-        old.unlink()
+        sources, self._earlier = [*self._earlier, self._path], []
+        self._open(schema)
+        for source in sources:
+            with pq.ParquetFile(source) as rows:
+                for group in range(rows.num_row_groups):
+                    part = _conform(rows.read_row_group(group), schema)
+                    self._file.write_table(part)
+                    self._held += part.nbytes
+            source.unlink()
 
     def finish(self) -> Path | None:
         """Close the Parquet file, under the types of all the batches (as if they had been one table); its
@@ -266,8 +290,8 @@ class TableWriter:
         if self._file is None:
             return None
         agreed = pa.unify_schemas(self._schemas, promote_options="permissive")
-        if not agreed.equals(self._file.schema, check_metadata=True):
-            self._rewrite(agreed)  # a safeguard: unifying one batch at a time gave these types in every trial
+        if self._earlier or not agreed.equals(self._file.schema, check_metadata=True):
+            self._join(agreed)
         self._file.close()
         self._file = None
         return self._path
@@ -285,6 +309,11 @@ class TableWriter:
             self._file.close()
             self._file = None
         shutil.rmtree(self._parts, ignore_errors=True)
+
+
+# Arrow bytes of batches up to which a batch that widens the types rewrites those before it; past this, the
+# files are joined at close instead (rewriting at every widening could cost more than one join).
+REWRITE_BYTES = 64 * 2**20
 
 
 class _Closing(NamedTuple):

@@ -88,6 +88,25 @@ def test_batches_go_into_one_file_and_a_batch_that_widens_the_types_rewrites_tho
             for g in range(4)] == [1, 2, 1, 1]
 
 
+def test_past_the_rewrite_limit_a_widening_batch_starts_a_file_and_close_joins_them(tmp_path, monkeypatch):
+    """Rewriting every batch before a widening one could cost more than one join: past REWRITE_BYTES a new
+    file starts, and close joins the files under the types of all the batches, as written whole."""
+    import pipeline.io as io
+
+    monkeypatch.setattr(io, "REWRITE_BYTES", 0)
+    batches = [pd.DataFrame({"doc_id": ["a"], "score": [1], "note": [None]}),
+               pd.DataFrame({"doc_id": ["b"], "score": [0.5], "note": [None]}),
+               pd.DataFrame({"doc_id": ["c"], "score": [2.0], "note": ["后来"]})]
+    write_table(pd.concat(batches, ignore_index=True), tmp_path / "whole", "statistics")
+    writer = TableWriter(tmp_path / "batched", "statistics")
+    for batch in batches:
+        writer.write(batch)
+    assert len(list(writer._parts.glob("*.parquet"))) == 3  # each widening started a file
+    writer.close()
+    pd.testing.assert_frame_equal(read_table(tmp_path / "batched", "statistics"), read_table(tmp_path / "whole", "statistics"))
+    assert (tmp_path / "batched" / "statistics.csv").read_bytes() == (tmp_path / "whole" / "statistics.csv").read_bytes()
+
+
 def test_a_long_table_is_written_a_chunk_at_a_time_with_the_same_files(tmp_path, monkeypatch):
     """Past WRITE_CHUNK rows, write_table converts and writes a chunk at a time; the files must read (and,
     for the CSV, be byte for byte) as when the table is written whole: one BOM, one header, the types of
