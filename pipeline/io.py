@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -330,8 +330,6 @@ def close_writers(jobs: list[tuple[TableWriter, pd.DataFrame | None]], workers: 
     or in a pool's worker), each to its own file; then each table's CSV parts are joined in order and both
     files take their names. One process per table had left a core idle while the largest table (documents
     of 50 MB: 2.2 s) closed alone at the end of segment."""
-    import shutil
-
     import pyarrow.parquet as pq
 
     from pipeline.executor import as_sent, in_daemon, pool_map
@@ -355,7 +353,7 @@ def close_writers(jobs: list[tuple[TableWriter, pd.DataFrame | None]], workers: 
         for c in closing:
             paths[c.writer.name] = _joined(c)
         return [paths[writer.name] for writer, _ in jobs]
-    finally:
+    finally:  # the temporary folders go, with whatever a failure left in them
         for writer, _ in jobs:
             writer.abort()
 
