@@ -341,7 +341,7 @@ def close_writers(jobs: list[tuple[TableWriter, pd.DataFrame | None]], workers: 
             if parquet is None:
                 paths[writer.name] = write_table(empty if empty is not None else pd.DataFrame(), writer.out_dir, writer.name)
                 continue
-            groups = pq.ParquetFile(parquet).metadata
+            groups = pq.read_metadata(parquet)
             closing.append(_Closing(writer, parquet, [writer._parts / f"{g:06d}.csv" for g in range(groups.num_row_groups)]))
             tasks += [(groups.row_group(g).total_byte_size, parquet, g, part) for g, part in enumerate(closing[-1].parts)]
         tasks.sort(key=lambda task: -task[0])
