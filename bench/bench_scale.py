@@ -25,6 +25,11 @@ baseline, and between consecutive sizes the growth exponent log(t2/t1) / log(s2/
 peak RSS (1 = linear). The results go to bench/_work/scale_<sizes>.json (e.g. scale_10_50.json); each
 process's output to bench/_work/logs/.
 
+After the rounds of a size, bench/work_floor.py measures once the CPU time of ingest's and segment's
+per-document functions alone, in one process (--no-floor skips it): spread over every core, that is the
+least wall time ingest + segment could take with no overhead at all, and the table prints it against the
+baseline, with the CPU time the stages spent beyond it.
+
 A process running past --timeout (300 s by default) is killed with its workers and shown with its wall time
 as a bound (>300.0); the stages after it are not run. On these corpora analyze is the one that does: every
 paragraph of the ~1 MB of real text recurs in about documents × 18 / 2,209 documents (13 at 10 MB, 65 at
@@ -165,12 +170,14 @@ def kill_after(pid: int, timeout_s: float, done: threading.Event, expired: threa
 
 
 def run_size(size_mb: float, seed: int, workers: int | None, timeout_s: float | None, baseline: bool = True,
-             rounds: int = 1) -> dict:
+             rounds: int = 1, floor: bool = True) -> dict:
     """Build (or reuse) the corpus of one size and measure every stage and (unless told not to) the baseline on
-    it, `rounds` times in turn; each run is reported by its fastest round (see fastest)."""
+    it, `rounds` times in turn; each run is reported by its fastest round (see fastest). Then (unless told
+    not to) the per-document work alone, once (see work_floor)."""
     corpus, counts = ensure_corpus(size_mb, seed)
     warm_cache(corpus)
     measured = [run_round(corpus, size_mb, workers, timeout_s, baseline) for _ in range(max(1, rounds))]
+    work = work_floor(corpus, size_mb, timeout_s) if floor and complete(measured[-1]["ingest"]) else None
     runs = {name: fastest([r[name] for r in measured]) for name in (*STAGES, "baseline")}
     for r in (runs, *measured):
         r["ingest+segment"] = combine(r["ingest"], r["segment"])
@@ -180,7 +187,19 @@ def run_size(size_mb: float, seed: int, workers: int | None, timeout_s: float | 
                 run["chars_per_s"] = counts["chars"] / run["wall_s"]
     out = WORK / f"out_{size_mb:g}mb"
     return {"size_mb": size_mb, "corpus": counts, "documents_found": documents_found(out), "runs": runs,
-            "skipped": [] if baseline else ["baseline"], "rounds": measured}
+            "skipped": [] if baseline else ["baseline"], "rounds": measured, "work": work,
+            "cores": workers or os.cpu_count() or 1}
+
+
+def work_floor(corpus: Path, size_mb: float, timeout_s: float | None) -> dict | None:
+    """CPU seconds of ingest's and segment's per-document functions alone, in one process
+    (bench/work_floor.py, on the output of the last round's ingest); None when it timed out."""
+    found = WORK / f"work_{size_mb:g}mb.json"
+    found.unlink(missing_ok=True)
+    command = [sys.executable, str(ROOT / "bench" / "work_floor.py"), str(corpus), str(WORK / f"out_{size_mb:g}mb"),
+               "--json", str(found)]
+    run = measure(command, WORK / "logs" / f"{size_mb:g}mb_work.log", timeout_s)
+    return json.loads(found.read_text(encoding="utf-8")) if complete(run) else None
 
 
 def run_round(corpus: Path, size_mb: float, workers: int | None, timeout_s: float | None, baseline: bool) -> dict:
@@ -262,6 +281,8 @@ def format_size(result: dict) -> str:
     if complete(runs["ingest+segment"]) and complete(runs["baseline"]):
         ratio = runs["ingest+segment"]["wall_s"] / runs["baseline"]["wall_s"]
         lines.append(f"pipeline (ingest+segment) / baseline wall time: {ratio:.2f}")
+    if result.get("work"):
+        lines.append(format_work(result["work"], result["cores"], runs["ingest+segment"], runs["baseline"]))
     rounds = result.get("rounds", [])
     if len(rounds) > 1:
         lines.insert(1, f"(each run: the fastest of {len(rounds)} rounds, with the largest RSS of any round)")
@@ -272,6 +293,20 @@ def format_size(result: dict) -> str:
                   else "-" for r in rounds]
         lines.append(f"ratio by round: {', '.join(ratios)}")
     return "\n".join(lines)
+
+
+def format_work(work: dict, cores: int, pipeline: dict | None, baseline: dict | None) -> str:
+    """What the per-document work alone allows: its CPU seconds spread over every core is the least wall time
+    ingest + segment can take (a bound, reached only with no overhead at all), against the baseline; and how
+    much CPU time the stages spent beyond that work."""
+    cpu = work["ingest_cpu_s"] + work["segment_cpu_s"]
+    line = (f"per-document work alone (bench/work_floor.py): ingest {work['ingest_cpu_s']:.1f} + segment "
+            f"{work['segment_cpu_s']:.1f} = {cpu:.1f} s CPU; on {cores} cores ingest+segment take at least {cpu / cores:.1f} s")
+    if complete(baseline):
+        line += f", {cpu / cores / baseline['wall_s']:.2f} of the baseline"
+    if complete(pipeline):
+        line += f"; they used {pipeline['cpu_s']:.1f} s CPU, {pipeline['cpu_s'] / cpu:.2f}× that work"
+    return line
 
 
 def exponent(y1: float, y2: float, s1: float, s2: float) -> float:
@@ -303,6 +338,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=1,
                         help="run every stage and the baseline this many times in turn, each reported by its fastest round (default 1)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive script (it takes about 4 min per 200 MB)")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip measuring the per-document work alone (bench/work_floor.py: about 40 s per 50 MB)")
     parser.add_argument("--timeout", type=float, default=TIMEOUT_S,
                         help=f"seconds one process may run before it is killed and marked timed out (default {TIMEOUT_S:g}; 0: none)")
     args = parser.parse_args(argv)
@@ -313,7 +350,8 @@ def main(argv: list[str] | None = None) -> None:
           flush=True)
     results = []
     for size in sizes:
-        results.append(run_size(size, args.seed, args.workers, args.timeout or None, not args.no_baseline, args.rounds))
+        results.append(run_size(size, args.seed, args.workers, args.timeout or None, not args.no_baseline, args.rounds,
+                                not args.no_floor))
         print(format_size(results[-1]), flush=True)
     if len(results) > 1:
         print(format_growth(results))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.bench_scale import combine, fastest, format_size, warm_cache
+from bench.bench_scale import combine, fastest, format_size, format_work, warm_cache
 
 
 def _run(wall: float, cpu: float, peak: float, tree: float | None = 100.0) -> dict:
@@ -64,3 +64,17 @@ def test_warm_cache_reads_every_file_of_the_corpus(tmp_path):
     (tmp_path / "a" / "b" / "big.txt").write_bytes(b"\xb5\xb3" * (1 << 20))  # two blocks
     (tmp_path / "a" / "empty.csv").write_bytes(b"")
     assert warm_cache(tmp_path) == 8 + 2 * (1 << 20)
+
+
+def test_the_per_document_work_gives_the_least_time_the_cores_allow_against_the_baseline():
+    result = _result(baseline=True)
+    result["work"], result["cores"] = {"ingest_cpu_s": 15.0, "segment_cpu_s": 21.0}, 2
+    line = format_size(result).splitlines()[-1]
+    # 36 s of CPU on 2 cores: 18 s at least, 0.30 of the baseline's 60 s; the stages used 15 + 36 = 51 s
+    assert line == ("per-document work alone (bench/work_floor.py): ingest 15.0 + segment 21.0 = 36.0 s CPU; "
+                    "on 2 cores ingest+segment take at least 18.0 s, 0.30 of the baseline; they used 51.0 s CPU, 1.42× that work")
+
+
+def test_the_per_document_work_without_a_baseline_gives_no_ratio():
+    line = format_work({"ingest_cpu_s": 10.0, "segment_cpu_s": 10.0}, 4, None, None)
+    assert line.endswith("on 4 cores ingest+segment take at least 5.0 s")
