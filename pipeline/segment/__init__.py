@@ -28,7 +28,7 @@ MAX_DOCUMENT_CHARS = 5_000_000  # a single "document" longer than this is a dump
 DOCUMENT_SECONDS = 120.0  # per-document time budget (linear extractors need ~1 s per MB)
 MAX_NUMERALS = 50_000  # a long report holds a few thousand; more is a dump of figures or noise
 # what _safe_segment reads of a document: only these travel to a worker (a row has some thirty cells)
-WORK_COLUMNS = ("doc_id", "title", "text", "place_level", "date")
+WORK_COLUMNS = ("doc_id", "title", "text", "place_level", "date", "province", "prefecture", "county")
 
 
 @dataclass(frozen=True)
@@ -173,8 +173,9 @@ def _safe_segment(doc: dict, resources, places: tuple[tuple[int, int, str], ...]
         return {}, {"doc_id": doc["doc_id"], "segment_error": f"too large to segment: {size} characters (limit {MAX_DOCUMENT_CHARS})"}
     try:
         text, title = text_cell(doc["text"]), text_cell(doc.get("title"))
-        subject = subject_level(title, text, resources.statistic_frames)
-        context = DocumentContext(text_cell(doc.get("place_level")) or None, year_of(doc.get("date")), subject, places)
+        place_level = text_cell(doc.get("place_level")) or None
+        subject = subject_level(title, text, resources.statistic_frames, own_place(doc, place_level))
+        context = DocumentContext(place_level, year_of(doc.get("date")), subject, places)
         with time_budget(DOCUMENT_SECONDS):
             return segment_document(doc["doc_id"], text_cell(doc.get("title")), text_cell(doc["text"]), resources, context)
     except TooDense as exc:
@@ -186,6 +187,13 @@ def _safe_segment(doc: dict, resources, places: tuple[tuple[int, int, str], ...]
     except Exception as exc:  # a bad document must never stop the run
         log.warning("segmenting %s failed: %s", doc["doc_id"], exc)
         return {}, {"doc_id": doc["doc_id"], "segment_error": f"{type(exc).__name__}: {exc}"}
+
+
+def own_place(doc: dict, place_level: str | None) -> tuple[str, str] | None:
+    """(name, level) of the place a document is about (北京市, province), from its place columns; None when
+    it has none or is national."""
+    name = text_cell(doc.get(place_level)) if place_level in ("province", "prefecture", "county") else ""
+    return (name, place_level) if name else None
 
 
 def year_of(date: object) -> int | None:

@@ -63,6 +63,7 @@ CLAUSE_MARK = re.compile(f"[{CLAUSE_MARKS}]")
 CUE_BREAK = re.compile(f"[{SENTENCE_MARKS}{CLAUSE_MARKS}\n]")  # ends the clause a dating phrase opens
 LEVELS = ("nation", "province", "prefecture", "county", "town", "village", "household", "person", "organisation")
 PLACE_LEVELS = {"national": "nation", "province": "province", "prefecture": "prefecture", "county": "county"}
+OWN_PLACE = "own"  # a subject word that counts only for the document's own place (statistic_frames.tsv)
 FUTURE_SECTIONS = frozenset({"goals", "tasks"})
 PAST_SECTIONS = frozenset({"results", "practices", "background"})
 SHARE_UNITS = frozenset({"%", "‰"})
@@ -177,7 +178,8 @@ def load_frames(path: Path, vocabulary_path: Path) -> StatisticFrames:
         if cells[0] not in rows or len(cells) > 3 or not cells[1:] or not cells[1]:
             raise ValueError(f"{path} line {number}: expected role<TAB>word[<TAB>value] with a role of {', '.join(ROLES)}")
         value = cells[2] if len(cells) == 3 else ""
-        if cells[0] in ("scope", "level", "entity", "subject", "owner") and value not in LEVELS:
+        allowed = (*LEVELS, OWN_PLACE) if cells[0] == "subject" else LEVELS
+        if cells[0] in ("scope", "level", "entity", "subject", "owner") and value not in allowed:
             raise ValueError(f"{path} line {number}: unknown level {value!r}")
         rows[cells[0]].append((cells[1], value))
     frames = rows["frame"]
@@ -451,23 +453,37 @@ def subject_place(clause_start: int, end: int, clause: str, doc: DocumentContext
     return None
 
 
-def subject_level(title: str, text: str, frames: StatisticFrames) -> str | None:
+def subject_level(title: str, text: str, frames: StatisticFrames, own: tuple[str, str] | None = None) -> str | None:
     """What a document is about, as a level: an organisation opening it (昭通市长江丝绸有限公司是…), else its
     most frequent scope word (全省, 全县, 全村 …, at least SUBJECT_MIN_CUES times), else a village its opening
-    names (平坝区塘约村共921户), else None (the document's place level then applies)."""
+    names (平坝区塘约村共921户), else None (the document's place level then applies).
+
+    `own`: the name and place level of the document's own place (北京市, province), which a scope word of
+    its kind of unit names (全市 in Beijing's report is the province, not a prefecture: see subject_word_level)."""
     opening = OPENING.match(text)
     first = opening.group() if opening else text[:OPENING_CHARS]
     if any(first.split("，")[0].split(",")[0].endswith(w) or f"{w}是" in first for w in frames.owners):
         return "organisation"
     counts = {level: 0 for level in LEVELS}
-    for word, level in frames.subjects.items():
-        counts[level] += text.count(word)
+    for word, listed in frames.subjects.items():
+        level = subject_word_level(word, listed, own)
+        if level is not None:
+            counts[level] += text.count(word)
     level, n = max(counts.items(), key=lambda item: item[1])
     if n >= SUBJECT_MIN_CUES:
         return level
     if VILLAGE.search(title + "\n" + first):
         return "village"
     return None
+
+
+def subject_word_level(word: str, listed: str, own: tuple[str, str] | None) -> str | None:
+    """The level a scope word gives in a document whose own place is `own` (name, place level): that place's
+    level when the word ends in the unit letter its name ends in (全市 of 北京市, 全区 of 宁夏回族自治区 or of
+    鹿城区, 全市 of the county-level 资兴市), else the listed level (None for a word listed as own)."""
+    if own is not None and own[0].endswith(word[-1]) and own[1] in PLACE_LEVELS:
+        return PLACE_LEVELS[own[1]]
+    return None if listed == OWN_PLACE else listed
 
 
 def kind_of(text: str, stat: dict, clause: str, section: str | None, frames: StatisticFrames) -> str:

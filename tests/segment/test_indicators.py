@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.segment.indicators import DocumentContext, describe, plan_years
+from pipeline.segment.indicators import DocumentContext, describe, plan_years, subject_level
 from pipeline.segment.statistics import extract_statistics
 from tests.conftest import package_resources
 
@@ -191,3 +191,31 @@ def test_each_word_list_is_searched_at_once_exactly_where_one_of_its_words_occur
         assert bool(frames.target_search.search(clause)) == any(p.search(clause) for p in frames.targets), clause
     assert any_word(["1+1", "(党)"]).search("推行1+1帮扶") and not any_word(["1+1"]).search("11帮扶")
     assert any_word([]).search("") is None and any_word([]).search("任何文字") is None
+
+
+# A scope word names the document's own place when it ends in the unit letter of that place's name: in the
+# report of 北京市 (a province-level city) 全市 is the province; in 宁夏回族自治区's, 全区 and 我区 are the
+# region (a province), not 我国's nation; in the county-level 资兴市's, 全市 is the county.
+@pytest.mark.parametrize(
+    ("text", "own", "level"),
+    [
+        ("全市地区生产总值增长5%。全市新增就业26万人。全国排名第一。", ("北京市", "province"), "province"),
+        ("全市地区生产总值增长5%。全市新增就业26万人。", None, "prefecture"),
+        ("全区粮食产量增长3%，我区农民收入增长6%，全区新增就业8万人。我国经济回升，我国出口增长。",
+         ("宁夏回族自治区", "province"), "province"),
+        ("全区成立党群服务中心12个，全区党员3000名。", ("鹿城区", "county"), "county"),
+        ("全市旅游收入增长12%，全市接待游客300万人次。", ("资兴市", "county"), "county"),
+        ("全市旅游收入增长12%，全市接待游客300万人次。", ("岳阳市", "prefecture"), "prefecture"),
+    ],
+)
+def test_a_scope_word_of_the_documents_own_kind_of_unit_names_the_document(text, own, level):
+    assert subject_level("", text, package_resources().statistic_frames, own) == level
+
+
+def test_a_district_word_says_nothing_in_a_document_about_another_kind_of_place():
+    # 全区 in a province's report is one of its districts (or nobody knows which region): not the subject
+    frames = package_resources().statistic_frames
+    text = "全区开展培训20场，全区覆盖党员500名。全省新增就业10万人，全省城镇化率达60%。"
+    assert subject_level("", text, frames, ("广东省", "province")) == "province"
+    assert subject_level("", "全区开展培训20场，全区覆盖党员500名。", frames, ("广东省", "province")) is None
+    assert subject_level("", "全区开展培训20场，全区覆盖党员500名。", frames, None) is None

@@ -114,3 +114,19 @@ def test_a_document_without_a_title_keeps_its_spans(resources, tmp_path):
     assert tables.models.loc[tables.models["doc_id"] == "untitled", "canonical"].tolist() == ["党支部+合作社+农户"]
     assert 120.0 in tables.statistics.loc[tables.statistics["doc_id"] == "untitled", "value"].tolist()
     assert tables.documents.set_index("doc_id")["segment_error"].isna().all()
+
+
+# Read in the reports: 全市地区生产总值5.2万亿元 is Beijing's own figure, and Beijing is a province-level city;
+# 全年实现地区生产总值5696亿元 is 宁夏回族自治区's, a province whose report says 全区 and 我区 (and 我国 a few
+# times, which had made every figure of it the nation's).
+@pytest.mark.parametrize(
+    ("report", "figure"),
+    [("2026_北京市_政府工作报告", "5.2万亿元"), ("2026_宁夏回族自治区_政府工作报告", "5696亿元")],
+)
+def test_a_reports_own_figures_have_the_level_of_its_place(pipeline_out, report, figure):
+    documents = pd.read_parquet(pipeline_out / "documents.parquet", columns=["doc_id", "source", "place_level"])
+    doc = documents[documents["source"].str.contains(report)].iloc[0]
+    statistics = pd.read_parquet(pipeline_out / "statistics.parquet", columns=["doc_id", "text", "indicator", "level"])
+    found = statistics[(statistics["doc_id"] == doc["doc_id"]) & (statistics["text"] == figure)]
+    assert doc["place_level"] == "province"
+    assert found[["indicator", "level"]].values.tolist() == [["地区生产总值", "province"]]
