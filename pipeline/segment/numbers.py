@@ -29,6 +29,8 @@ APPROX_INSIDE = "多余"  # 1亿3千多万, 1580余万: an approximation before 
 NEGATIVE = ("负", "-", "－", "−")
 DECIMAL_POINT = "点"
 CN_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
+UNIT_CHARS = tuple(SMALL_UNITS) + tuple(BIG_UNITS)
+PAIR = "两兩"  # 2 before a unit or a classifier (两千, 两个), never a numeral's last digit after a unit
 START = re.compile(rf"[0-9０-９{CN_CHARS}]|负(?=[0-9０-９{CN_CHARS}])")
 ARABIC = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+(?:\.[0-9]+)?")
 PERCENT_BASES = {"百": "%", "千": "‰"}
@@ -60,6 +62,8 @@ def numeral_end(text: str, start: int, stops: frozenset[str] = frozenset(), long
         if pos > start and _stop_at(text, pos, stops, longest):
             break
         ch = text[pos]
+        if ch in PAIR and pos > start and text[pos - 1] in UNIT_CHARS and not text.startswith(UNIT_CHARS, pos + 1):
+            break  # 5万亿|两个台阶, 一千|两 (taels): a tail digit after a unit is written 二 (一万二), never 两
         if ch in "0123456789０１２３４５６７８９" or ch in CN_CHARS:
             pos += 1
         elif ch in ".．点" and pos + 1 < len(text) and _is_digit(text[pos + 1]) and pos > start:

@@ -122,3 +122,21 @@ def test_numeral_end_stops_before_units(text, numeral):
     stops = frozenset({"千瓦", "千瓦时"})
     start = text.index(numeral)
     assert text[start : numeral_end(text, start, stops, 3)] == numeral
+
+
+@pytest.mark.parametrize(
+    ("text", "numeral"),
+    [
+        # 两 after a unit starts the next word (两个 台阶, taels), a tail digit there is written 二
+        ("经济总量连续迈上4万亿、5万亿两个台阶", "5万亿"),
+        ("收购黄金一千两", "一千"),
+        # before a unit it is a digit of the numeral
+        ("共有党员一万两千名", "一万两千"),
+        ("新增就业3万两千人", "3万两千"),
+        ("两万两千人参加", "两万两千"),
+        ("一万二参加", "一万二"),
+    ],
+)
+def test_a_pair_after_a_unit_is_not_a_tail_digit(text, numeral):
+    start = text.index(numeral)
+    assert text[start : numeral_end(text, start)] == numeral
