@@ -40,6 +40,7 @@ CLAUSE_WINDOW = 40
 AFTER_WINDOW = 12
 INDICATOR_MAX = 16
 LONG_PHRASE = 8
+FROM_WORDS = ("从", "由")  # 从/由 a figure: the phrase before them is the subject of a change (statistic_frames.tsv frames)
 NOUN_RUN = re.compile(r"[\u4e00-\u9fff“”]+")
 FUNCTION_CHARS = frozenset("的了和与及或等在到对于以为是")
 AFTER_FLAGS = frozenset({"n", "ng", "nr", "ns", "nt", "nz", "nrt", "vn", "l", "j", "an", "eng", "b", "x", "r"})
@@ -316,8 +317,13 @@ def counted_after(text: str, stat: dict, frames: StatisticFrames) -> str:
 
 
 def indicator_before(text: str, stat: dict, frames: StatisticFrames, floor: int) -> str:
-    """The noun phrase of the clause before the number, without joining verbs, scope words and opening verbs."""
-    phrase = strip_end(clause_before(text, stat["start"], floor), frames)
+    """The noun phrase of the clause before the number, without joining verbs, scope words and opening verbs.
+
+    Before 从/由 (城市天然气普及率从|45.8%提高到77.3%) the phrase is the subject of a change, named whole;
+    elsewhere a long phrase keeps only its trailing nouns (择优选派村干部参加|学历)."""
+    clause = clause_before(text, stat["start"], floor)
+    phrase = strip_end(clause, frames)
+    subject = clause[len(phrase) :].startswith(FROM_WORDS)
     if phrase in frames.scopes or phrase.startswith(COMPARISON):
         return ""  # 全县 alone, 较“十三五”末的: the figure belongs to the indicator named before
     phrase = strip_start(phrase, frames).rsplit("等", 1)[-1]
@@ -325,10 +331,23 @@ def indicator_before(text: str, stat: dict, frames: StatisticFrames, floor: int)
     phrase = head if len(head) >= 2 else phrase  # 贫困县开展专题培训的|经费
     if not phrase or phrase in frames.leads:
         return ""
-    if len(phrase) > LONG_PHRASE:  # 择优选派村干部参加|学历, 拥有国内最先进的|自动缫丝机
+    if len(phrase) > LONG_PHRASE and not subject:  # 择优选派村干部参加|学历, 拥有国内最先进的|自动缫丝机
         tail = noun_run(phrase, leading=False)
         phrase = tail if len(tail) >= 2 else phrase
-    return phrase[-INDICATOR_MAX:]
+    return last_words(phrase, INDICATOR_MAX)
+
+
+def last_words(phrase: str, most: int) -> str:
+    """The phrase's trailing whole words of at most `most` characters in all (科技型|中小企业研发费用加计扣除比例,
+    not 技型…); its last `most` characters when its last word alone is longer."""
+    if len(phrase) <= most:
+        return phrase
+    kept = 0
+    for word, _ in reversed(pos_tags(phrase)):
+        if kept + len(word) > most:
+            break
+        kept += len(word)
+    return phrase[len(phrase) - kept :] if kept else phrase[-most:]
 
 
 def indicator_of(text: str, stat: dict, frames: StatisticFrames, previous: str | None, floor: int) -> str | None:

@@ -32,6 +32,15 @@ def described(text: str, doc: DocumentContext = PROVINCE_2026, section=lambda st
         ("组建20个宣讲队,深入宣讲。", "20个", "宣讲队"),
         ("地区生产总值达到1.5万亿元、增长19.8%。", "19.8%", "地区生产总值"),
         ("黄金、白银、镍产量分别增长544.4%、199.2%、32.2%。", "199.2%", "白银"),
+        # 从/由 a figure: the phrase before is the subject of the change, whole, for both figures
+        ("城镇化率从52.6%提高到58.5%。", "52.6%", "城镇化率"),
+        ("城镇化率从52.6%提高到58.5%。", "58.5%", "城镇化率"),
+        ("中心城区绿色出行比例从75.6%提升至76.5%。", "75.6%", "中心城区绿色出行比例"),
+        ("贫困发生率由10.2%下降到3.1%。", "3.1%", "贫困发生率"),
+        ("社会消费品零售总额实现4.6万亿元。", "4.6万亿元", "社会消费品零售总额"),
+        ("省属企业工业总产值、利润均实现翻一番。", "一番", "利润"),
+        # past INDICATOR_MAX characters the phrase is cut between words, not inside 科技型
+        ("科技型中小企业研发费用加计扣除比例由50%提高到75%。", "50%", "中小企业研发费用加计扣除比例"),
     ],
 )
 def test_indicator_is_the_counted_thing(text, figure, indicator):
