@@ -39,6 +39,9 @@ def described(text: str, doc: DocumentContext = PROVINCE_2026, section=lambda st
         ("贫困发生率由10.2%下降到3.1%。", "3.1%", "贫困发生率"),
         ("社会消费品零售总额实现4.6万亿元。", "4.6万亿元", "社会消费品零售总额"),
         ("省属企业工业总产值、利润均实现翻一番。", "一番", "利润"),
+        # a verb with 了 after the counted noun is its predicate
+        ("全市3000名机关干部走访了贫困户。", "3000名", "机关干部"),
+        ("为6.2万名农民工解决了拖欠工资问题。", "6.2万名", "农民工"),
         # past INDICATOR_MAX characters the phrase is cut between words, not inside 科技型
         ("科技型中小企业研发费用加计扣除比例由50%提高到75%。", "50%", "中小企业研发费用加计扣除比例"),
     ],
