@@ -40,6 +40,7 @@ CLAUSE_WINDOW = 40
 AFTER_WINDOW = 12
 INDICATOR_MAX = 16
 LONG_PHRASE = 8
+OPENING_MARKS = "“‘「『《（("  # an opening mark ending a phrase belongs to what follows it
 FROM_WORDS = ("从", "由")  # 从/由 a figure: the phrase before them is the subject of a change (statistic_frames.tsv frames)
 NOUN_RUN = re.compile(r"[\u4e00-\u9fff“”]+")
 FUNCTION_CHARS = frozenset("的了和与及或等在到对于以为是")
@@ -346,7 +347,7 @@ def indicator_before(text: str, stat: dict, frames: StatisticFrames, floor: int)
     if len(phrase) > LONG_PHRASE and not subject:  # 择优选派村干部参加|学历, 拥有国内最先进的|自动缫丝机
         tail = noun_run(phrase, leading=False)
         phrase = tail if len(tail) >= 2 else phrase
-    return last_words(phrase, INDICATOR_MAX)
+    return last_words(phrase, INDICATOR_MAX).rstrip(OPENING_MARKS)  # 规范提升工作“|13条”: the quote opens the figure
 
 
 def last_words(phrase: str, most: int) -> str:

@@ -42,6 +42,9 @@ def described(text: str, doc: DocumentContext = PROVINCE_2026, section=lambda st
         # a verb with 了 after the counted noun is its predicate
         ("全市3000名机关干部走访了贫困户。", "3000名", "机关干部"),
         ("为6.2万名农民工解决了拖欠工资问题。", "6.2万名", "农民工"),
+        # 连续 before a duration joins the indicator to it; an opening quote belongs to the figure it opens
+        ("粮食总产量连续9年稳定在1300亿斤以上。", "9年", "粮食总产量"),
+        ("制定稳就业“12条”。", "12条", "稳就业"),
         # past INDICATOR_MAX characters the phrase is cut between words, not inside 科技型
         ("科技型中小企业研发费用加计扣除比例由50%提高到75%。", "50%", "中小企业研发费用加计扣除比例"),
     ],
