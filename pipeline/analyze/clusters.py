@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 PRACTICE_KIND = "practices"
 # Without a typed practices section, everything except these kinds may describe a practice.
-NON_PRACTICE_KINDS = frozenset({"background", "problems", "results"})
+NON_PRACTICE_KINDS = frozenset({"background", "problems", "results", "glossary"})
 LABEL_TERMS = 3
 PRACTICE_COLUMNS = ["doc_id", "measure_id", "cluster", "heading", "province", "prefecture", "county"]
 CLUSTER_COLUMNS = ["cluster", "label", "terms", "size", "n_documents", "n_counties", "npmi", "stability", "stable",

@@ -24,6 +24,8 @@ BLOCK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("circled", re.compile(r"([①-⑳])")),
     ("bracket", re.compile(r"【([^】\n]{1,10})】")),
     ("dash", re.compile(r"——(?!—)")),
+    # 附件 / 附件2 / 附录一 on a line of its own (GB/T 9704): an appendix, whose title is the next line
+    ("appendix", re.compile(r"(?:附件|附录)([0-9０-９]{0,2}|[一二三四五六七八九十]{0,3})[:：]?(?=[ \t\u3000]*$)")),
 )
 
 # Markers that also open an item after a sentence boundary inside a paragraph.
@@ -37,6 +39,7 @@ INLINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 SENTENCE_BOUNDARY = frozenset("。；;！!？?：:")
+STANDALONE = frozenset({"bracket", "appendix"})  # block markers that may make up their whole line
 
 
 _BOUNDARY_RE = one_of(SENTENCE_BOUNDARY)
@@ -88,6 +91,8 @@ def ordinal_of(kind: str, group: str) -> int | None:
         return FIRST_FAMILY[group]
     if kind in ("bracket", "dash"):
         return None
+    if kind == "appendix":
+        return (cn_to_int(group) if group and not group[0].isdigit() else int(group)) if group else None
     return int(group)
 
 
@@ -105,7 +110,7 @@ def block_marker(text: str, start: int, end: int) -> Marker | None:
     """The marker opening the paragraph text[start:end], if any."""
     for kind, pattern in BLOCK_PATTERNS + INLINE_PATTERNS:
         match = pattern.match(text, start, end)
-        if match and (match.end() < end or kind == "bracket"):  # 【亮点】 may stand alone
+        if match and (match.end() < end or kind in STANDALONE):  # 【亮点】, 附件2 may stand alone
             group = match.group(1) if pattern.groups else ""
             literal_end = match.end()
             return Marker(kind, ordinal_of(kind, group), text[start:literal_end], start, literal_end, True)

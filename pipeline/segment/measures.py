@@ -70,7 +70,8 @@ def item_ends(text: str, nodes: list[Node], scoped: list[bool]) -> list[int]:
 def heading_of(text: str, marker: Marker, end: int) -> str:
     """Lead phrase after the marker: up to the first 。 (first clause when that is long)."""
     start = marker.end
-    while start < end and text[start] in HEADING_SKIP:
+    skip = HEADING_SKIP + ("\n\u3000" if marker.kind == "appendix" else "")  # 附件2⏎名词解释: the title is the next line
+    while start < end and text[start] in skip:
         start += 1
     stop = HEADING_STOP.search(text, start, end)
     phrase = text[start:stop.start() if stop else end].strip()

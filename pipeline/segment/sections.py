@@ -34,6 +34,7 @@ class SectionKind(str, Enum):
     LESSONS = "lessons"
     GOALS = "goals"
     TASKS = "tasks"
+    GLOSSARY = "glossary"  # terms a report explains in an appendix (名词解释): definitions, not measures
     OTHER = "other"
 
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from pipeline.segment.markers import Marker
 
-RANK_PRIOR = {"heading": 0, "cn_dun": 1, "cn_paren": 2, "num_dot": 3, "num_dun": 3, "num_paren": 4, "circled": 5}
+RANK_PRIOR = {"appendix": -1, "heading": 0, "cn_dun": 1, "cn_paren": 2, "num_dot": 3, "num_dun": 3, "num_paren": 4, "circled": 5}
+APPENDIX = "appendix"  # 附件2: ends the body (every open item, labels too); what follows is the appendix's
 BLOCK_LABEL = "bracket"
 TOP_LABEL_RANK = -1.0  # a block label outside every numbered item sits above all of them
 LABEL_BELOW = 0.5  # a label inside a numbered item ranks just below that item
@@ -128,6 +129,9 @@ class TreeBuilder:
 
     def close_for(self, marker: Marker, label: bool) -> None:
         """Close the open items that `marker` ends."""
+        if marker.kind == APPENDIX and marker.block:
+            self.stack.clear()
+            return
         if is_ranked(marker):
             rank = self.ranks[marker.kind]
             while self.stack and (self.scoped(self.stack[-1]) or self.rank(self.stack[-1]) >= rank):

@@ -60,6 +60,20 @@ def test_practice_measures_selection(corpus_tables) -> None:
         "选派第一书记，配强驻村工作队", "采取“支部+合作社+农户”模式", "落实健康扶贫政策", "抓好控辍保学", "外出培训开视野"]
 
 
+def test_a_reports_glossary_is_no_practice() -> None:
+    # a work report (no practices section): its tasks are candidate practices, its appended terms are not
+    docs = pd.DataFrame({"doc_id": ["r"]})
+    measures = pd.DataFrame({
+        "doc_id": ["r"] * 4,
+        "measure_id": ["r:m1", "r:m2", "r:m3", "r:m4"],
+        "parent_id": [None, "r:m1", None, "r:m3"],
+        "heading": ["2026年工作安排", "扩大有效投资", "名词解释", "“单一窗口”"],
+        "start": [0, 10, 50, 60],
+        "section_kind": ["tasks", "tasks", "glossary", "glossary"],
+    })
+    assert practice_measures(docs, measures)["heading"].tolist() == ["扩大有效投资"]
+
+
 def test_practice_measures_are_the_same_from_tables_read_back_from_parquet(corpus_tables, tmp_path) -> None:
     """A run reads its tables back from Parquet (Arrow-backed text, missing parents and kinds as read):
     the same measures are selected as from the tables made in memory, with the same inherited kinds."""

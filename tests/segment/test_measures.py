@@ -326,3 +326,46 @@ def test_boundaries_found_by_pattern_are_the_boundary_letters(text, data) -> Non
     after = [p for p in range(start + 1, end) if text[p - 1] in SENTENCE_BOUNDARY]
     starts = [p for p in after if any((m := pattern.match(text, p, end)) and m.end() < end for _, pattern in INLINE_PATTERNS)]
     assert [m.start for m in inline_markers(text, start, end)] == starts
+
+
+# A report's appendices (GB/T 9704: 附件 or 附件2 on a line of its own, its title on the next line) end the
+# body: their items belong to the appendix, not to the body's last section, and an appendix of explained
+# terms (名词解释) holds definitions, not measures.
+APPENDED = (
+    "2026年某省政府工作报告\n"
+    "一、2025年工作回顾\n"
+    "过去一年，全省经济运行稳中有进。\n"
+    "二、2026年工作安排\n"
+    "（一）扩大有效投资。实施重大项目500个。\n"
+    "（二）办好民生实事。提高城乡低保标准。\n"
+    "附件1\n"
+    "2026年省十件民生实事\n"
+    "一、提高城乡低保标准。城乡低保标准分别提高到每人每月900元、700元。\n"
+    "二、建设普惠托育机构。新增普惠托位2万个。\n"
+    "附件2\n"
+    "名词解释\n"
+    "1.“四上”企业：达到一定规模、资质或限额的法人单位。\n"
+    "2.“单一窗口”：企业一点接入、一次提交、一次查验的服务平台。\n"
+)
+
+
+def test_an_appendix_ends_the_body_and_a_glossary_holds_no_measures(kinds):
+    ms = extract_measures(APPENDED, kinds)
+    assert rows(ms, "marker", "heading", "level", "parent_id", "section_kind") == [
+        ("一、", "2025年工作回顾", 1, None, "results"),
+        ("二、", "2026年工作安排", 1, None, "tasks"),
+        ("（一）", "扩大有效投资", 2, "m2", "tasks"),
+        ("（二）", "办好民生实事", 2, "m2", "tasks"),
+        ("附件1", "2026年省十件民生实事", 1, None, "tasks"),
+        ("一、", "提高城乡低保标准", 2, "m5", "tasks"),
+        ("二、", "建设普惠托育机构", 2, "m5", "tasks"),
+        ("附件2", "名词解释", 1, None, "glossary"),
+        ("1.", "“四上”企业：达到一定规模、资质或限额的法人单位", 2, "m8", "glossary"),
+        ("2.", "“单一窗口”：企业一点接入、一次提交、一次查验的服务平台", 2, "m8", "glossary"),
+    ]
+    assert ms[3]["text"] == "（二）办好民生实事。提高城乡低保标准。"  # the body's last item ends before 附件1
+
+
+def test_a_line_that_only_mentions_an_attachment_is_no_appendix(kinds):
+    ms = extract_measures("一、主要做法\n附件：1.实施方案；2.责任分工表。\n二、主要成效\n", kinds)
+    assert [m["marker"] for m in ms] == ["一、", "二、"]
