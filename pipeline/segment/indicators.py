@@ -98,7 +98,7 @@ SUBJECT_MIN_CUES = 2
 VILLAGE = re.compile(r"(?<![\u4e00-\u9fff])(?!行政|贫困|农|乡|本|该|每|各|全|个)[\u4e00-\u9fff]{2,3}村(?![民级委干])|(?<=[县乡镇区])(?!行政|贫困)[\u4e00-\u9fff]{2,3}村(?![民级委干])")
 NOTHING = "(?!)"  # a pattern that matches nowhere
 ROLES = ("frame", "lead", "predicate", "scope", "level", "entity", "subject", "owner", "target", "change", "share", "bound", "rule",
-         "cumulative", "modifier")
+         "cumulative", "modifier", "head")
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,7 @@ class StatisticFrames:
     cumulative: tuple[str, ...]
     vocabulary: dict[str, str]  # synonym → canonical indicator
     modifiers: tuple[str, ...] = ()  # words before an indicator's head that keep what it counts (其中, 全县, 累计)
+    heads: frozenset[str] = frozenset()  # generic head nouns that name nothing without their modifiers (比重, 规模)
 
     @functools.cached_property
     def openers(self) -> tuple[str, ...]:
@@ -203,6 +204,7 @@ def load_frames(path: Path, vocabulary_path: Path) -> StatisticFrames:
         bounds=tuple(w for w, _ in rows["bound"]),
         rules=tuple(w for w, _ in rows["rule"]),
         cumulative=tuple(w for w, _ in rows["cumulative"]),
+        heads=frozenset(w for w, _ in rows["head"]),
         vocabulary=load_vocabulary(vocabulary_path),
         modifiers=tuple(sorted({w for w, _ in rows["modifier"] + rows["scope"] + rows["cumulative"]}, key=len, reverse=True)),
     )
@@ -346,7 +348,7 @@ def indicator_before(text: str, stat: dict, frames: StatisticFrames, floor: int)
         return ""
     if len(phrase) > LONG_PHRASE and not subject:  # 择优选派村干部参加|学历, 拥有国内最先进的|自动缫丝机
         tail = noun_run(phrase, leading=False)
-        phrase = tail if len(tail) >= 2 else phrase
+        phrase = tail if len(tail) >= 2 and tail not in frames.heads else phrase  # not 比重 of 民生支出占…比重
     return last_words(phrase, INDICATOR_MAX).rstrip(OPENING_MARKS)  # 规范提升工作“|13条”: the quote opens the figure
 
 
