@@ -576,10 +576,21 @@ def period_cues(text: str, doc: DocumentContext) -> list[tuple[int, int, str]]:
             continue  # qualifies the opening cue before it in the same clause
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
         opening = start - line_start <= OPENING_CUE_CHARS and opens_clause(text[line_start:start])
         opening_end = end if opening else None
-        cues.append((start, len(text) if opening else (line_end if line_end >= 0 else len(text)), period))
+        cues.append((start, len(text) if opening else scope_in_paragraph(text, line_start, start, line_end), period))
     return cues
+
+
+def scope_in_paragraph(text: str, line_start: int, start: int, line_end: int) -> int:
+    """Where a dating phrase inside a paragraph stops dating: at the paragraph's end when it opens its
+    sentence (…。2019年，全省…), at its sentence's end when it stands inside one (经济增速2022年以来连续16个
+    季度高于…。 dates nothing after that sentence)."""
+    if opens_clause(text[line_start:start]):
+        return line_end
+    stop = SENTENCE_MARK.search(text, start, line_end)
+    return stop.end() if stop else line_end
 
 
 def opens_clause(before: str) -> bool:

@@ -152,6 +152,14 @@ def test_a_later_year_in_a_sentence_dates_the_figures_after_it():
     assert [(s["text"], s["period"]) for s in described(text, COUNTY_2018)] == [("不到4000元", "2013"), ("10000元", "2016")]
 
 
+def test_a_year_inside_a_sentence_dates_that_sentence_only():
+    # 2023年以来 says since when the run of quarters lasts; the next sentence is still about the five years
+    text = ("这五年，全省经济稳步发展。\n"
+            "地区生产总值年均增长5.5%，工业增速2023年以来连续12个季度居全国前列。新增上市公司20家。")
+    assert [(s["text"], s["period"]) for s in described(text)] == [
+        ("5.5%", "2021-2025"), ("12个季度", "2023"), ("20家", "2021-2025")]
+
+
 def test_running_totals_are_cumulative():
     assert described("截至目前,累计发展党员420名。", COUNTY_2018)[0]["period"] == "累计"
 
