@@ -45,6 +45,9 @@ def described(text: str, doc: DocumentContext = PROVINCE_2026, section=lambda st
         # 连续 before a duration joins the indicator to it; an opening quote belongs to the figure it opens
         ("粮食总产量连续9年稳定在1300亿斤以上。", "9年", "粮食总产量"),
         ("制定稳就业“12条”。", "12条", "稳就业"),
+        # a comparison with last year joins the indicator to the difference
+        ("城镇新增就业预期目标比去年多100万人。", "100万人", "城镇新增就业预期目标"),
+        ("粮食产量比上年增加50亿斤。", "50亿斤", "粮食产量"),
         # a long phrase is not cut down to a generic head noun (比重, 比例) that names nothing alone
         ("民生支出占一般公共预算支出比重稳定在80%左右。", "80%左右", "民生支出占一般公共预算支出比重"),
         ("地表水国控断面水质优良比例94.1%。", "94.1%", "地表水国控断面水质优良比例"),
