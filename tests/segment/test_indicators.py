@@ -44,6 +44,7 @@ def described(text: str, doc: DocumentContext = PROVINCE_2026, section=lambda st
         ("为6.2万名农民工解决了拖欠工资问题。", "6.2万名", "农民工"),
         # 连续 before a duration joins the indicator to it; an opening quote belongs to the figure it opens
         ("粮食总产量连续9年稳定在1300亿斤以上。", "9年", "粮食总产量"),
+        ("优良天数比例首次突破80%。", "80%", "优良天数比例"),
         ("制定稳就业“12条”。", "12条", "稳就业"),
         # a comparison with last year joins the indicator to the difference
         ("城镇新增就业预期目标比去年多100万人。", "100万人", "城镇新增就业预期目标"),
@@ -97,6 +98,10 @@ def test_indicator_norm_only_when_the_synonym_is_the_head(indicator, norm):
         ("党小组开展活动每月不少于1次。", "threshold"),
         ("建成助老餐厅413个。", "result"),
         ("发生率下降5个百分点。", "change"),
+        # 要 is a goal's modal verb, not the 要 of 重要, 主要 or 纲要
+        ("今年要新增城镇就业50万人。", "target"),
+        ("新增国际重要湿地1个。", "result"),
+        ("区县党政主要领导开展集中办公69场次。", "result"),
     ],
 )
 def test_kind(text, kind):
