@@ -45,6 +45,7 @@ def described(text: str, doc: DocumentContext = PROVINCE_2026, section=lambda st
         # 连续 before a duration joins the indicator to it; an opening quote belongs to the figure it opens
         ("粮食总产量连续9年稳定在1300亿斤以上。", "9年", "粮食总产量"),
         ("优良天数比例首次突破80%。", "80%", "优良天数比例"),
+        ("今年主要污染物排放量要下降3%。", "3%", "主要污染物排放量"),
         ("制定稳就业“12条”。", "12条", "稳就业"),
         # a comparison with last year joins the indicator to the difference
         ("城镇新增就业预期目标比去年多100万人。", "100万人", "城镇新增就业预期目标"),
