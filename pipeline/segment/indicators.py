@@ -312,13 +312,25 @@ def counted_after(text: str, stat: dict, frames: StatisticFrames) -> str:
     phrase = run.group() if run else ""
     cut = frames.predicate_search.search(phrase) if frames.predicate_search is not None else None
     phrase = phrase[: cut.start()] if cut else phrase
-    if not phrase or phrase.startswith(frames.leads) or phrase[0] in FUNCTION_CHARS:
+    if not phrase or opens_with_word(phrase, frames.leads) or phrase[0] in FUNCTION_CHARS:
         return ""
     words = before_predicate(pos_tags(phrase))
     while words and words[-1][1] not in AFTER_FLAGS:
         words.pop()
     found = "".join(w for w, _ in words)
     return found if len(found) >= 2 or (len(found) == 1 and words[0][1] in ("n", "ns", "ng")) else ""
+
+
+def opens_with_word(phrase: str, words: tuple[str, ...]) -> bool:
+    """Whether the phrase opens with one of `words` as a word of its own (培训|学员), not as the start of a
+    longer word (培训班: the thing counted)."""
+    if not phrase.startswith(words):
+        return False
+    ends, end = set(), 0
+    for word, _ in pos_tags(phrase):
+        end += len(word)
+        ends.add(end)
+    return any(phrase.startswith(w) and len(w) in ends for w in words)
 
 
 def before_predicate(words: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -46,6 +46,11 @@ def described(text: str, doc: DocumentContext = PROVINCE_2026, section=lambda st
         ("粮食总产量连续9年稳定在1300亿斤以上。", "9年", "粮食总产量"),
         ("优良天数比例首次突破80%。", "80%", "优良天数比例"),
         ("今年主要污染物排放量要下降3%。", "3%", "主要污染物排放量"),
+        ("全国居民人均可支配收入实际增长6.3%。", "6.3%", "居民人均可支配收入"),
+        # the noun after a figure may begin with a verb that opens clauses elsewhere (培训|班); 将 and 把
+        # begin the predicate after it
+        ("今年共举办了7期培训班。", "7期", "培训班"),
+        ("全县62个县直部门将活动开展到村。", "62个", "县直部门"),
         ("制定稳就业“12条”。", "12条", "稳就业"),
         # a comparison with last year joins the indicator to the difference
         ("城镇新增就业预期目标比去年多100万人。", "100万人", "城镇新增就业预期目标"),
