@@ -50,6 +50,9 @@ PRE_QUALIFIERS = (
     "多达", "高达", "近", "约", "逾", "超",
 )
 POST_QUALIFIERS = ("以上", "以下", "左右", "以内", "之多")
+# 内 after a span of time is 以内 (1天内研究部署, 3个月内不能办理): the time spans of stat_units.txt
+WITHIN = "内"
+TIME_SPANS = frozenset({"年", "个月", "个季度", "季度", "周", "天", "小时"})
 PRE_LAST = frozenset(w[-1] for w in PRE_QUALIFIERS)
 POST_FIRST = frozenset(w[0] for w in POST_QUALIFIERS)
 RANGE_LINKS = frozenset("至到-—–~～－")
@@ -181,7 +184,9 @@ def _with_qualifiers(text: str, q: Quantity) -> Quantity:
     # the character next to the quantity rules out most qualifiers at once (most quantities have none)
     post = next((w for w in POST_QUALIFIERS if text.startswith(w, q.end)), None) \
         if text[q.end : q.end + 1] in POST_FIRST else None
-    end = q.end + len(post) if post else q.end
+    within = post is None and q.unit in TIME_SPANS and text.startswith(WITHIN, q.end)
+    post = "以内" if within else post
+    end = q.end + (len(WITHIN) if within else len(post) if post else 0)
     pre = next((w for w in PRE_QUALIFIERS if text.endswith(w, 0, q.start)), None) \
         if q.start and text[q.start - 1] in PRE_LAST else None
     if pre == "近" and text.endswith("最近", 0, q.start):
