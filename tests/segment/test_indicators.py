@@ -47,6 +47,7 @@ def described(text: str, doc: DocumentContext = PROVINCE_2026, section=lambda st
         ("优良天数比例首次突破80%。", "80%", "优良天数比例"),
         ("今年主要污染物排放量要下降3%。", "3%", "主要污染物排放量"),
         ("全国居民人均可支配收入实际增长6.3%。", "6.3%", "居民人均可支配收入"),
+        ("财政赤字率一直控制在3%以内。", "3%以内", "财政赤字率"),
         # the noun after a figure may begin with a verb that opens clauses elsewhere (培训|班); 将 and 把
         # begin the predicate after it
         ("今年共举办了7期培训班。", "7期", "培训班"),
