@@ -599,7 +599,7 @@ def scope_in_paragraph(text: str, line_start: int, start: int, line_end: int) ->
     """Where a dating phrase inside a paragraph stops dating: at the paragraph's end when it opens its
     sentence (…。2019年，全省…), at its sentence's end when it stands inside one (经济增速2022年以来连续16个
     季度高于…。 dates nothing after that sentence)."""
-    if opens_clause(text[line_start:start]):
+    if not SENTENCE_MARK.split(text[line_start:start])[-1].strip():
         return line_end
     stop = SENTENCE_MARK.search(text, start, line_end)
     return stop.end() if stop else line_end

@@ -175,6 +175,12 @@ def test_a_year_inside_a_sentence_dates_that_sentence_only():
         ("5.5%", "2021-2025"), ("12个季度", "2023"), ("20家", "2021-2025")]
 
 
+def test_a_year_in_the_first_clause_but_not_first_dates_its_sentence_only():
+    text = ("这五年，全省经济稳步发展。\n"
+            "全省常住人口总量保持稳定。工业增速2023年以来连续12个季度居全国前列。新增上市公司20家。")
+    assert [(s["text"], s["period"]) for s in described(text)] == [("12个季度", "2023"), ("20家", "2021-2025")]
+
+
 def test_running_totals_are_cumulative():
     assert described("截至目前,累计发展党员420名。", COUNTY_2018)[0]["period"] == "累计"
 
