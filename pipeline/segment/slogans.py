@@ -25,6 +25,15 @@ logger = logging.getLogger(__name__)
 # idioms (千方百计, 千家万户), not formulas.
 NUMERALS = "一二两三四五六七八九十双"
 NUMERAL_SET = frozenset(NUMERALS)
+PAIR = "双"
+# A quoted programme may be named by 百/千/万 alone, one per item (“千万工程”: 千村示范、万村整治; “百千万工程”),
+# not by one of them counting something (“千人计划”).
+MAGNITUDES = frozenset("百千万")
+# In quotes, 多 opens a later part of a formula like a numeral (“一喷多促”, “一专多能”), never the first, and
+# such a part is short (not 双赢|多赢共赢).
+MANY = "多"
+QUOTED_PART_LEADS = NUMERAL_SET | {MANY}
+MANY_PART_MAX = 3
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Programme nouns that close an unquoted formula (四议两公开工作法, 五心工程). A closed grammatical
@@ -69,13 +78,14 @@ def _is_cjk(s: str) -> bool:
     return bool(s) and all(CJK.match(ch) for ch in s)
 
 
-def _split_parts(s: str) -> list[str] | None:
-    """Split `s` into numeral-led parts (两学一做 → 两学, 一做), or None if `s` has no such shape."""
+def _split_parts(s: str, leads: frozenset[str] = NUMERAL_SET) -> list[str] | None:
+    """Split `s` into numeral-led parts (两学一做 → 两学, 一做), or None if `s` has no such shape; `leads`:
+    what opens a part after the first (which a numeral always opens)."""
     if not s or s[0] not in NUMERAL_SET or not _is_cjk(s):
         return None
     parts: list[str] = []
     for ch in s:
-        if ch in NUMERAL_SET:
+        if ch in leads:
             parts.append(ch)
         else:
             parts[-1] += ch
@@ -87,11 +97,11 @@ def _valid_part(part: str, longest: int = 4) -> bool:
     return 2 <= len(part) <= longest and part[1] not in TIME_ONLY
 
 
-def _is_formula(s: str, min_parts: int = 2, last_max: int = 4) -> bool:
+def _is_formula(s: str, min_parts: int = 2, last_max: int = 4, leads: frozenset[str] = NUMERAL_SET) -> bool:
     """True when `s` is entirely a formula: ≥ min_parts parts, each numeral + 1..3 characters
-    (the last part up to `last_max` characters: 三亮三比争先锋)."""
-    parts = _split_parts(s)
-    if parts is None or len(parts) < min_parts:
+    (the last part up to `last_max` characters: 三亮三比争先锋); `leads`: see _split_parts."""
+    parts = _split_parts(s, leads)
+    if parts is None or len(parts) < min_parts or any(p[0] == MANY and len(p) > MANY_PART_MAX for p in parts):
         return False
     return all(_valid_part(p) for p in parts[:-1]) and _valid_part(parts[-1], last_max)
 
@@ -109,13 +119,16 @@ def _is_numbered_noun(s: str, allow_one: bool = False) -> bool:
         return False
     # "One X" names a single thing (一把手, 一号工程), not a numbered list; 三三制 and 两三个 are
     # numbers; a particle inside (二线的心态) means a phrase, not a name.
-    return (allow_one or s[0] != "一") and s[1] not in NUMERAL_SET and "的" not in s
+    # 双 is never a digit of a larger number: after it a numeral opens the noun (双一流)
+    return (allow_one or s[0] != "一") and (s[1] not in NUMERAL_SET or s[0] == PAIR) and "的" not in s
 
 
 def _is_programme(s: str) -> bool:
     """A quoted numbered name of a programme or method: 五微党建工作法, 四位一体工作机制."""
     suffix = next((x for x in SLOGAN_SUFFIXES if s.endswith(x)), None)
     head = s[: len(s) - len(suffix)] if suffix else ""
+    if len(head) >= 2 and set(head) <= MAGNITUDES:
+        return True
     return bool(head) and len(s) <= PROGRAMME_MAX and head[0] in NUMERAL_SET and head[0] != "一" and _is_cjk(s)
 
 
@@ -153,7 +166,8 @@ def _quoted_slogans(text: str) -> list[tuple[int, int]]:
 def _is_quoted_slogan(s: str) -> bool:
     """Whether the whole content of a quotation is a numbered formula or name."""
     return (
-        _is_formula(s, last_max=QUOTED_LAST_PART_MAX) or _is_numbered_noun(s) or _is_programme(s) or _is_formula_list(s)
+        _is_formula(s, last_max=QUOTED_LAST_PART_MAX, leads=QUOTED_PART_LEADS) or _is_numbered_noun(s) or _is_programme(s)
+        or _is_formula_list(s)
     )
 
 

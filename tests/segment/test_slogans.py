@@ -35,6 +35,12 @@ SLOGANS = [
     ("形成微平台、微服务的“五微党建工作法”", ["五微党建工作法"]),
     ("“省市共建、一室一策”支持长白山实验室", ["一室一策"]),
     ("开展关心关爱“四个1”活动", ["四个1"]),
+    # 双 is no digit of a number (双|一流); 多 opens a later part in quotes; a programme named by 百/千/万 alone
+    ("加快推进“双一流”建设", ["双一流"]),
+    ("推广“一喷多促”技术", ["一喷多促"]),
+    ("深化“一专多能”人才培养", ["一专多能"]),
+    ("学习运用“千万工程”经验", ["千万工程"]),
+    ("推进“百千万工程”走深走实", ["百千万工程"]),
 ]
 
 # Plain counts, markers, idioms, bodies (两委) and quoted tiers (五级, 三级考评) are not slogans.
@@ -53,6 +59,9 @@ NOT_SLOGANS = [
     "选派“第一书记”",
     "他是单位的“一把手”",
     "培育电子信息等七大产业",
+    "实施“千人计划”引进人才",  # a count of people, not one item per magnitude
+    "实现“双赢多赢共赢”",  # a phrase: 多 opens no long part
+    "“三三制”政权",  # a number after a numeral
 ]
 
 
