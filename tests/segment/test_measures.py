@@ -369,3 +369,20 @@ def test_an_appendix_ends_the_body_and_a_glossary_holds_no_measures(kinds):
 def test_a_line_that_only_mentions_an_attachment_is_no_appendix(kinds):
     ms = extract_measures("一、主要做法\n附件：1.实施方案；2.责任分工表。\n二、主要成效\n", kinds)
     assert [m["marker"] for m in ms] == ["一、", "二、"]
+
+
+def test_paragraphs_opening_with_an_exhortation_are_no_items(kinds):
+    # 我们要… closes a report's section with what the government resolves; lead_openers.txt says so, and the
+    # same paragraphs opening with their own verb are items
+    from tests.conftest import package_resources
+
+    openers = package_resources().lead_openers
+    body = ("（十）加强民族宗教工作。\n"
+            "{}全面贯彻党的民族政策，深化民族团结进步教育。促进各民族共同繁荣发展。\n"
+            "{}全面贯彻党的宗教工作基本方针，依法管理宗教事务。发挥宗教界人士积极作用。\n"
+            "{}认真落实侨务政策，维护海外侨胞合法权益。凝聚侨心侨力。\n")
+    exhorted = extract_measures(body.format("我们要", "我们要", "我们要"), kinds, openers)
+    assert [m["marker"] for m in exhorted] == ["（十）"]
+    plain = extract_measures(body.format("", "", ""), kinds, openers)
+    assert [m["heading"] for m in plain][1:] == [
+        "全面贯彻党的民族政策，深化民族团结进步教育", "全面贯彻党的宗教工作基本方针，依法管理宗教事务", "认真落实侨务政策，维护海外侨胞合法权益"]
