@@ -175,7 +175,7 @@ def _safe_segment(doc: dict, resources, places: tuple[tuple[int, int, str], ...]
         text, title = text_cell(doc["text"]), text_cell(doc.get("title"))
         place_level = text_cell(doc.get("place_level")) or None
         subject = subject_level(title, text, resources.statistic_frames, own_place(doc, place_level))
-        context = DocumentContext(place_level, year_of(doc.get("date")), subject, places)
+        context = DocumentContext(place_level, year_of(doc.get("date")), subject, places, month_of(doc.get("date")))
         with time_budget(DOCUMENT_SECONDS):
             return segment_document(doc["doc_id"], text_cell(doc.get("title")), text_cell(doc["text"]), resources, context)
     except TooDense as exc:
@@ -200,6 +200,12 @@ def year_of(date: object) -> int | None:
     """The year of an ISO date cell (2019, 2019-03, 2019-03-05), else None."""
     text = text_cell(date)
     return int(text[:4]) if len(text) >= 4 and text[:4].isdigit() else None
+
+
+def month_of(date: object) -> int | None:
+    """The month of an ISO date cell (2019-03, 2019-03-05), else None (2019, or no date)."""
+    text = text_cell(date)
+    return int(text[5:7]) if len(text) >= 7 and text[4] == "-" and text[5:7].isdigit() else None
 
 
 def section_lookup(measures: list[dict], locate) -> Callable[[int], tuple[str | None, int]]:

@@ -60,6 +60,8 @@ FIVE_YEARS = re.compile(r"这五年|五年来|五年间|过去五年|过去的�
 LAST_YEAR = re.compile(r"[过一去](?:(?<=过)去(?:一年|的一年)|(?<=一)年来|(?<=去)(?<![比较同]去)年(?!同期))")
 THIS_YEAR = re.compile(r"今年")
 HORIZON = re.compile(r"到(20[0-9]{2})年")
+SINCE = "以来"
+REVIEW_MONTHS = 3  # a report of January to March reviews the year before (government work reports, 两会)
 OPENING_CUE_CHARS = 12
 SENTENCE_MARKS, CLAUSE_MARKS = "。！!？?", "，,；;：:"
 SENTENCE_MARK = re.compile(f"[{SENTENCE_MARKS}]")
@@ -160,12 +162,13 @@ class StatisticFrames:
 
 @dataclass(frozen=True)
 class DocumentContext:
-    """What the rules need to know about the document: its place level and year."""
+    """What the rules need to know about the document: its place level, year and month, and its place mentions."""
 
     place_level: str | None = None
     year: int | None = None
     subject_level: str | None = None
     places: tuple[tuple[int, int, str], ...] = ()  # (start, end, level) of the place mentions of the text
+    month: int | None = None  # of the document's date, when known
 
 
 def any_word(words) -> re.Pattern[str]:
@@ -617,12 +620,23 @@ def cue_patterns(doc: DocumentContext) -> list[tuple[re.Pattern[str], Callable[[
     horizon = lambda m: f"{year}-{m.group(1)}" if year and year < int(m.group(1)) else m.group(1)  # noqa: E731
     return [
         (HORIZON, horizon),
-        (YEAR, lambda m: m.group(1)),
+        (YEAR, lambda m: since(m, doc)),
         (PLAN, lambda m: plan_years(m.group(1))),
         (FIVE_YEARS, lambda m: f"{year - 5}-{year - 1}" if year else None),
         (LAST_YEAR, lambda m: str(year - 1) if year else None),
         (THIS_YEAR, lambda m: str(year) if year else None),
     ]
+
+
+def since(match: re.Match[str], doc: DocumentContext) -> str:
+    """A year as a period: the year itself (2018年), or from it to the last year the document can report on
+    when 以来 follows (2017年以来 → 2017-2018 in a report of September 2018; 2022年以来 → 2022-2025 in a
+    government work report of February 2026, which reports on the year before)."""
+    first = match.group(1)
+    if not match.string.startswith(SINCE, match.end()) or doc.year is None:
+        return first
+    last = doc.year - 1 if doc.month is not None and doc.month <= REVIEW_MONTHS else doc.year
+    return f"{first}-{last}" if last > int(first) else first
 
 
 def period_of(position: int, sentence: str, section_start: int, cues: list[tuple[int, int, str]], frames: StatisticFrames) -> str | None:

@@ -171,14 +171,30 @@ def test_a_year_inside_a_sentence_dates_that_sentence_only():
     # 2023年以来 says since when the run of quarters lasts; the next sentence is still about the five years
     text = ("这五年，全省经济稳步发展。\n"
             "地区生产总值年均增长5.5%，工业增速2023年以来连续12个季度居全国前列。新增上市公司20家。")
-    assert [(s["text"], s["period"]) for s in described(text)] == [
-        ("5.5%", "2021-2025"), ("12个季度", "2023"), ("20家", "2021-2025")]
+    january = DocumentContext(place_level="province", year=2026, subject_level="province", month=1)
+    assert [(s["text"], s["period"]) for s in described(text, january)] == [
+        ("5.5%", "2021-2025"), ("12个季度", "2023-2025"), ("20家", "2021-2025")]
 
 
 def test_a_year_in_the_first_clause_but_not_first_dates_its_sentence_only():
     text = ("这五年，全省经济稳步发展。\n"
             "全省常住人口总量保持稳定。工业增速2023年以来连续12个季度居全国前列。新增上市公司20家。")
-    assert [(s["text"], s["period"]) for s in described(text)] == [("12个季度", "2023"), ("20家", "2021-2025")]
+    january = DocumentContext(place_level="province", year=2026, subject_level="province", month=1)
+    assert [(s["text"], s["period"]) for s in described(text, january)] == [("12个季度", "2023-2025"), ("20家", "2021-2025")]
+
+
+@pytest.mark.parametrize(
+    ("doc", "period"),
+    [
+        (DocumentContext(place_level="county", year=2018, month=9), "2017-2018"),  # an autumn report: this year too
+        (DocumentContext(place_level="province", year=2018, month=2), "2017"),  # a February report reviews the year before
+        (DocumentContext(place_level="county", year=2018), "2017-2018"),  # only the year known
+        (DocumentContext(place_level="county"), "2017"),  # no date: the year as written
+    ],
+)
+def test_a_year_followed_by_since_runs_to_the_last_year_the_document_reports(doc, period):
+    text = "会议指出，2017年以来共举办培训班22期。"
+    assert [s["period"] for s in described(text, doc)] == [period]
 
 
 def test_running_totals_are_cumulative():

@@ -130,3 +130,10 @@ def test_a_reports_own_figures_have_the_level_of_its_place(pipeline_out, report,
     found = statistics[(statistics["doc_id"] == doc["doc_id"]) & (statistics["text"] == figure)]
     assert doc["place_level"] == "province"
     assert found[["indicator", "level"]].values.tolist() == [["地区生产总值", "province"]]
+
+
+@pytest.mark.parametrize(("date", "month"), [("2026-02-10", 2), ("2019-03", 3), ("2019", None), (None, None), ("", None)])
+def test_month_of_a_date_cell(date, month):
+    from pipeline.segment import month_of
+
+    assert month_of(date) == month
