@@ -19,6 +19,16 @@ def in_thread(target) -> None:
     assert not thread.is_alive()
 
 
+def ran(budget: float, seconds: float) -> str:
+    """Spin for `seconds` within a budget of `budget` seconds: "finished", or "stopped" when the budget fired."""
+    try:
+        with time_budget(budget):
+            spin(seconds)
+        return "finished"
+    except BudgetExceeded:
+        return "stopped"
+
+
 def test_many_budgets_in_a_thread_share_one_watchdog_and_none_fires_early():
     seen: set[threading.Thread] = set()
 
@@ -38,12 +48,7 @@ def test_a_slow_block_is_stopped_while_quick_blocks_in_other_threads_go_on():
     outcome = {}
 
     def slow():
-        try:
-            with time_budget(0.2):
-                spin(10)
-            outcome["slow"] = "finished"
-        except BudgetExceeded:
-            outcome["slow"] = "stopped"
+        outcome["slow"] = ran(0.2, 10)
 
     def quick():
         try:
@@ -68,12 +73,7 @@ def test_an_earlier_deadline_wakes_the_watchdog():
 
     def long_then_short():
         with time_budget(60):  # the watchdog now sleeps towards this deadline
-            try:
-                with time_budget(0.1):
-                    spin(10)
-                outcome.append("finished")
-            except BudgetExceeded:
-                outcome.append("stopped")
+            outcome.append(ran(0.1, 10))
 
     in_thread(long_then_short)
     assert outcome == ["stopped"]
@@ -83,12 +83,7 @@ def test_the_time_budget_holds_in_a_thread_and_ends_with_its_block():
     outcome = []
 
     def slow():
-        try:
-            with time_budget(0.05):
-                spin(5)
-            outcome.append("finished")
-        except BudgetExceeded:
-            outcome.append("stopped")
+        outcome.append(ran(0.05, 5))
 
     def quick():
         with time_budget(0.05):
