@@ -31,20 +31,21 @@ def ingest_work(corpus: Path, resources) -> dict:
     import pipeline.ingest as ingest
     from pipeline.ingest.boilerplate import RecurringLines
 
-    entries = ingest.corpus_files(corpus.absolute())
-    sidecars, entries = ingest.find_sidecars(entries, corpus.absolute(), resources.columns or ingest.DEFAULT_COLUMNS, None)
+    corpus = corpus.absolute()  # as ingest reads it: workers may not share our folder
+    entries = ingest.corpus_files(corpus)
+    sidecars, entries = ingest.find_sidecars(entries, corpus, resources.columns or ingest.DEFAULT_COLUMNS, None)
     tables = [s for s, _ in sidecars]
     lines, prepare = RecurringLines(), 0.0
     for entry in entries:
         started = time.process_time()
-        pages = ingest.read_prepare_one(entry, resources, corpus.absolute(), tables)[1]
+        pages = ingest.read_prepare_one(entry, resources, corpus, tables)[1]
         prepare += time.process_time() - started
         for page in pages:
             lines.add(page.lines)
     chrome = lines.found(ingest._recurring_threshold(lines.pages))
     finish, documents = 0.0, 0
     for entry in entries:
-        for page in ingest.read_prepare_one(entry, resources, corpus.absolute(), tables)[1]:
+        for page in ingest.read_prepare_one(entry, resources, corpus, tables)[1]:
             started = time.process_time()
             documents += len(ingest.finish_one(page, resources, chrome)[0])
             finish += time.process_time() - started

@@ -91,8 +91,8 @@ def ordinal_of(kind: str, group: str) -> int | None:
         return FIRST_FAMILY[group]
     if kind in ("bracket", "dash"):
         return None
-    if kind == "appendix":
-        return (cn_to_int(group) if group and not group[0].isdigit() else int(group)) if group else None
+    if kind == "appendix":  # 附件 alone, 附件2, 附录一
+        return None if not group else int(group) if group[0].isdigit() else cn_to_int(group)
     return int(group)
 
 

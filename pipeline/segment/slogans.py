@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 # idioms (千方百计, 千家万户), not formulas.
 NUMERALS = "一二两三四五六七八九十双"
 NUMERAL_SET = frozenset(NUMERALS)
-PAIR = "双"
+DOUBLE = "双"
 # A quoted programme may be named by 百/千/万 alone, one per item (“千万工程”: 千村示范、万村整治; “百千万工程”),
 # not by one of them counting something (“千人计划”).
 MAGNITUDES = frozenset("百千万")
@@ -120,7 +120,7 @@ def _is_numbered_noun(s: str, allow_one: bool = False) -> bool:
     # "One X" names a single thing (一把手, 一号工程), not a numbered list; 三三制 and 两三个 are
     # numbers; a particle inside (二线的心态) means a phrase, not a name.
     # 双 is never a digit of a larger number: after it a numeral opens the noun (双一流)
-    return (allow_one or s[0] != "一") and (s[1] not in NUMERAL_SET or s[0] == PAIR) and "的" not in s
+    return (allow_one or s[0] != "一") and (s[1] not in NUMERAL_SET or s[0] == DOUBLE) and "的" not in s
 
 
 def _is_programme(s: str) -> bool:
